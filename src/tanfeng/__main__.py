@@ -1,0 +1,3 @@
+from tanfeng.cli import main
+
+main()

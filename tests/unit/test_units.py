@@ -10,7 +10,7 @@ def test_megawatts_and_wan_kilowatts_compare() -> None:
 
 
 def test_mu_to_hectare() -> None:
-    assert convert(15, "万亩", "公顷") == pytest.approx(100_000)
+    assert convert(15, "万亩", "公顷") == pytest.approx(10_000)  # 150000 亩 × 666.67 m² = 1e8 m²
 
 
 def test_tce_energy() -> None:

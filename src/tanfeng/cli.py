@@ -10,6 +10,7 @@ import typer
 
 from tanfeng import __version__
 from tanfeng.errors import PlanReadError
+from tanfeng.projection.cli import app as peak_app
 
 app = typer.Typer(
     name="tanfeng",
@@ -19,6 +20,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(peak_app, name="peak", help="情景预测与达峰概率 / scenario projection and peak probability")
 
 
 class PlanFormat(StrEnum):

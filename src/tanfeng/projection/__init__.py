@@ -8,8 +8,16 @@
 
 from __future__ import annotations
 
-from tanfeng.projection.baseyear import BaseYear, BaseYearSource, EnergyUse, Factor, Fuel, Item, Sector
-from tanfeng.projection.baseyear import base_year_from_source
+from tanfeng.projection.baseyear import (
+    BaseYear,
+    BaseYearSource,
+    EnergyUse,
+    Factor,
+    Fuel,
+    Item,
+    Sector,
+    base_year_from_source,
+)
 from tanfeng.projection.decompose import Decomposition, decompose
 from tanfeng.projection.errors import ProjectionError, ScenarioError
 from tanfeng.projection.indicators import TargetCheck, check_targets, indicator_series

@@ -84,6 +84,7 @@ def peak(
 ) -> None:
     """情景预测：达峰年份、达峰概率、目标核对、LMDI 分解 / scenario projection: peak year, P(peak), targets, LMDI."""
     from tanfeng.projection import export, render, report
+    from tanfeng.projection.errors import ScenarioError
     from tanfeng.projection.scenarios import load
 
     span = parse_span(decompose)
@@ -91,12 +92,13 @@ def peak(
     try:
         scn = load(scenarios)
         reports = report.build(scn, scenario or None, targets=targets, runs=runs, seed=seed, between=span)
-    except TanfengError as err:
-        lines = getattr(err, "lines", lambda: [str(err)])()
+    except ScenarioError as err:
         typer.echo(f"tanfeng peak: {err}", err=True)
-        for line in lines[1:]:
+        for line in err.lines()[1:]:
             typer.echo(f"  {line}", err=True)
         raise typer.Exit(code=2) from err
+    except TanfengError as err:
+        raise _fail(str(err)) from err
     render_fn = {PeakFormat.table: render.to_table, PeakFormat.json: export.to_json,
                  PeakFormat.csv: export.to_csv, PeakFormat.iamc: export.to_iamc}[fmt]
     text = render_fn(reports)

@@ -74,7 +74,7 @@ def growth_index(periods: tuple[Period, ...], years: NDArray[np.int64]) -> Array
         mask = (years >= p.first) & (years <= p.last)
         rates[mask] = p.rate
     rates[0] = 0.0
-    return np.cumprod(1.0 + rates)
+    return np.cumprod(1.0 + rates).astype(np.float64)
 
 
 def coverage_problem(periods: tuple[Period, ...], first: int, last: int) -> str | None:

@@ -95,7 +95,7 @@ def _mc_lines(mc: MonteCarloResult, years: list[int]) -> list[str]:
     out = [f"  蒙特卡洛 / Monte Carlo：{mc.runs:,} 次，种子 seed {mc.seed}",
            f"  {mc.peak_by} 年前（含）达峰的概率 P(peak ≤ {mc.peak_by}) = {p_by:.1f}%",
            "  达峰年份分位数 / peak-year percentiles: " + "，".join(
-               f"p{q}={'未达峰' if v > mc.years[-1] else int(round(v))}" for q, v in pct.items())]
+               f"p{q}={'未达峰' if v > mc.years[-1] else round(v)}" for q, v in pct.items())]
     dist = mc.peak_year_distribution()
     none = dist.pop("none")
     top = sorted(dist.items(), key=lambda kv: -kv[1])[:5]

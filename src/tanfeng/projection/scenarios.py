@@ -138,7 +138,8 @@ def _read_scenarios(ck: Checker, raw: Any, infos: Mapping[str, DriverInfo], base
         ck.known(b, key, SCENARIO_KEYS)
         drivers = _read_drivers(ck, b.get("drivers"), join(key, "drivers"), infos, base_year, end_year)
         unc_raw = ck.table(b.get("uncertainty"), join(key, "uncertainty"), required=False) or {}
-        unc = {d: read_uncertainty(ck, v, join(join(key, "uncertainty"), d), infos.get(d)) for d, v in unc_raw.items()}
+        unc = {d: read_uncertainty(ck, v, join(join(key, "uncertainty"), d), d, infos.get(d))
+               for d, v in unc_raw.items()}
         own[name] = (drivers, unc, b)
     order = _inheritance_order(ck, {n: v[2].get("parent") for n, v in own.items()})
     resolved: dict[str, Scenario] = {}
@@ -246,7 +247,7 @@ def read_path(ck: Checker, raw: Any, key: str, info: DriverInfo, base_year: int,
             points.append((year, vals))
     if len(points) != len(body):
         return None
-    return PathSpec(kind=kind, points=tuple(sorted(points)), relative=relative)  # type: ignore[arg-type]
+    return PathSpec(kind=kind, points=tuple(sorted(points)), relative=relative)
 
 
 def _point_values(ck: Checker, value: Any, key: str, info: DriverInfo, relative: bool) -> tuple[float, ...] | None:

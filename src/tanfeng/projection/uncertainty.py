@@ -60,9 +60,8 @@ def default_apply(driver: str) -> Apply:
     return "rate" if driver in ("gdp", "population") else "change"
 
 
-def read_uncertainty(ck: Checker, raw: Any, key: str, info: Any) -> Uncertainty | None:
+def read_uncertainty(ck: Checker, raw: Any, key: str, driver: str, info: Any) -> Uncertainty | None:
     """One ``[scenarios.X.uncertainty]`` entry; ``info`` is the driver's DriverInfo or None if unknown."""
-    driver = key.rsplit(".", 1)[-1].strip('"')
     if info is None:
         ck.add(key, f"未知的驱动因素 '{driver}'", f"unknown driver '{driver}'")
         return None

@@ -190,11 +190,13 @@ class BaseYearSource(Protocol):
 
     year: int
 
-    def gdp(self) -> tuple[float, str, Factor]:
-        """GDP at constant prices: value, unit (e.g. 亿元), provenance."""
+    def gdp(self) -> Factor:
+        """GDP at constant prices, with its unit (e.g. 亿元) and provenance."""
         ...
 
-    def population(self) -> tuple[float, str, Factor]: ...
+    def population(self) -> Factor:
+        """Resident population, with its unit (e.g. 万人) and provenance."""
+        ...
 
     def value_added_shares(self) -> Mapping[str, float]:
         """Value-added share per GDP sector code (summing to 1)."""
@@ -218,15 +220,14 @@ class BaseYearSource(Protocol):
 def base_year_from_source(src: BaseYearSource) -> BaseYear:
     """Build a :class:`BaseYear` from any inventory that implements :class:`BaseYearSource`."""
     sectors, fuels = src.sectors(), src.fuels()
-    gdp, gdp_unit, gdp_source = src.gdp()
-    pop, pop_unit, pop_source = src.population()
+    gdp, pop = src.gdp(), src.population()
     shares = src.value_added_shares()
     return BaseYear(
         year=src.year,
-        gdp=convert(gdp, gdp_unit, GDP_UNIT),
-        gdp_source=gdp_source,
-        population=convert(pop, pop_unit, "person"),
-        population_source=pop_source,
+        gdp=convert(gdp.value, gdp.unit, GDP_UNIT),
+        gdp_source=gdp,
+        population=convert(pop.value, pop.unit, "person"),
+        population_source=pop,
         sectors=sectors,
         fuels=fuels,
         structure=np.array([shares[s.code] for s in sectors if s.activity == "gdp"], dtype=float),

@@ -70,8 +70,12 @@ def example_scenarios_path() -> Path:
     return Path(str(resources.files("tanfeng") / "data" / "scenarios" / "shangyou-xian.toml"))
 
 
-def load(path: str | Path) -> ScenarioSet:
-    """Read and validate a scenario file; raises :class:`ScenarioError`."""
+def load(path: str | Path, base: BaseYear | None = None) -> ScenarioSet:
+    """Read and validate a scenario file; raises :class:`ScenarioError`.
+
+    ``base``: a base year from elsewhere (an inventory, via
+    :func:`tanfeng.projection.base_year_from_source`); the file must then not state one.
+    """
     name = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
@@ -79,19 +83,24 @@ def load(path: str | Path) -> ScenarioSet:
         raise ScenarioError(name, [Problem("", "文件不存在", "file not found")]) from err
     except (OSError, UnicodeDecodeError) as err:
         raise ScenarioError(name, [Problem("", "无法读取文件（需 UTF-8 编码）", f"cannot read file ({err})")]) from err
-    return loads(text, name)
+    return loads(text, name, base)
 
 
-def loads(text: str, name: str = "<scenarios>") -> ScenarioSet:
-    """Read and validate scenario TOML given as a string."""
+def loads(text: str, name: str = "<scenarios>", base: BaseYear | None = None) -> ScenarioSet:
+    """Read and validate scenario TOML given as a string (see :func:`load`)."""
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(name, [Problem("", f"TOML 语法错误：{err}", f"TOML syntax error: {err}")]) from err
     ck = Checker()
     ck.known(doc, "", ("meta", "sectors", "fuels", "base_year", "scenarios", "targets"))
-    sectors, fuels = read_sectors(ck, doc), read_fuels(ck, doc)
-    base = read_base_year(ck, doc, sectors, fuels)
+    if base is None:
+        sectors, fuels = read_sectors(ck, doc), read_fuels(ck, doc)
+        base = read_base_year(ck, doc, sectors, fuels)
+    else:
+        for section in ("sectors", "fuels", "base_year"):
+            if section in doc:
+                ck.add(section, "基准年已由清单给出，文件中不应再写", "the base year comes from an inventory; remove it")
     meta = read_meta(ck, doc, base.year if base else None)
     targets = _read_targets(ck, doc.get("targets", []))
     if base is None or meta is None or ck.problems:

@@ -147,7 +147,7 @@ def main() -> None:
     ap.add_argument("--loop-runs", type=int, default=1_000)
     ap.add_argument("--scenario", default="policy")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
 
     scn = load(example_scenarios_path())

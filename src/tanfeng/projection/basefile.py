@@ -267,9 +267,14 @@ def read_base_year(ck: Checker, doc: dict[str, Any], sectors: tuple[Sector, ...]
     if year is None or gdp is None or pop is None or structure is None or (has_elec and (grid is None or nf is None)) or ck.problems:
         return None
     none = Factor(0.0, "t_CO2/kWh", "无电力 / no electricity", True)
-    return BaseYear(
+    base = BaseYear(
         year=year, gdp=gdp[0], gdp_source=gdp[1], population=pop[0], population_source=pop[1],
         sectors=sectors, fuels=fuels, structure=structure, energy=energy_matrix(uses, sectors, fuels),
         grid_factor=grid or none, electricity_non_fossil=nf or Factor(0.0, "1", none.source, True),
         non_energy=non_energy, sinks=sinks,
     )
+    for sector, act, energy in zip(sectors, base.activity(), base.energy.sum(axis=1), strict=True):
+        if energy > 0 and act <= 0:
+            key = f"base_year.structure.{sector.code}" if sector.activity == "gdp" else "base_year.population"
+            ck.add(key, f"部门“{sector.name}”有能耗但活动水平为 0", f"sector '{sector.code}' uses energy but has no activity")
+    return None if ck.problems else base

@@ -15,7 +15,7 @@ from tanfeng.errors import TanfengError
 from tanfeng.plans.model import Plan, Target
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
-                  context_settings={"allow_interspersed_args": True})
+                  context_settings={"allow_interspersed_args": True}, subcommand_metavar="")
 
 
 class PeakFormat(StrEnum):

@@ -122,15 +122,19 @@ def totals(c: Constants, x: Inputs) -> Totals:
     sector_energy = np.broadcast_to(sector_energy, (runs, *sector_energy.shape[1:]))
     fuel_energy = np.einsum("rst,rsft->rft", sector_energy, mix)  # (R, F, T)
     weighted = fuel_energy * c.non_fossil_weight[None, :, None]
-    ef = emission_factors(c, x.grid)
-    nf = non_fossil_fraction(c, x.electricity_non_fossil)
+    # Contract over fuels before applying the per-run grid factor and non-fossil share, so no
+    # (runs, fuels, years) temporaries are built for them.
+    fossil_co2 = np.einsum("rft,f->rt", fuel_energy, c.ef_fossil)
+    electricity_kwh = np.einsum("rft,f->rt", fuel_energy, c.elec_kwh_per_tce)
+    non_fossil = np.einsum("rft,f->rt", weighted, c.non_fossil_fixed)
+    weighted_electricity = np.einsum("rft,f->rt", weighted, c.is_electricity)
     non_energy = x.non_energy
     return Totals(
         gdp=np.broadcast_to(x.gdp, (runs, x.gdp.shape[-1])),
         energy=fuel_energy.sum(axis=1),
-        non_fossil_energy=(weighted * nf).sum(axis=1),
+        non_fossil_energy=non_fossil + weighted_electricity * x.electricity_non_fossil,
         weighted_energy=weighted.sum(axis=1),
-        energy_co2=(fuel_energy * ef).sum(axis=1),
+        energy_co2=fossil_co2 + electricity_kwh * x.grid,
         non_energy=non_energy.sum(axis=1),
         non_energy_co2=non_energy[:, c.non_energy_is_co2, :].sum(axis=1),
         sinks=x.sinks.sum(axis=1),

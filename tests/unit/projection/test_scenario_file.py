@@ -134,3 +134,9 @@ def test_uncertainty_is_validated(known_peak_text: str) -> None:
     assert any("intensity.industry\".mode" in x or "intensity.industry.mode" in x for x in lines), lines
     assert any("uncertainty.gdp.dist" in x for x in lines), lines
     assert any("unknown driver 'intensity.nowhere'" in x for x in lines), lines
+
+
+def test_energy_without_activity_is_refused(two_year_text: str) -> None:
+    text = two_year_text.replace('population = { value = 1.0, unit = "万人"', 'population = { value = 0.0, unit = "万人"')
+    with pytest.raises(ScenarioError, match=r"x\.toml: base_year\.population: .*no activity"):
+        loads(text, "x.toml")

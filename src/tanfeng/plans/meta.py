@@ -21,6 +21,7 @@ _ISSUE_PATTERNS = [
 ]
 _STANDALONE = re.compile(rf"^({_TITLE_BODY})$")
 _LINE_START = re.compile(rf"^({_TITLE_BODY})(?=发布时间|发布日期|来源|$)")
+_REDACTED = re.compile(r"（略）|\(略\)|×{2,}|\*{2,}")
 _ANY_BOOK = re.compile(rf"《({_TITLE_BODY})》")
 _DOC_NO = re.compile(rf"([{CJK}]{{1,8}})\s*[〔\[【（(]\s*((?:19|20)\d{{2}})\s*[〕\]】）)]\s*(\d{{1,4}})\s*号")
 _DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -54,13 +55,18 @@ def _outside_books(text: str, pos: int) -> bool:
 def find_title(text: str) -> tuple[str | None, int]:
     """The plan's own title and the position where it is stated."""
     head = text[:8000]
+    candidates: list[tuple[int, str]] = []
     for pattern in _ISSUE_PATTERNS:
         for m in pattern.finditer(head):
-            if "《" in pattern.pattern or _outside_books(head, m.start()):
-                return _clean_title(m.group(1)), m.start(1)
+            if ("《" in pattern.pattern or _outside_books(head, m.start())) and not _REDACTED.search(m.group(1)):
+                candidates.append((m.start(1), _clean_title(m.group(1))))
+                break
+    if candidates:
+        pos, title = min(candidates)
+        return title, pos
     for i, line in enumerate(head.split("\n")):
         m = _STANDALONE.match(line.strip()) or (_LINE_START.match(line.strip()) if i < 5 else None)
-        if m and not line.startswith(("关于", "《")):
+        if m and not line.startswith(("关于", "《")) and not _REDACTED.search(m.group(1)):
             return _clean_title(m.group(1)), head.find(line)
     m = _ANY_BOOK.search(head[:3000])
     if m:

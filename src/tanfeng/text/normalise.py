@@ -129,8 +129,9 @@ def _join_broken_lines(lines: list[str]) -> list[str]:
         for n in lengths:
             counts[n] = counts.get(n, 0) + 1
         mode = max(counts, key=lambda k: (counts[k], k))
-        near = sum(1 for n in lengths if mode - 3 <= n <= mode + 1)
-        if near >= 0.4 * len(lengths) and mode < 120:
+        near = [x for x in lines if mode - 3 <= len(x) <= mode + 1]
+        open_ended = sum(1 for x in near if not x.endswith(_TERMINAL))
+        if len(near) >= max(6, 0.4 * len(lengths)) and open_ended >= 0.6 * len(near) and 15 <= mode < 120:
             wrap = mode
     out: list[str] = []
     for line in lines:
@@ -147,7 +148,7 @@ _TITLE_LINE = re.compile(r"^[^，。；]{4,60}(?:方案|规划|计划|意见|办
 def _continues(prev: str, line: str, wrap: int) -> bool:
     if not prev or not line or prev.endswith(_TERMINAL) or _OUTLINE_START.match(line):
         return False
-    if _TITLE_LINE.match(line):
+    if _TITLE_LINE.match(line) or _TITLE_LINE.match(prev):
         return False
     if not _CJK_RE.match(line[0]) and line[0] not in "“《（0123456789":
         return False

@@ -27,7 +27,7 @@ _DOC_NO = re.compile(rf"([{CJK}]{{1,8}})\s*[〔\[【（(]\s*((?:19|20)\d{{2}})\s
 _DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DATE_HAN = re.compile(r"([二〇○O零一三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 _ISSUER = re.compile(
-    rf"([{CJK}]{{2,30}}?(?:人民政府办公厅|人民政府办公室|人民政府|发展和改革委员会|发展改革委|发改委|领导小组办公室|领导小组|办公厅|委员会))"
+    rf"([{CJK}]{{1,30}}?(?:人民政府办公厅|人民政府办公室|人民政府|发展和改革委员会|发展改革委|发改委|领导小组办公室|领导小组|办公厅|委员会))"
     rf"(?:关于|印发|发布|起草|制定|\s*$|\s*(?:19|20)\d{{2}}年)"
 )
 _PEAK = re.compile(r"(?:(20\d{2})\s*年(?:前|以前|左右)|于(20\d{2})\s*年前后?)[^。；\n]{0,12}?(?:碳达峰|达峰|达到峰值)(?!行动)")
@@ -173,7 +173,8 @@ def find_parents(text: str, title: str | None, body_start: int) -> list[Parent]:
             continue
         for book, number in _books_with_numbers(sentence):
             name = _parent_title(book)
-            if len(name) < 5 or name == title or (title and name.endswith(title)) or "简称" in name:
+            own = _clean_title(name)
+            if len(name) < 5 or own == title or (title and own.endswith(title)) or "简称" in name:
                 continue
             if name not in seen:
                 seen.add(name)

@@ -112,8 +112,8 @@ def _clause_year(clause: str, ctx: _Ctx) -> int | None:
 
 
 def _strip_indicator(text: str) -> str:
-    text = _YEAR_RE.sub("", text) if re.search(r"(?:19|20)\d{2}\s*年", text) else text
     text = _BASELINE_RE.sub("", text)
+    text = _YEAR_RE.sub("", text) if re.search(r"(?:19|20)\d{2}\s*年", text) else text
     text = re.sub(r"“?十[一二三四五六]五”?(?:期间|时期|末|期末)?", "", text)
     text = _COMMIT_RE.sub("", text)
     text = re.sub(r"(?:分别|累计|年均|平均|均|各|基本|进一步|持续|稳步|逐步|大幅|显著|明显|原则上|实现|使|让|推动|确保)$", "", text)

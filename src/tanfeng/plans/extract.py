@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tanfeng.errors import PlanReadError
-from tanfeng.plans.meta import extract_meta, find_title
+from tanfeng.plans.meta import extract_meta
 from tanfeng.plans.model import Action, Plan, Source, Target, Task
 from tanfeng.plans.outline import Block, ancestors, own_text, parse_outline
 from tanfeng.plans.responsibility import Responsibility, find_annotations, parse_units
@@ -23,7 +23,8 @@ def extract(text: str, *, name: str, sha256: str, fmt: str, encoding: str | None
     """Build the Plan from the text of one file; raises PlanReadError for text that is not a plan."""
     norm = normalise(text)
     body = norm.text
-    _check_is_plan(body, name)
+    if len(re.findall(f"[{CJK}]", body)) < 20:
+        raise PlanReadError(name, "没有可识别的中文方案文本", "no Chinese plan text found")
     blocks = parse_outline(body)
     offsets = _offsets(body, blocks)
     actions, tasks, task_of_block = _actions_and_tasks(blocks, body)
@@ -46,19 +47,13 @@ def extract(text: str, *, name: str, sha256: str, fmt: str, encoding: str | None
     if meta.peak_year:
         raw.append(_peak_target(body, meta.peak_year))
     targets = _number_targets(raw)
+    if not (meta.title or tasks or targets or actions) and len(_PLAN_WORDS.findall(body)) < 3:
+        raise PlanReadError(name, "不像是一份方案（未找到标题、目标或任务）",
+                            "does not look like a plan (no title, goals or tasks found)")
     for task in tasks:
         task.target_ids = [t.id for t in targets if t.task_id == task.id]
     source = Source(path=name, sha256=sha256, format=fmt, encoding=encoding, script=norm.script)  # type: ignore[arg-type]
     return Plan(source=source, meta=meta, parents=meta_result.parents, actions=actions, tasks=tasks, targets=targets)
-
-
-def _check_is_plan(body: str, name: str) -> None:
-    cjk = len(re.findall(f"[{CJK}]", body))
-    if cjk < 20:
-        raise PlanReadError(name, "没有可识别的中文方案文本", "no Chinese plan text found")
-    if len(_PLAN_WORDS.findall(body)) < 3 and find_title(body)[0] is None:
-        raise PlanReadError(name, "不像是一份方案（未找到方案、目标、任务等内容）",
-                            "does not look like a plan (no title, goals or tasks found)")
 
 
 def _offsets(body: str, blocks: list[Block]) -> dict[int, int]:

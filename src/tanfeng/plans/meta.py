@@ -244,7 +244,7 @@ def _region(title: str | None, head: str, units_hint: list[str]) -> Region | Non
     level = _level_from_units(units_hint)
     if level is None:
         return None
-    return Region(name="", level=level)  # type: ignore[arg-type]
+    return Region(name=None, level=level)  # type: ignore[arg-type]
 
 
 def _level_from_units(units: list[str]) -> str | None:

@@ -62,7 +62,7 @@ def _is_annotation(inner: str) -> bool:
     if _LABEL.search(inner[:12]):
         return True
     core = inner.strip()
-    if not _DUTY_TAIL.search(core) and not re.search(r"(?:牵头|配合|参与)$|牵头[，、；]", core):
+    if not _DUTY_TAIL.search(core) and not re.search(r"(?:牵头|配合|参与)$|牵头[，、；）]", core):
         return False
     first = re.sub(r"(?:牵头|配合|参与)$", "", _DUTY_TAIL.sub("", re.split(r"[、，；]", core, maxsplit=1)[0]))
     return bool(_UNIT_WORD.search(_strip_parenthetical(first)) or _REGION_PREFIX.match(first))

@@ -83,8 +83,11 @@ def forward_years(text: str) -> list[int]:
     return out
 
 
+_HISTORIC = -1
+
+
 def _clause_year(clause: str, ctx: _Ctx) -> int | None:
-    """The last deadline year stated in the clause (or None)."""
+    """The last deadline year stated in the clause, ``_HISTORIC`` for a clause about the past, or None."""
     found: int | None = None
     for m in _YEAR_RE.finditer(clause):
         year = int(m.group("year"))
@@ -97,12 +100,13 @@ def _clause_year(clause: str, ctx: _Ctx) -> int | None:
         if _PEAK_GUARD.match(after) and m.group("post") in ("前", "以前"):
             continue  # 2030年前碳达峰: the peak commitment, handled separately
         forward = m.group("pre") in ("到", "至", "截至", "截止", "截止到", "力争", "确保", "计划") or m.group("post")
+        at_start = clause[: m.start()].strip() in ("", "在")
         if not forward:
-            at_start = clause[: m.start()].strip() in ("", "在")
-            if not (at_start and ctx.first_forward_year and year >= ctx.first_forward_year):
+            past = (ctx.first_forward_year and year < ctx.first_forward_year) or (ctx.doc_year and year <= ctx.doc_year)
+            if at_start and past:
+                found = _HISTORIC
+            if not (at_start and ctx.first_forward_year and year >= ctx.first_forward_year) or past:
                 continue
-        if ctx.doc_year and year < ctx.doc_year and not forward:
-            continue
         found = year
     for m in _PERIOD_RE.finditer(clause):
         end = PERIOD_END.get(m.group(1))
@@ -290,7 +294,9 @@ def extract_targets(paragraphs: list[Paragraph], default_year: int | None, doc_y
             for clause_m in re.finditer(r"[^，；：。！？\n]+", sentence):
                 clause = clause_m.group(0)
                 year = _clause_year(clause, ctx)
-                if year is not None:
+                if year == _HISTORIC:
+                    ctx.year = None
+                elif year is not None:
                     ctx.year = year
                 found = _numeric_targets(clause, sentence, para, ctx, base) or _assigned_targets(
                     clause, sentence, para, ctx, base)

@@ -234,10 +234,10 @@ def extract_meta(text: str, units_hint: list[str]) -> MetaResult:
 
 def _region(title: str | None, head: str, units_hint: list[str]) -> Region | None:
     g = gazetteer()
-    d = g.locate(title, context=head[:2000]) if title else None
+    d = g.locate(title, context=head[:600]) if title else None
     if d is None:
         issuer_zone = " ".join(re.findall(rf"[{CJK}]{{2,20}}?(?:人民政府|发改委|发展和改革委员会)", head[:1500]))
-        d = g.locate(issuer_zone, context=head[:2000]) if issuer_zone else None
+        d = g.locate(issuer_zone, context=head[:600]) if issuer_zone else None
     if d is not None:
         parent = g.parent(d)
         return Region(name=d.name, level=d.level, adcode=d.adcode, parent=parent.name if parent else None)  # type: ignore[arg-type]

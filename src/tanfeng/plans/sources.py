@@ -45,15 +45,18 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             return data.decode(enc, errors="replace"), "utf-8" if enc == "utf-8-sig" else "utf-16"
-    utf16 = _guess_bomless_utf16(data)
-    if utf16:
-        return data.decode(utf16, errors="replace"), "utf-16"
     if b"\x00" in data[:4096]:
+        utf16 = _guess_bomless_utf16(data)
+        if utf16:
+            return data.decode(utf16, errors="replace"), "utf-16"
         raise PlanReadError(name, "二进制文件，不是文本", "binary file, not text")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    utf16 = _guess_bomless_utf16(data)
+    if utf16:
+        return data.decode(utf16, errors="replace"), "utf-16"
     # GB18030 decodes almost any byte string, so candidates are compared by how much of the
     # result is private-use or control characters (the trace of a wrong guess).
     scored: list[tuple[int, int, str, str]] = []

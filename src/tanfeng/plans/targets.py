@@ -266,6 +266,9 @@ def _assigned_targets(clause: str, sentence: str, para: Paragraph, ctx: _Ctx, of
     year = ctx.year if ctx.year is not None else ctx.default_year
     indicator = _strip_indicator(re.sub(r"(?:下降|降低|提高|提升|增长|下降率|降低率)?(?:指标|目标|任务)?$", "", clause[: m.start()]))
     indicator = re.sub(r"(?:下降|降低|提高|提升)$", "", indicator)
+    if not indicator:  # 完成国家下达的“十四五”能耗强度降低目标: the indicator follows the verb
+        after = re.search(r"下达(?:的|给我[省市县区]的)?(.{2,40}?)(?:下降|降低|提高|提升|控制)?(?:目标|指标|任务)", clause[m.start():])
+        indicator = _strip_indicator(after.group(1)) if after else ""
     if not indicator or year is None or not any(w in indicator for w in MEASURE_WORDS):
         return []
     parts = [p for p in re.split(r"和|、|及", indicator) if p]

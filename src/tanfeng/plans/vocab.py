@@ -77,9 +77,9 @@ def canonical_code(indicator: str, unit: str | None) -> str | None:
     if "非化石能源" in ind and re.search(r"消费|比重|占比", ind) and "发电" not in ind and unit in (None, "%"):
         return "non_fossil_share"
     gdp = re.search(_GDP, ind)
-    if gdp and re.search(r"二氧化碳|碳排放", ind[gdp.end():]) or re.fullmatch(r"(?:二氧化碳排放|碳排放)?强度|碳强度", ind):
+    if (gdp and re.search(r"二氧化碳|碳排放", ind[gdp.end():])) or re.fullmatch(r"(?:二氧化碳排放|碳排放)?强度|碳强度", ind):
         return "carbon_intensity" if unit in (None, "%") else None
-    if gdp and re.search(r"能耗|能源消耗", ind[gdp.end():]) or re.search(r"^(?:能耗|能源消耗)强度$", ind):
+    if (gdp and re.search(r"能耗|能源消耗", ind[gdp.end():])) or re.search(r"^(?:能耗|能源消耗)强度$", ind):
         return "energy_intensity" if unit in (None, "%") else None
     if unit in _POWER_UNITS and re.search(r"风电|光伏|风光|可再生能源|新能源|太阳能|水电|生物质|清洁能源|非化石能源", ind) \
             and re.search(r"装机|容量|规模", ind):

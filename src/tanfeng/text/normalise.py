@@ -29,18 +29,18 @@ _PAGE_MARK = re.compile(r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{
 _HEADER_NOISE = re.compile(r"^\s*(?:SOURCE:\s*\S+|\[[^\]\n]{0,200}\])\s*$", re.I)
 
 # Full-width ASCII letters and digits → ASCII; keep Chinese punctuation full-width.
-_WIDTH = {i: i - 0xFEE0 for i in range(0xFF10, 0xFF1A)}
+_WIDTH: dict[int, int | str | None] = {i: i - 0xFEE0 for i in range(0xFF10, 0xFF1A)}
 _WIDTH.update({i: i - 0xFEE0 for i in range(0xFF21, 0xFF3B)})
 _WIDTH.update({i: i - 0xFEE0 for i in range(0xFF41, 0xFF5B)})
 _WIDTH.update({ord("％"): "%", ord("．"): ".", ord("\u3000"): " ", ord("\xa0"): " ", ord("\u2002"): " ",
                ord("\u2003"): " ", ord("\u200b"): None, ord("\ufeff"): None, ord("\u200c"): None,
                ord("\u200d"): None, ord("〇"): "〇", ord("～"): "~", ord("／"): "/", ord("＋"): "+",
-               ord("－"): "-", ord("＜"): "<", ord("＞"): ">", ord("＝"): "=", ord("[") : "[", ord("]"): "]"})
+               ord("－"): "-", ord("＜"): "<", ord("＞"): ">", ord("＝"): "=",})
 
 _PUNCT_MAP = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！"}
 _ZH_NEIGHBOUR = f"[{CJK}“”‘’《》（）〔〕、，。；：%]"
 _ASCII_PUNCT = re.compile(rf"(?:(?<=[{CJK}%“”》）)])|(?<=\d)(?!\s*[,;:!]\d))\s*([,;:!])|([,;:!])(?=\s*[{CJK}“”《（])")
-_PAREN_OPEN = re.compile(rf"\((?=[^()\n]{{0,80}}\))")
+_PAREN_OPEN = re.compile(r"\((?=[^()\n]{0,80}\))")
 _SPACE_BETWEEN = re.compile(
     rf"(?<=[{CJK}\d%“”‘’《》（）〔〕【】、，。；：！？…—·])[ \t]+(?=[{CJK}\d“”‘’《》（）〔〕【】、，。；：！？%…—·])"
 )
@@ -102,7 +102,7 @@ def _fix_ascii_punct(line: str) -> str:
 
     line = _ASCII_PUNCT.sub(repl, line)
     if _CJK_RE.search(line):
-        line = re.sub(rf"\(([^()\n]{{0,80}})\)", lambda m: _paren(m.group(1)), line)
+        line = re.sub(r"\(([^()\n]{0,80})\)", lambda m: _paren(m.group(1)), line)
     return line
 
 

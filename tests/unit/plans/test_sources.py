@@ -99,7 +99,7 @@ def test_misnamed_docx_is_sniffed_by_content(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "reason"),
     [(b"", "empty"), (b"   \n\n", "empty"), (b"\x00\x01\x02\x03binary\x00\xff" * 50, "binary"),
-     ("Hello world, this is not a plan at all.".encode(), "Chinese"),
+     (b"Hello world, this is not a plan at all.", "Chinese"),
      ("今天天气很好，我们去公园散步，然后吃了午饭，下午看了一场电影，晚上回家休息。".encode(), "plan")],
 )
 def test_unreadable_or_non_plan_input_is_a_clear_error(tmp_path: Path, content: bytes, reason: str) -> None:

@@ -9,6 +9,7 @@ from tanfeng.plans.meta import extract_meta
 from tanfeng.plans.model import Action, Plan, Source, Target, Task
 from tanfeng.plans.outline import Block, ancestors, own_text, parse_outline
 from tanfeng.plans.responsibility import Responsibility, find_annotations, parse_units
+from tanfeng.plans.tables import table_targets
 from tanfeng.plans.targets import Paragraph, RawTarget, deduplicate, extract_targets, forward_years
 from tanfeng.plans.vocab import PERIOD_END
 from tanfeng.text.normalise import CJK, normalise
@@ -31,10 +32,11 @@ def extract(text: str, *, name: str, sha256: str, fmt: str, encoding: str | None
     units_hint = [u for t in tasks for u in t.units]
     meta_result = extract_meta(body, units_hint)
     meta = meta_result.meta
+    from_tables, table_rows = table_targets(body)
     paragraphs = [
         Paragraph(text=_block_text(b), offset=offsets[b.index], task_id=task_of_block.get(b.index),
                   goal_section=_in_goal_section(blocks, b))
-        for b in blocks
+        for b in blocks if b.text not in table_rows  # indicator tables are read by plans.tables
     ]
     deadlines = forward_years(body)
     raw = extract_targets(
@@ -43,7 +45,7 @@ def extract(text: str, *, name: str, sha256: str, fmt: str, encoding: str | None
         doc_year=int(meta.date[:4]) if meta.date else None,
         first_forward_year=min(deadlines) if deadlines else None,
     )
-    raw = deduplicate(raw, meta_result.body_start)
+    raw = deduplicate(raw + from_tables, meta_result.body_start)
     if meta.peak_year:
         raw.append(_peak_target(body, meta.peak_year))
     targets = _number_targets(raw)

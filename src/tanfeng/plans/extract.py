@@ -159,8 +159,9 @@ def _enumerated_actions(body: str) -> list[str]:
 
 
 def _peak_target(body: str, year: int) -> RawTarget:
-    m = re.search(rf"[^。；\n]*{year}\s*年(?:前|以前|左右)[^。；\n]*(?:达峰|峰值)[^。；\n]*", body)
-    sentence = m.group(0) if m else f"{year}年前实现碳达峰"
+    masked = re.sub(r"《[^《》\n]*》", lambda b: "《" + "＿" * (len(b.group(0)) - 2) + "》", body)
+    m = re.search(rf"[^。；\n]*{year}\s*年(?:前|以前|左右)[^。；\n]*(?:达峰|峰值)[^。；\n]*", masked)
+    sentence = body[m.start() : m.end()] if m else f"{year}年前实现碳达峰"
     commitment = "ensure" if "确保" in sentence else "strive" if re.search("力争|争取", sentence) else None
     return RawTarget(indicator="二氧化碳排放达峰", sentence=sentence.strip("，"), offset=m.start() if m else len(body),
                      year=year, code="carbon_peak", change="level", commitment=commitment)

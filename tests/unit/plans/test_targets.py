@@ -129,3 +129,10 @@ def test_plan_without_responsibility_annotations_takes_items_under_task_sections
     assert [a.name for a in plan.actions] == ["推进能源结构优化", "推动产业绿色转型"]
     assert [(t.id, t.title, t.lead) for t in plan.tasks] == [
         ("A1.1", "大力发展可再生能源", None), ("A1.2", "合理控制煤炭消费", None), ("A2.1", "推动工业绿色发展", None)]
+
+
+def test_second_figure_in_a_clause_has_its_own_indicator_or_is_a_stretch() -> None:
+    e, n, w = _targets("到2025年，单位地区生产总值能源消耗下降13%、力争下降13.5%，非化石能源消费比重达到20%和风电装机达到100万千瓦。")
+    assert (e.value, e.stretch_value) == (13, 13.5)
+    assert (n.indicator, n.value) == ("非化石能源消费比重", 20)
+    assert (w.indicator, w.value, w.unit, w.code) == ("风电装机", 100, "万千瓦", "renewable_capacity")

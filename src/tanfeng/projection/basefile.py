@@ -114,7 +114,10 @@ def read_fuels(ck: Checker, doc: dict[str, Any]) -> tuple[Fuel, ...]:
         kind = ck.choice(b.get("kind"), join(key, "kind"), ("fossil", "non_fossil", "electricity"))
         unit = ck.text(b.get("unit"), join(key, "unit"))
         coal = read_factor(ck, b.get("standard_coal"), join(key, "standard_coal"))
-        co2 = read_factor(ck, b.get("co2"), join(key, "co2")) if kind == "fossil" or "co2" in b else None
+        co2 = read_factor(ck, b.get("co2"), join(key, "co2")) if kind == "fossil" else None
+        if kind in ("electricity", "non_fossil") and "co2" in b:
+            ck.add(join(key, "co2"), "电力的排放因子由 base_year.grid_factor 给出，非化石能源计为零，此处不应填写",
+                   "electricity takes base_year.grid_factor and non-fossil fuels count as zero; remove this factor")
         nf = b.get("standard_coal_non_fossil")
         coal_nf = read_factor(ck, nf, join(key, "standard_coal_non_fossil")) if nf is not None else None
         if not (name and kind and unit and coal) or (kind == "fossil" and co2 is None):

@@ -82,3 +82,14 @@ def test_iamc_output(tmp_path: Path) -> None:
     header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
     assert header[:5] == ["Model", "Scenario", "Region", "Variable", "Unit"] and header[5] == "2020"
     assert header[-1] == "2060"
+
+
+def test_targets_read_from_the_plan_text(reference_plan_path: Path) -> None:
+    result = runner.invoke(app, ["peak", str(example_scenarios_path()), "-s", "baseline", "--format", "json",
+                                 "--plan", str(reference_plan_path)])
+    assert result.exit_code == 0, result.output
+    checks = {c["code"]: c for c in json.loads(result.stdout)["scenarios"][0]["targets"]}
+    ei = checks["energy_intensity"]
+    assert (ei["required"], ei["stretch"], ei["year"], ei["baseline_year"]) == (13, 13.5, 2025, 2020)
+    assert ei["met"] is False and ei["gap"] < 0  # the baseline path falls short of −13 %
+    assert checks["carbon_peak"]["met"] is False

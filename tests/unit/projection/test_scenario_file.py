@@ -140,3 +140,12 @@ def test_energy_without_activity_is_refused(two_year_text: str) -> None:
     text = two_year_text.replace('population = { value = 1.0, unit = "万人"', 'population = { value = 0.0, unit = "万人"')
     with pytest.raises(ScenarioError, match=r"x\.toml: base_year\.population: .*no activity"):
         loads(text, "x.toml")
+
+
+def test_electricity_takes_no_own_co2_factor(two_year_text: str) -> None:
+    text = two_year_text.replace(
+        'standard_coal = { value = 0.125, unit = "kgce/kWh", source = "测试", verified = false }',
+        'standard_coal = { value = 0.125, unit = "kgce/kWh", source = "测试", verified = false }\n'
+        'co2 = { value = 0.5, unit = "kgCO2/kWh", source = "测试", verified = false }')
+    with pytest.raises(ScenarioError, match=r"x\.toml: fuels\.electricity\.co2: .*grid_factor"):
+        loads(text, "x.toml")

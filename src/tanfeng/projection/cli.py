@@ -73,7 +73,8 @@ def write_atomically(path: Path, text: str) -> None:
 
 @app.callback(invoke_without_command=True)
 def peak(
-    scenarios: Path = typer.Argument(..., help="情景文件（TOML）/ scenario file (TOML)"),
+    scenarios: Path | None = typer.Argument(None, help="情景文件（TOML）/ scenario file (TOML)"),
+    example: bool = typer.Option(False, "--example", help="使用随附的上犹县示例情景（示例数据）/ use the bundled example"),
     runs: int = typer.Option(0, "--runs", "-n", help="蒙特卡洛模拟次数（0 = 不模拟）/ Monte Carlo runs (0 = none)"),
     seed: int = typer.Option(0, "--seed", help="随机种子（结果可复现）/ random seed (reproducible)"),
     fmt: PeakFormat = typer.Option(PeakFormat.table, "--format", "-f", help="输出格式 / output format"),
@@ -85,8 +86,11 @@ def peak(
     """情景预测：达峰年份、达峰概率、目标核对、LMDI 分解 / scenario projection: peak year, P(peak), targets, LMDI."""
     from tanfeng.projection import export, render, report
     from tanfeng.projection.errors import ScenarioError
-    from tanfeng.projection.scenarios import load
+    from tanfeng.projection.scenarios import example_scenarios_path, load
 
+    if (scenarios is None) == (not example):
+        raise _fail("请给出情景文件或 --example（二者选一）/ give a scenario file or --example, not both")
+    scenarios = scenarios or example_scenarios_path()
     span = parse_span(decompose)
     targets = read_plan_targets(plan) if plan is not None else []
     try:

@@ -140,7 +140,3 @@ def totals(c: Constants, x: Inputs) -> Totals:
         sinks=x.sinks.sum(axis=1),
     )
 
-
-def peak_index(series: Array) -> Array:
-    """Index of the highest year per run (the first one when tied)."""
-    return np.argmax(series, axis=-1)

@@ -93,3 +93,11 @@ def test_targets_read_from_the_plan_text(reference_plan_path: Path) -> None:
     assert (ei["required"], ei["stretch"], ei["year"], ei["baseline_year"]) == (13, 13.5, 2025, 2020)
     assert ei["met"] is False and ei["gap"] < 0  # the baseline path falls short of −13 %
     assert checks["carbon_peak"]["met"] is False
+
+
+def test_example_flag_and_argument_are_exclusive() -> None:
+    ok = runner.invoke(app, ["peak", "--example", "-s", "enhanced"])
+    assert ok.exit_code == 0 and "强化情景" in ok.stdout
+    both = runner.invoke(app, ["peak", str(example_scenarios_path()), "--example"])
+    neither = runner.invoke(app, ["peak"])
+    assert both.exit_code == 2 and neither.exit_code == 2 and "--example" in neither.stderr

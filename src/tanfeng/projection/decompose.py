@@ -68,6 +68,23 @@ def _log_mean(a: Array, b: Array) -> Array:
     return np.where(same, a, lm)
 
 
+def _small_cell_effects(x0: Array, x1: Array, c0: Array, c1: Array, cells: Array) -> Array:
+    """The whole change of ``cells`` to the factor(s) that are zero in one year, or else to the
+    factor that shrank most towards the year in which the cell is smaller (limit of the
+    small-value strategy)."""
+    zero = ((x0 == 0) | (x1 == 0)) & cells[None]
+    none_zero = cells & ~zero.any(axis=0)
+    if none_zero.any():
+        small, large = np.where(c0 >= c1, x1, x0), np.where(c0 >= c1, x0, x1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shrink = np.where(large > 0, small / large, np.inf)
+        pick = np.arange(x0.shape[0])[:, None, None] == np.argmin(shrink, axis=0)[None]
+        zero |= pick & none_zero[None]
+    n = zero.sum(axis=0)
+    share = np.divide(zero, n[None], out=np.zeros(zero.shape), where=n[None] > 0)
+    return share * (c1 - c0)[None]
+
+
 def decompose(p: Projection, year_from: int, year_to: int) -> Decomposition:
     """LMDI-I decomposition of energy CO₂ from ``year_from`` to ``year_to`` (any order)."""
     try:
@@ -77,17 +94,14 @@ def decompose(p: Projection, year_from: int, year_to: int) -> Decomposition:
                               f"year {err.args[0]} outside the horizon {p.years[0]}–{p.years[-1]}") from err
     x0, x1 = _factors(p, i0), _factors(p, i1)
     c0, c1 = p.co2[:, :, i0], p.co2[:, :, i1]
-    both = (c0 > 0) & (c1 > 0)
+    # Cells negligible in either year (zero, or lost in rounding) are not log-averaged.
+    tiny = 1e-12 * max(float(c0.max(initial=0.0)), float(c1.max(initial=0.0)))
+    both = (c0 > tiny) & (c1 > tiny)
     w = _log_mean(np.where(both, c1, 1.0), np.where(both, c0, 1.0))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(both[None], np.log(np.where(both[None], x1 / x0, 1.0)), 0.0)
     effects = np.where(both[None], w[None] * ratio, 0.0)  # (6, S, F)
-    # One side zero: the change goes to the factors that are zero in either year, equally.
-    one_side = (c0 > 0) ^ (c1 > 0)
-    zero_factor = ((x0 == 0) | (x1 == 0)) & one_side[None]
-    n_zero = zero_factor.sum(axis=0)
-    share = np.divide(zero_factor, n_zero[None], out=np.zeros_like(effects), where=n_zero[None] > 0)
-    effects += share * (c1 - c0)[None]
+    effects += _small_cell_effects(x0, x1, c0, c1, ~both & ((c0 != 0) | (c1 != 0)))
     sectors = [s.code for s in p.scenarios.base.sectors]
     by_sector = {s: {f: float(effects[k, j].sum()) for k, f in enumerate(FACTORS)} for j, s in enumerate(sectors)}
     total = {f: float(effects[k].sum()) for k, f in enumerate(FACTORS)}

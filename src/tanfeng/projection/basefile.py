@@ -250,6 +250,9 @@ def read_base_year(ck: Checker, doc: dict[str, Any], sectors: tuple[Sector, ...]
                       "electricity_non_fossil", "non_energy", "sinks"))
     year = ck.integer(t.get("year"), "base_year.year")
     gdp = _quantity(ck, t.get("gdp"), "base_year.gdp", GDP_UNIT)
+    if gdp is not None and gdp[0] <= 0:
+        ck.add("base_year.gdp.value", "GDP 必须大于零", "GDP must be positive")
+        gdp = None
     pop = _quantity(ck, t.get("population"), "base_year.population", "person")
     gdp_codes = tuple(s.code for s in sectors if s.activity == "gdp")
     structure = read_shares(ck, t.get("structure"), "base_year.structure", gdp_codes)

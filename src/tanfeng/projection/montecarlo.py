@@ -90,22 +90,18 @@ def _perturbed_inputs(scn: ScenarioSet, name: str, paths: DriverPaths, draws: di
     where = _locate(scn)
     fields: dict[str, Any] = {}
     for driver, d in draws.items():
-        name_, row = where[driver]
-        u = uncertainty[driver]
-        kind = scn.drivers[driver].kind
-        if name_ not in fields:
-            fields[name_] = np.repeat(getattr(x, name_), runs, axis=0)
-        arr = fields[name_]
+        field, row = where[driver]
+        one_run = getattr(x, field)[0]
+        path = one_run if row is None else one_run[row]  # (T,) or (K, T)
+        out = perturb(path[None, :] if path.ndim == 1 else path, d, uncertainty[driver],
+                      scn.drivers[driver].kind, paths.years)  # (R, K, T)
+        out = out[:, 0, :] if path.ndim == 1 else out
         if row is None:
-            current = getattr(x, name_)[0]
-            current = current[None, :] if current.ndim == 1 else current
-            out = perturb(current, d, u, kind, paths.years)
-            fields[name_] = out[:, 0, :] if getattr(x, name_).ndim == 2 else out
+            fields[field] = out
         else:
-            current = getattr(x, name_)[0][row]
-            current = current[None, :] if current.ndim == 1 else current
-            out = perturb(current, d, u, kind, paths.years)
-            arr[:, row] = out[:, 0, :] if arr.ndim == 3 else out
+            if field not in fields:
+                fields[field] = np.repeat(getattr(x, field), runs, axis=0)
+            fields[field][:, row] = out
     return replace(x, **fields)
 
 

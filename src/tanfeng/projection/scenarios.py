@@ -301,7 +301,10 @@ def _check_values(ck: Checker, s: ScenarioSet) -> None:
             info = s.drivers[driver_id]
             v = evaluate(sc.drivers[driver_id], info.base, years)
             key = join(join(join("scenarios", sc.name), "drivers"), driver_id)
-            if (v < -1e-12).any():
+            if driver_id == "gdp" and (v <= 0).any():
+                year = int(years[np.argmax((v <= 0).any(axis=0))])
+                ck.add(key, f"{year} 年的 GDP 不大于零", f"GDP not positive in {year}")
+            elif (v < -1e-12).any():
                 year = int(years[np.argmax((v < -1e-12).any(axis=0))])
                 ck.add(key, f"{year} 年的值为负", f"negative value in {year}")
             elif info.kind == "fraction" and (v > 1 + 1e-12).any():

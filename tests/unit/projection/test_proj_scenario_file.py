@@ -77,6 +77,12 @@ BAD_CASES = [
     (('"2021-2040" = 0.05', '"2021-2040" = -1.5'), "scenarios.rising.drivers.gdp.growth.2021-2040", "greater than -1"),
     (("industry = { coal = 50000.0 }", "industry = { coal = 50000.0, oil = 3.0 }"),
      "base_year.energy.industry.oil", "unknown fuel"),
+    (('gdp = { growth = { "2021-2040" = 0.05 } }', 'gdp = { milestones = { 2045 = 120.0 } }'),
+     "scenarios.rising.drivers.gdp.milestones.2045", "within 2021–2040"),
+    (('gdp = { growth = { "2021-2040" = 0.05 } }', 'gdp = { milestones = { 2030 = 0.0 } }'),
+     "scenarios.rising.drivers.gdp", "GDP not positive in 2030"),
+    (('gdp = { value = 100.0, unit = "亿元"', 'gdp = { value = 100.0, unit = "万吨"'),
+     "base_year.gdp.unit", "does not convert"),
 ]
 
 

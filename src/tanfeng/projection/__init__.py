@@ -18,7 +18,7 @@ from tanfeng.projection.baseyear import (
     Sector,
     base_year_from_source,
 )
-from tanfeng.projection.decompose import Decomposition, decompose
+from tanfeng.projection.decompose import Decomposition, compare, decompose
 from tanfeng.projection.errors import ProjectionError, ScenarioError
 from tanfeng.projection.indicators import TargetCheck, check_targets, indicator_series
 from tanfeng.projection.montecarlo import MonteCarloResult, simulate
@@ -28,6 +28,6 @@ from tanfeng.projection.scenarios import Scenario, ScenarioSet, example_scenario
 __all__ = [
     "BaseYear", "BaseYearSource", "Decomposition", "EnergyUse", "Factor", "Fuel", "Item", "MonteCarloResult",
     "Peak", "Projection", "ProjectionError", "Scenario", "ScenarioError", "ScenarioSet", "Sector", "TargetCheck",
-    "base_year_from_source", "check_targets", "decompose", "example_scenarios_path", "indicator_series", "load",
+    "base_year_from_source", "check_targets", "compare", "decompose", "example_scenarios_path", "indicator_series", "load",
     "loads", "project", "project_all", "simulate",
 ]

@@ -34,6 +34,8 @@ class Decomposition:
     end: float
     effects: dict[str, float]
     by_sector: dict[str, dict[str, float]]
+    scenario_from: str = ""
+    scenario_to: str = ""
 
     @property
     def residual(self) -> float:
@@ -87,14 +89,26 @@ def _small_cell_effects(x0: Array, x1: Array, c0: Array, c1: Array, cells: Array
 
 def decompose(p: Projection, year_from: int, year_to: int) -> Decomposition:
     """LMDI-I decomposition of energy CO₂ from ``year_from`` to ``year_to`` (any order)."""
+    return compare(p, year_from, p, year_to)
+
+
+def compare(p_from: Projection, year_from: int, p_to: Projection, year_to: int) -> Decomposition:
+    """LMDI-I decomposition between two states: two years, two scenarios, or both.
+
+    ``compare(baseline, 2030, policy, 2030)`` explains what the policy scenario changes in 2030.
+    Both projections must share the base year (the same scenario file).
+    """
+    if p_from.scenarios is not p_to.scenarios:
+        raise ProjectionError("只能比较同一情景文件中的情景 / scenarios must come from the same file")
     try:
-        i0, i1 = p.index(year_from), p.index(year_to)
+        i0, i1 = p_from.index(year_from), p_to.index(year_to)
     except KeyError as err:
-        raise ProjectionError(f"年份 {err.args[0]} 不在预测期 {p.years[0]}–{p.years[-1]} 内 / "
-                              f"year {err.args[0]} outside the horizon {p.years[0]}–{p.years[-1]}") from err
-    x0, x1 = _factors(p, i0), _factors(p, i1)
-    c0, c1 = p.co2[:, :, i0], p.co2[:, :, i1]
-    # Cells negligible in either year (zero, or lost in rounding) are not log-averaged.
+        first, last = p_from.years[0], p_from.years[-1]
+        raise ProjectionError(f"年份 {err.args[0]} 不在预测期 {first}–{last} 内 / "
+                              f"year {err.args[0]} outside the horizon {first}–{last}") from err
+    x0, x1 = _factors(p_from, i0), _factors(p_to, i1)
+    c0, c1 = p_from.co2[:, :, i0], p_to.co2[:, :, i1]
+    # Cells negligible in either state (zero, or lost in rounding) are not log-averaged.
     tiny = 1e-12 * max(float(c0.max(initial=0.0)), float(c1.max(initial=0.0)))
     both = (c0 > tiny) & (c1 > tiny)
     w = _log_mean(np.where(both, c1, 1.0), np.where(both, c0, 1.0))
@@ -102,7 +116,8 @@ def decompose(p: Projection, year_from: int, year_to: int) -> Decomposition:
         ratio = np.where(both[None], np.log(np.where(both[None], x1 / x0, 1.0)), 0.0)
     effects = np.where(both[None], w[None] * ratio, 0.0)  # (6, S, F)
     effects += _small_cell_effects(x0, x1, c0, c1, ~both & ((c0 != 0) | (c1 != 0)))
-    sectors = [s.code for s in p.scenarios.base.sectors]
+    sectors = [s.code for s in p_from.scenarios.base.sectors]
     by_sector = {s: {f: float(effects[k, j].sum()) for k, f in enumerate(FACTORS)} for j, s in enumerate(sectors)}
     total = {f: float(effects[k].sum()) for k, f in enumerate(FACTORS)}
-    return Decomposition(int(year_from), int(year_to), float(c0.sum()), float(c1.sum()), total, by_sector)
+    return Decomposition(int(year_from), int(year_to), float(c0.sum()), float(c1.sum()), total, by_sector,
+                         p_from.scenario.name, p_to.scenario.name)

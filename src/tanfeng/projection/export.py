@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from tanfeng import __version__
-from tanfeng.projection.decompose import FACTOR_NAMES_ZH
+from tanfeng.projection.decompose import FACTOR_NAMES_ZH, Decomposition
 from tanfeng.projection.indicators import indicator_table
 from tanfeng.projection.report import ScenarioReport
 
@@ -161,12 +161,9 @@ def _scenario_dict(r: ScenarioReport) -> dict[str, Any]:
         "series": rows,
     }
     if r.decomposition is not None:
-        d = r.decomposition
-        out["decomposition"] = {
-            "from": d.year_from, "to": d.year_to, "unit": "Mt CO2", "start": d.start * MT, "end": d.end * MT,
-            "effects": {k: v * MT for k, v in d.effects.items()}, "names_zh": FACTOR_NAMES_ZH,
-            "by_sector": {s: {k: v * MT for k, v in e.items()} for s, e in d.by_sector.items()},
-        }
+        out["decomposition"] = _decomposition_dict(r.decomposition)
+    if r.versus_parent is not None:
+        out["versus_parent"] = _decomposition_dict(r.versus_parent)
     if r.montecarlo is not None:
         mc = r.montecarlo
         out["monte_carlo"] = {
@@ -177,6 +174,15 @@ def _scenario_dict(r: ScenarioReport) -> dict[str, Any]:
             "drivers": {d: {"dist": u.dist, "apply": u.apply} for d, u in sorted(p.scenario.uncertainty.items())},
         }
     return out
+
+
+def _decomposition_dict(d: Decomposition) -> dict[str, Any]:
+    return {
+        "from": d.year_from, "to": d.year_to, "scenario_from": d.scenario_from, "scenario_to": d.scenario_to,
+        "unit": "Mt CO2", "start": d.start * MT, "end": d.end * MT,
+        "effects": {k: v * MT for k, v in d.effects.items()}, "names_zh": FACTOR_NAMES_ZH,
+        "by_sector": {s: {k: v * MT for k, v in e.items()} for s, e in d.by_sector.items()},
+    }
 
 
 def _check_dict(c: Any) -> dict[str, Any]:

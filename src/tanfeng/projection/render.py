@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tanfeng.projection.decompose import FACTOR_NAMES_ZH, FACTORS
+from tanfeng.projection.decompose import FACTOR_NAMES_ZH, FACTORS, Decomposition
 from tanfeng.projection.indicators import TargetCheck, indicator_table
 from tanfeng.projection.montecarlo import PERCENTILES, MonteCarloResult
 from tanfeng.projection.report import ScenarioReport
@@ -111,6 +111,10 @@ def _mc_lines(mc: MonteCarloResult, years: list[int]) -> list[str]:
     return out
 
 
+def _effects(d: Decomposition) -> str:
+    return "，".join(f"{FACTOR_NAMES_ZH[f]} {d.effects[f] * WAN:+.1f}" for f in FACTORS if abs(d.effects[f]) > 1e-9)
+
+
 def to_table(reports: list[ScenarioReport]) -> str:
     """Human-readable report of every scenario."""
     if not reports:
@@ -135,9 +139,13 @@ def to_table(reports: list[ScenarioReport]) -> str:
         lines += _indicator_rows(r, years)
         if r.decomposition is not None:
             d = r.decomposition
-            parts = "，".join(f"{FACTOR_NAMES_ZH[f]} {d.effects[f] * WAN:+.1f}" for f in FACTORS if d.effects[f])
             lines.append(f"  分解 {d.year_from}→{d.year_to}（万吨）/ LMDI: {_fmt(d.start * WAN)} → {_fmt(d.end * WAN)}："
-                         + parts)
+                         + _effects(d))
+        if r.versus_parent is not None:
+            v = r.versus_parent
+            parent = scn.scenarios[v.scenario_from].title
+            lines.append(f"  相对{parent}（{v.scenario_from}）{v.year_to} 年 / vs parent: {_fmt(v.start * WAN)} → "
+                         f"{_fmt(v.end * WAN)} 万吨（{(v.end - v.start) * WAN:+.1f}）：" + _effects(v))
         if r.montecarlo is not None:
             lines += _mc_lines(r.montecarlo, years)
     return "\n".join(lines)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tanfeng.plans.model import Target
-from tanfeng.projection.decompose import Decomposition, decompose
+from tanfeng.projection.decompose import Decomposition, compare, decompose
 from tanfeng.projection.errors import ProjectionError
 from tanfeng.projection.indicators import TargetCheck, check_targets
 from tanfeng.projection.montecarlo import MonteCarloResult, simulate
@@ -24,6 +24,7 @@ class ScenarioReport:
     checks: list[TargetCheck]
     decomposition: Decomposition | None
     montecarlo: MonteCarloResult | None
+    versus_parent: Decomposition | None = None  # parent → this scenario in the same year
 
     @property
     def name(self) -> str:
@@ -59,9 +60,18 @@ def build(scn: ScenarioSet, names: list[str] | None = None, *, targets: Iterable
         raise ProjectionError(f"模拟次数须在 0–{MAX_RUNS:,} 之间 / --runs must be within 0–{MAX_RUNS:,} "
                               "(the result keeps one value per run and year)")
     all_targets = merge_targets(scn.targets, targets)
+    projections: dict[str, Projection] = {}
+
+    def projected(name: str) -> Projection:
+        if name not in projections:
+            projections[name] = project(scn, name)
+        return projections[name]
+
     reports = []
     for name in names:
-        p = project(scn, name)
+        p = projected(name)
+        parent = p.scenario.parent
+        versus = compare(projected(parent), span[1], p, span[1]) if parent else None
         mc = simulate(scn, name, runs, seed, targets=all_targets) if runs else None
-        reports.append(ScenarioReport(p, check_targets(p, all_targets), decompose(p, *span), mc))
+        reports.append(ScenarioReport(p, check_targets(p, all_targets), decompose(p, *span), mc, versus))
     return reports

@@ -19,7 +19,8 @@ def test_table_with_monte_carlo() -> None:
                                  "-s", "policy"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("【示例数据】")
-    assert "P(peak ≤ 2030)" in result.stdout and "政策情景" in result.stdout and "基准情景" not in result.stdout
+    assert "P(peak ≤ 2030)" in result.stdout and "== 政策情景" in result.stdout and "== 基准情景" not in result.stdout
+    assert "相对基准情景（baseline）2030 年" in result.stdout
 
 
 def test_json_to_file_is_reproducible(tmp_path: Path) -> None:

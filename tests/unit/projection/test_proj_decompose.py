@@ -55,3 +55,19 @@ def test_a_fuel_that_appears_is_a_mix_effect(known_peak_text: str) -> None:
 def test_years_outside_the_horizon(two_year: ScenarioSet) -> None:
     with pytest.raises(ProjectionError, match="2019"):
         decompose(project(two_year, "base"), 2019, 2021)
+
+
+def test_compare_two_scenarios_in_one_year(known_peak_text: str) -> None:
+    from tanfeng.projection import compare
+
+    text = known_peak_text + (
+        '[scenarios.cleaner]\nparent = "rising"\n[scenarios.cleaner.drivers]\n'
+        'intensity = { industry = { steps = { 2021 = 0.5 }, relative = true } }\n')
+    scn = loads(text, "k.toml")
+    base, cleaner = project(scn, "rising"), project(scn, "cleaner")
+    d = compare(base, 2030, cleaner, 2030)
+    assert (d.scenario_from, d.scenario_to) == ("rising", "cleaner")
+    assert d.end - d.start == pytest.approx(cleaner.series("energy_co2")[10] - base.series("energy_co2")[10])
+    # only the intensity differs between the two scenarios in 2030
+    assert d.effects["intensity"] == pytest.approx(d.end - d.start)
+    assert all(abs(v) < 1e-9 for k, v in d.effects.items() if k != "intensity")

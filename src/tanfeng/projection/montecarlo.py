@@ -169,7 +169,8 @@ def simulate(scn: ScenarioSet, name: str, runs: int, seed: int = 0, *,
             assert v is not None
             target_vals[k, a:b] = np.broadcast_to(v, (b - a,))
     idx = np.argmax(metric, axis=1)
-    fan = dict(zip(PERCENTILES, np.percentile(metric, PERCENTILES, axis=0), strict=True))
+    # the per-run series is not needed after this: let percentile partition it in place (no copy)
+    fan = dict(zip(PERCENTILES, np.percentile(metric, PERCENTILES, axis=0, overwrite_input=True), strict=True))
     probs = [(t, float(np.mean(target_vals[k] >= t.value - 1e-9))) for k, t in enumerate(targets)
              if t.value is not None]
     return MonteCarloResult(name, runs, seed, years, scn.meta.peak_metric, scn.meta.peak_by,

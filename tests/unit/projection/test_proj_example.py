@@ -64,3 +64,15 @@ def test_label_in_every_output(example: ScenarioSet) -> None:
     assert '"label": "示例数据"' in to_json(reports)
     assert all(line.startswith("示例数据,") for line in to_csv(reports).splitlines()[1:])
     assert all("[示例数据]" in line.split(",")[0] for line in to_iamc(reports).splitlines()[1:])
+
+
+def test_child_scenarios_are_explained_against_their_parent(example: ScenarioSet) -> None:
+    import json
+
+    doc = json.loads(to_json(build(example)))
+    by_name = {s["name"]: s for s in doc["scenarios"]}
+    assert "versus_parent" not in by_name["baseline"]
+    v = by_name["policy"]["versus_parent"]
+    assert (v["scenario_from"], v["scenario_to"], v["to"]) == ("baseline", "policy", 2030)
+    assert v["end"] - v["start"] == pytest.approx(sum(v["effects"].values()))
+    assert v["end"] < v["start"]  # the plan's measures lower 2030 emissions

@@ -279,6 +279,8 @@ def read_base_year(ck: Checker, doc: dict[str, Any], sectors: tuple[Sector, ...]
         grid_factor=grid or none, electricity_non_fossil=nf or Factor(0.0, "1", none.source, True),
         non_energy=non_energy, sinks=sinks,
     )
+    if not base.energy.sum() > 0:
+        ck.add("base_year.energy", "基准年能耗合计为零", "base-year energy use is zero")
     for sector, act, energy in zip(sectors, base.activity(), base.energy.sum(axis=1), strict=True):
         if energy > 0 and act <= 0:
             key = f"base_year.structure.{sector.code}" if sector.activity == "gdp" else "base_year.population"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -108,7 +109,19 @@ def to_csv(reports: list[ScenarioReport]) -> str:
 
 
 def _num(x: float) -> str:
-    return f"{x:.10g}"
+    """A number for CSV; undefined values (e.g. a share of zero energy) are left empty."""
+    return f"{x:.10g}" if math.isfinite(x) else ""
+
+
+def _finite(obj: Any) -> Any:
+    """``obj`` with NaN/∞ replaced by None, so the JSON stays valid."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_finite(v) for v in obj]
+    return obj
 
 
 def to_dict(reports: list[ScenarioReport]) -> dict[str, Any]:
@@ -194,4 +207,4 @@ def _check_dict(c: Any) -> dict[str, Any]:
 
 
 def to_json(reports: list[ScenarioReport]) -> str:
-    return json.dumps(to_dict(reports), ensure_ascii=False, indent=2)
+    return json.dumps(_finite(to_dict(reports)), ensure_ascii=False, indent=2, allow_nan=False)

@@ -116,7 +116,8 @@ def _target_values(t: Target, tot: Totals, years: NDArray[np.int64]) -> Array | 
     i = t.year - first
     if t.code == "non_fossil_share":
         if (t.unit or "") in PERCENT_UNITS and t.baseline_year is None:
-            return np.asarray(tot.non_fossil_energy[:, i] / tot.weighted_energy[:, i] * 100)
+            num, den = tot.non_fossil_energy[:, i], tot.weighted_energy[:, i]
+            return np.divide(num, den, out=np.zeros(den.shape), where=den > 0) * 100
         return None
     if t.baseline_year is None or not first <= t.baseline_year <= last or (t.unit or "") not in PERCENT_UNITS:
         return None

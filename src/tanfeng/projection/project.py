@@ -69,9 +69,10 @@ class Projection:
         return self.series("energy_co2") / self.series("gdp")
 
     def non_fossil_share(self) -> Array:
-        """Share (0–1) of non-fossil energy in total energy, per the fuels' non-fossil coefficients."""
+        """Share (0–1) of non-fossil energy in total energy (NaN in a year without energy use)."""
         t = self.totals
-        return np.asarray(t.non_fossil_energy[0] / t.weighted_energy[0])
+        num, den = t.non_fossil_energy[0], t.weighted_energy[0]
+        return np.divide(num, den, out=np.full(den.shape, np.nan), where=den > 0)
 
 
 def inputs_of(paths: DriverPaths) -> Inputs:

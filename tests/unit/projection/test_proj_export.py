@@ -59,3 +59,15 @@ def test_json_document(two_year: ScenarioSet) -> None:
 def test_unlabelled_file_has_a_plain_model_name(known_peak_text: str) -> None:
     text = to_iamc(build(loads(known_peak_text, "k.toml")))
     assert text.splitlines()[1].startswith(f"tanfeng {__version__},rising,测试县,")
+
+
+def test_energy_falling_to_zero_leaves_shares_undefined_not_invalid(known_peak_text: str) -> None:
+    text = known_peak_text.replace(
+        'intensity = { industry = { growth = { "2021-2025" = -0.02, "2026-2040" = -0.08 } } }',
+        'intensity = { industry = { milestones = { 2030 = 0.0 } } }')
+    reports = build(loads(text, "z.toml"))
+    doc = json.loads(to_json(reports))  # strict JSON: no NaN
+    share = doc["scenarios"][0]["series"]["Non-Fossil Share"]["values"]
+    assert share["2020"] == 0.0 and share["2035"] is None
+    rows = [r for r in csv.DictReader(io.StringIO(to_csv(reports))) if r["variable"] == "Non-Fossil Share"]
+    assert {r["year"]: r["value"] for r in rows}["2035"] == ""

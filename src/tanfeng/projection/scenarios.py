@@ -78,12 +78,29 @@ def load(path: str | Path, base: BaseYear | None = None) -> ScenarioSet:
     """
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = _decode(Path(path).read_bytes())
     except FileNotFoundError as err:
         raise ScenarioError(name, [Problem("", "文件不存在", "file not found")]) from err
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(name, [Problem("", "无法读取文件（需 UTF-8 编码）", f"cannot read file ({err})")]) from err
+    except IsADirectoryError as err:
+        raise ScenarioError(name, [Problem("", "是目录，不是文件", "is a directory, not a file")]) from err
+    except UnicodeDecodeError as err:
+        raise ScenarioError(name, [Problem("", f"不是 UTF-8 编码（第 {err.start} 字节）",
+                                           f"not UTF-8 encoded (byte {err.start})")]) from err
+    except OSError as err:
+        raise ScenarioError(name, [Problem("", "无法读取文件", f"cannot read file ({err.strerror})")]) from err
     return loads(text, name, base)
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) as TOML requires; GB18030 accepted too (files saved by
+    Chinese-locale Windows editors)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise err from None
 
 
 def loads(text: str, name: str = "<scenarios>", base: BaseYear | None = None) -> ScenarioSet:

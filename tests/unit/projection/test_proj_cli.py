@@ -102,3 +102,15 @@ def test_example_flag_and_argument_are_exclusive() -> None:
     both = runner.invoke(app, ["peak", str(example_scenarios_path()), "--example"])
     neither = runner.invoke(app, ["peak"])
     assert both.exit_code == 2 and neither.exit_code == 2 and "--example" in neither.stderr
+
+
+def test_gb18030_file_reads_like_utf8(tmp_path: Path) -> None:
+    gbk = tmp_path / "gbk.toml"
+    gbk.write_bytes(example_scenarios_path().read_text(encoding="utf-8").encode("gb18030"))
+    a = runner.invoke(app, ["peak", str(gbk), "--format", "csv"])
+    b = runner.invoke(app, ["peak", "--example", "--format", "csv"])
+    assert a.exit_code == 0 and a.stdout == b.stdout
+    binary = tmp_path / "bin.toml"
+    binary.write_bytes(b"\xff\xfe\x00\x81")
+    r = runner.invoke(app, ["peak", str(binary)])
+    assert r.exit_code == 2 and "UTF-8" in r.stderr

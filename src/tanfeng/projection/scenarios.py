@@ -179,6 +179,11 @@ def _read_scenarios(ck: Checker, raw: Any, infos: Mapping[str, DriverInfo], base
             merged_unc.pop(d, None)
             if u is not None and u.dist != "none":
                 merged_unc[d] = u
+        for d, u in merged_unc.items():
+            if u.apply == "change" and d not in merged:
+                ck.add(join(join(join("scenarios", name), "uncertainty"), d),
+                       "该驱动因素路径不变，apply = \"change\" 不起作用（可用 \"rate\"）",
+                       'the driver has no path, so apply = "change" has no effect (use "rate")')
         if parent is None and "gdp" not in merged:
             ck.add(join(join("scenarios", name), "drivers"), "根情景必须给出 gdp 路径", "a root scenario must set the gdp path")
         title = ck.text(b.get("title"), join(join("scenarios", name), "title"), required=False) or name

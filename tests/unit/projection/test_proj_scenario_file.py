@@ -155,3 +155,11 @@ def test_electricity_takes_no_own_co2_factor(two_year_text: str) -> None:
         'co2 = { value = 0.5, unit = "kgCO2/kWh", source = "测试", verified = false }')
     with pytest.raises(ScenarioError, match=r"x\.toml: fuels\.electricity\.co2: .*grid_factor"):
         loads(text, "x.toml")
+
+
+def test_uncertainty_on_a_driver_without_path_must_be_a_rate(known_peak_text: str) -> None:
+    bad = known_peak_text + '[scenarios.rising.uncertainty]\npopulation = { dist = "uniform", min = 0.5, max = 1.5, apply = "change" }\n'
+    with pytest.raises(ScenarioError, match=r"scenarios\.rising\.uncertainty\.population: .*no effect"):
+        loads(bad, "x.toml")
+    ok = known_peak_text + '[scenarios.rising.uncertainty]\npopulation = { dist = "uniform", min = -0.01, max = 0.01 }\n'
+    assert loads(ok, "x.toml").scenarios["rising"].uncertainty["population"].apply == "rate"

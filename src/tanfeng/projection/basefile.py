@@ -13,6 +13,7 @@ from tanfeng.projection.baseyear import (
     BaseYear,
     EnergyUse,
     Factor,
+    Forest,
     Fuel,
     Item,
     Sector,
@@ -240,6 +241,32 @@ def read_energy(ck: Checker, value: Any, sectors: tuple[Sector, ...], fuels: tup
     return uses
 
 
+def read_forest(ck: Checker, value: Any, sinks: tuple[Item, ...]) -> Forest | None:
+    """``[base_year.forest]``: stock, coverage (%), co2_per_m3, and the sink that follows the stock."""
+    key = "base_year.forest"
+    t = ck.table(value, key)
+    if t is None:
+        return None
+    ck.known(t, key, ("stock", "coverage", "co2_per_m3", "sink"))
+    stock = _quantity(ck, t.get("stock"), join(key, "stock"), "m ** 3")
+    coverage = read_factor(ck, t["coverage"], join(key, "coverage"), maximum=100.0) if "coverage" in t else None
+    if coverage is not None and coverage.unit not in ("%", "％"):
+        ck.add(join(key, "coverage.unit"), "森林覆盖率单位应为 %", "forest coverage must be in %")
+    linked = ck.text(t.get("sink"), join(key, "sink"), required=False)
+    if linked is not None and linked not in {i.code for i in sinks}:
+        ck.add(join(key, "sink"), f"未知的碳汇项 '{linked}'", f"unknown sink item '{linked}'")
+    factor = read_factor(ck, t.get("co2_per_m3"), join(key, "co2_per_m3")) if linked or "co2_per_m3" in t else None
+    if stock is None or ck.problems:
+        return None
+    forest = Forest(stock[1], stock[0], coverage, factor, linked)
+    try:
+        forest.t_co2_per_m3  # noqa: B018 — the unit must convert
+    except (pint.errors.PintError, AttributeError):
+        ck.add(join(key, "co2_per_m3.unit"), "单位应为 tCO2/立方米 之类", "unit must be like tCO2/立方米")
+        return None
+    return forest
+
+
 def read_base_year(ck: Checker, doc: dict[str, Any], sectors: tuple[Sector, ...],
                    fuels: tuple[Fuel, ...]) -> BaseYear | None:
     key = "base_year"
@@ -247,7 +274,7 @@ def read_base_year(ck: Checker, doc: dict[str, Any], sectors: tuple[Sector, ...]
     if t is None:
         return None
     ck.known(t, key, ("year", "gdp", "population", "structure", "energy", "grid_factor",
-                      "electricity_non_fossil", "non_energy", "sinks"))
+                      "electricity_non_fossil", "non_energy", "sinks", "forest"))
     year = ck.integer(t.get("year"), "base_year.year")
     gdp = _quantity(ck, t.get("gdp"), "base_year.gdp", GDP_UNIT)
     if gdp is not None and gdp[0] <= 0:
@@ -270,6 +297,7 @@ def read_base_year(ck: Checker, doc: dict[str, Any], sectors: tuple[Sector, ...]
     nf = read_factor(ck, nf_raw, "base_year.electricity_non_fossil", maximum=1.0) if has_elec or nf_raw else None
     non_energy = read_items(ck, t.get("non_energy"), "base_year.non_energy")
     sinks = read_items(ck, t.get("sinks"), "base_year.sinks")
+    forest = read_forest(ck, t.get("forest"), sinks) if "forest" in t else None
     if year is None or gdp is None or pop is None or structure is None or (has_elec and (grid is None or nf is None)) or ck.problems:
         return None
     none = Factor(0.0, "t_CO2/kWh", "无电力 / no electricity", True)
@@ -277,7 +305,7 @@ def read_base_year(ck: Checker, doc: dict[str, Any], sectors: tuple[Sector, ...]
         year=year, gdp=gdp[0], gdp_source=gdp[1], population=pop[0], population_source=pop[1],
         sectors=sectors, fuels=fuels, structure=structure, energy=energy_matrix(uses, sectors, fuels),
         grid_factor=grid or none, electricity_non_fossil=nf or Factor(0.0, "1", none.source, True),
-        non_energy=non_energy, sinks=sinks,
+        non_energy=non_energy, sinks=sinks, forest=forest,
     )
     if not base.energy.sum() > 0:
         ck.add("base_year.energy", "基准年能耗合计为零", "base-year energy use is zero")

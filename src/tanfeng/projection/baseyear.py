@@ -95,6 +95,25 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Forest:
+    """Forest stock and coverage; optionally one sink follows the stock's growth.
+
+    The linked sink of year t is ``(V_t − V_{t−1}) × co2_per_m3`` (the stock-change method:
+    SVD × BEF × (1 + R) × CF × 44/12 folded into one factor, which carries its source).
+    """
+
+    stock: Factor  # as written (e.g. 万立方米)
+    stock_m3: float
+    coverage: Factor | None  # in %
+    co2_per_m3: Factor | None  # t CO2 per m³ of stock growth
+    linked_sink: str | None  # code of the sink item that follows the stock
+
+    @property
+    def t_co2_per_m3(self) -> float:
+        return 0.0 if self.co2_per_m3 is None else per_activity_unit(self.co2_per_m3, "m ** 3", "t_CO2")
+
+
+@dataclass(frozen=True)
 class EnergyUse:
     """Base-year consumption of one fuel in one sector, in any unit compatible with the fuel's."""
 
@@ -121,6 +140,7 @@ class BaseYear:
     electricity_non_fossil: Factor  # share of consumed electricity that is non-fossil
     non_energy: tuple[Item, ...] = ()
     sinks: tuple[Item, ...] = ()
+    forest: Forest | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property

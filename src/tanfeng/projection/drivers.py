@@ -57,6 +57,12 @@ def catalogue(base: BaseYear) -> dict[str, DriverInfo]:
         unit = "tce/万元" if s.activity == "gdp" else "tce/人"
         out.append(DriverInfo(f"intensity.{s.code}", "scalar", np.array([intensity[i]]), unit=unit))
         out.append(DriverInfo(f"mix.{s.code}", "shares", mix[i].copy(), fuels))
+    if base.forest is not None:
+        f = base.forest
+        out.append(DriverInfo("forest_stock", "scalar", np.array([f.stock_m3]),
+                              to_internal=convert(1.0, f.stock.unit, "m ** 3"), unit=f.stock.unit))
+        if f.coverage is not None:
+            out.append(DriverInfo("forest_coverage", "scalar", np.array([f.coverage.value]), unit="%"))
     for prefix, items in (("non_energy", base.non_energy), ("sink", base.sinks)):
         for item in items:
             out.append(DriverInfo(f"{prefix}.{item.code}", "scalar", np.array([item.value]),
@@ -86,6 +92,8 @@ class DriverPaths:
     electricity_non_fossil: Array  # (T,)
     non_energy: Array  # (N, T) t CO2e
     sinks: Array  # (K, T) t CO2e removed
+    forest_stock: Array  # (T,) m³ (zeros without a forest section)
+    forest_coverage: Array  # (T,) % (zeros without coverage)
 
 
 def evaluate_all(
@@ -100,6 +108,9 @@ def evaluate_all(
     def stack(ids: list[str]) -> Array:
         return np.stack([one(i)[0] for i in ids]) if ids else np.zeros((0, len(years)))
 
+    stock = one("forest_stock")[0] if "forest_stock" in infos else np.zeros(len(years))
+    sinks = stack([f"sink.{i.code}" for i in base.sinks])
+    link_sink(base, sinks[None], stock[None])
     return DriverPaths(
         years=years,
         gdp=one("gdp")[0],
@@ -110,5 +121,16 @@ def evaluate_all(
         grid=one("grid_factor")[0],
         electricity_non_fossil=one("electricity_non_fossil")[0],
         non_energy=stack([f"non_energy.{i.code}" for i in base.non_energy]),
-        sinks=stack([f"sink.{i.code}" for i in base.sinks]),
+        sinks=sinks,
+        forest_stock=stock,
+        forest_coverage=one("forest_coverage")[0] if "forest_coverage" in infos else np.zeros(len(years)),
     )
+
+
+def link_sink(base: BaseYear, sinks: Array, stock: Array) -> None:
+    """Set the forest-linked sink (runs, K, T) in place from the stock (runs, T): ΔV × tCO₂/m³."""
+    forest = base.forest
+    if forest is None or forest.linked_sink is None:
+        return
+    k = [i.code for i in base.sinks].index(forest.linked_sink)
+    sinks[:, k, 1:] = np.diff(stock, axis=-1) * forest.t_co2_per_m3

@@ -62,6 +62,10 @@ def records(r: ScenarioReport) -> Iterator[Record]:
         for k, item in enumerate(base.sinks):
             yield from series(f"Carbon Sink|{item.code}", "Mt CO2/yr", p.drivers.sinks[k], MT)
     yield from series("Emissions|Net", "Mt CO2e/yr", p.series("net"), MT)
+    if base.forest is not None:
+        yield from series("Forest|Stock", "million m3", p.drivers.forest_stock, 1e-6)
+        if base.forest.coverage is not None:
+            yield from series("Forest|Coverage", "%", p.drivers.forest_coverage)
     yield from series("GDP|Constant Prices", "billion CNY/yr", p.series("gdp"), 1e4 * 1e-9)
     yield from series("Population", "million", p.drivers.population, 1e-6)
     ind = indicator_table(p)
@@ -154,6 +158,10 @@ def factor_provenance(r: ScenarioReport) -> list[dict[str, Any]]:
             if factor is not None:
                 out.append({"fuel": f.code, "name": f.name, "factor": kind, "value": factor.value,
                             "unit": factor.unit, "source": factor.source, "verified": factor.verified})
+    if base.forest is not None and base.forest.co2_per_m3 is not None:
+        k = base.forest.co2_per_m3
+        out.append({"fuel": None, "name": "森林蓄积碳汇系数", "factor": "forest_co2_per_m3", "value": k.value,
+                    "unit": k.unit, "source": k.source, "verified": k.verified})
     g = base.grid_factor
     out.append({"fuel": "electricity", "name": "电网排放因子（基准年）", "factor": "grid", "value": g.value,
                 "unit": g.unit, "source": g.source, "verified": g.verified})

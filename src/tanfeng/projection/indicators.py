@@ -3,7 +3,8 @@
 Targets are ``tanfeng.plans.model.Target`` objects (the plan JSON contract), matched by
 canonical ``code``: ``energy_intensity``, ``carbon_intensity`` (reductions in % against
 ``baseline_year``), ``non_fossil_share`` (a level in %, or an increase in 个百分点 against
-``baseline_year``) and ``carbon_peak`` (peak no later than ``year``).
+``baseline_year``), ``carbon_peak`` (peak no later than ``year``), ``forest_stock`` and
+``forest_coverage`` (levels, when the scenario file has a forest section).
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import pint
 
 from tanfeng.plans.model import Target
 from tanfeng.projection.paths import Array
 from tanfeng.projection.project import Projection
+from tanfeng.units import convert
 
-CHECKED_CODES = ("energy_intensity", "carbon_intensity", "non_fossil_share", "carbon_peak")
+CHECKED_CODES = ("energy_intensity", "carbon_intensity", "non_fossil_share", "carbon_peak", "forest_stock",
+                 "forest_coverage")
 PERCENT_UNITS = ("%", "％", "percent")
 POINT_UNITS = ("个百分点", "百分点", "percentage_point", "pp")
 
@@ -71,6 +75,8 @@ def check_target(p: Projection, t: Target) -> TargetCheck:
         i_year = p.index(t.year)
     except KeyError:
         return _unchecked(t, f"{t.year} 年不在预测期内", f"{t.year} is outside the projection")
+    if t.code in ("forest_stock", "forest_coverage"):
+        return _check_forest(p, t, i_year)
     series = indicator_series(p)[t.code]
     unit = (t.unit or "").strip()
     if t.code == "non_fossil_share" and unit in PERCENT_UNITS and t.baseline_year is None:
@@ -91,6 +97,27 @@ def check_target(p: Projection, t: Target) -> TargetCheck:
                 projected = -projected
         else:
             return _unchecked(t, f"无法按单位 '{unit}' 核对", f"cannot check a target in unit '{unit}'")
+    gap = projected - t.value
+    stretch = None if t.stretch_value is None else projected >= t.stretch_value
+    return TargetCheck(t, projected, bool(gap >= -1e-9), gap, stretch)
+
+
+def _check_forest(p: Projection, t: Target, i_year: int) -> TargetCheck:
+    """Forest stock (any volume unit) or coverage (%) in the target year against a level."""
+    forest = p.scenarios.base.forest
+    assert t.value is not None
+    if forest is None or (t.code == "forest_coverage" and forest.coverage is None):
+        return _unchecked(t, "情景文件未给出森林数据", "the scenario file has no forest data")
+    unit = (t.unit or "").strip()
+    try:
+        if t.code == "forest_stock":
+            projected = convert(float(p.drivers.forest_stock[i_year]), "m ** 3", unit)
+        elif unit in PERCENT_UNITS:
+            projected = float(p.drivers.forest_coverage[i_year])
+        else:
+            raise ValueError(unit)
+    except (ValueError, pint.errors.PintError, AttributeError):
+        return _unchecked(t, f"无法按单位 '{unit}' 核对", f"cannot check a target in unit '{unit}'")
     gap = projected - t.value
     stretch = None if t.stretch_value is None else projected >= t.stretch_value
     return TargetCheck(t, projected, bool(gap >= -1e-9), gap, stretch)

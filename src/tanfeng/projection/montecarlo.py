@@ -14,16 +14,18 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+import pint
 from numpy.typing import NDArray
 
 from tanfeng.plans.model import Target
-from tanfeng.projection.drivers import DriverPaths, evaluate_all
+from tanfeng.projection.drivers import DriverPaths, evaluate_all, link_sink
 from tanfeng.projection.engine import Constants, Inputs, Totals, totals
 from tanfeng.projection.indicators import PERCENT_UNITS
 from tanfeng.projection.paths import Array
 from tanfeng.projection.project import inputs_of
 from tanfeng.projection.scenarios import ScenarioSet
 from tanfeng.projection.uncertainty import perturb
+from tanfeng.units import convert
 
 PERCENTILES = (5, 25, 50, 75, 95)
 DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024  # measured: 8 MiB chunks stay in cache best (bench_projection.py)
@@ -90,6 +92,11 @@ def _perturbed_inputs(scn: ScenarioSet, name: str, paths: DriverPaths, draws: di
     where = _locate(scn)
     fields: dict[str, Any] = {}
     for driver, d in draws.items():
+        if driver == "forest_stock":  # acts through the sink that follows the stock
+            stock = perturb(paths.forest_stock[None, :], d, uncertainty[driver], "scalar", paths.years)[:, 0, :]
+            sinks = fields.setdefault("sinks", np.repeat(x.sinks, runs, axis=0))
+            link_sink(scn.base, sinks, stock)
+            continue
         field, row = where[driver]
         one_run = getattr(x, field)[0]
         path = one_run if row is None else one_run[row]  # (T,) or (K, T)
@@ -128,6 +135,32 @@ def _target_values(t: Target, tot: Totals, years: NDArray[np.int64]) -> Array | 
     return np.asarray(-red if t.change == "increase" else red)
 
 
+def _forest_probabilities(scn: ScenarioSet, name: str, paths: DriverPaths, draws: dict[str, Array],
+                          targets: Iterable[Target]) -> list[tuple[Target, float]]:
+    """P(met) of forest stock / coverage level targets (the stock may be uncertain; coverage is not)."""
+    forest, years = scn.base.forest, paths.years
+    out = []
+    for t in targets:
+        if forest is None or t.value is None or t.year is None or not years[0] <= t.year <= years[-1]:
+            continue
+        i = t.year - int(years[0])
+        if t.code == "forest_stock":
+            stock = paths.forest_stock[None, :]
+            if "forest_stock" in draws:
+                u = scn.scenarios[name].uncertainty["forest_stock"]
+                stock = perturb(stock, draws["forest_stock"], u, "scalar", years)[:, 0, :]
+            try:
+                values = stock[:, i] * convert(1.0, "m ** 3", t.unit or "")
+            except (pint.errors.PintError, AttributeError):
+                continue
+        elif t.code == "forest_coverage" and forest.coverage is not None and (t.unit or "") in PERCENT_UNITS:
+            values = paths.forest_coverage[None, i]
+        else:
+            continue
+        out.append((t, float(np.mean(values >= t.value - 1e-9))))
+    return out
+
+
 def chunk_size(scn: ScenarioSet, chunk_bytes: int) -> int:
     """Runs per chunk so that the intermediates (about twice runs × sectors × fuels × years) fit."""
     per_run = 8 * max(1, len(scn.base.sectors)) * max(1, len(scn.base.fuels)) * len(scn.years) * 2
@@ -156,7 +189,8 @@ def simulate(scn: ScenarioSet, name: str, runs: int, seed: int = 0, *,
     rng = np.random.default_rng([seed, zlib.crc32(name.encode("utf-8"))])
     draws_all = {d: sc.uncertainty[d].sample(rng, runs) for d in sorted(sc.uncertainty)}
     probe = totals(c, inputs_of(paths))
-    targets = [t for t in targets if _target_values(t, probe, years) is not None]
+    all_targets = list(targets)
+    targets = [t for t in all_targets if _target_values(t, probe, years) is not None]
     metric = np.empty((runs, len(years)))
     target_vals = np.empty((len(targets), runs))
     step = chunk_size(scn, chunk_bytes)
@@ -174,6 +208,7 @@ def simulate(scn: ScenarioSet, name: str, runs: int, seed: int = 0, *,
     fan = dict(zip(PERCENTILES, np.percentile(metric, PERCENTILES, axis=0, overwrite_input=True), strict=True))
     probs = [(t, float(np.mean(target_vals[k] >= t.value - 1e-9))) for k, t in enumerate(targets)
              if t.value is not None]
+    probs += _forest_probabilities(scn, name, paths, draws_all, all_targets)
     return MonteCarloResult(name, runs, seed, years, scn.meta.peak_metric, scn.meta.peak_by,
                             years[idx], idx < len(years) - 1, fan, probs)
 

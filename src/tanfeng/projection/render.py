@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from tanfeng.projection.decompose import FACTOR_NAMES_ZH, FACTORS, Decomposition
@@ -80,9 +82,14 @@ def _indicator_rows(r: ScenarioReport, years: list[int]) -> list[str]:
     ind = indicator_table(p)
     idx = [p.index(y) for y in years]
     base = int(p.years[0])
-    rows = [(f"能耗强度较{base}降幅%", ind["energy_intensity_reduction"]),
+    rows: list[tuple[str, Any]] = [(f"能耗强度较{base}降幅%", ind["energy_intensity_reduction"]),
             (f"碳强度较{base}降幅%", ind["carbon_intensity_reduction"]),
             ("非化石能源比重%", ind["non_fossil_share"])]
+    forest = p.scenarios.base.forest
+    if forest is not None:
+        rows.append(("森林蓄积量（万立方米）", p.drivers.forest_stock / 1e4))
+        if forest.coverage is not None:
+            rows.append(("森林覆盖率%", p.drivers.forest_coverage))
     out = ["  指标 / indicators:", "  " + _label("年份", 22) + "".join(f"{y:>10}" for y in years)]
     for name, values in rows:
         out.append("  " + _label(name, 22) + "".join(f"{values[i]:>10.1f}" for i in idx))

@@ -123,7 +123,8 @@ def loads(text: str, name: str = "<scenarios>", base: BaseYear | None = None) ->
     if base is None or meta is None or ck.problems:
         raise ScenarioError(name, ck.problems or [Problem("base_year", "无效", "invalid")])
     infos = catalogue(base)
-    scenarios = _read_scenarios(ck, doc.get("scenarios"), infos, base.year, meta.end_year)
+    linked = f"sink.{base.forest.linked_sink}" if base.forest and base.forest.linked_sink else None
+    scenarios = _read_scenarios(ck, doc.get("scenarios"), infos, base.year, meta.end_year, linked)
     if ck.problems:
         raise ScenarioError(name, ck.problems)
     out = ScenarioSet(name, meta, base, infos, scenarios, targets)
@@ -149,7 +150,8 @@ def _read_targets(ck: Checker, raw: Any) -> tuple[Target, ...]:
 
 
 def _read_scenarios(ck: Checker, raw: Any, infos: Mapping[str, DriverInfo], base_year: int,
-                    end_year: int) -> dict[str, Scenario]:
+                    end_year: int, linked: str | None) -> dict[str, Scenario]:
+    """``linked``: driver id of the sink that follows the forest stock (not settable)."""
     t = ck.table(raw, "scenarios")
     if not t:
         if t is not None:
@@ -179,6 +181,10 @@ def _read_scenarios(ck: Checker, raw: Any, infos: Mapping[str, DriverInfo], base
             merged_unc.pop(d, None)
             if u is not None and u.dist != "none":
                 merged_unc[d] = u
+        if linked and (linked in drivers or linked in unc):
+            where = f"drivers.{linked}" if linked in drivers else join("uncertainty", linked)
+            ck.add(f"{join('scenarios', name)}.{where}",
+                   "此碳汇随森林蓄积量变化，请设置 forest_stock", "this sink follows forest_stock; set that instead")
         for d, u in merged_unc.items():
             if u.apply == "change" and d not in merged:
                 ck.add(join(join(join("scenarios", name), "uncertainty"), d),
@@ -322,8 +328,11 @@ def _check_values(ck: Checker, s: ScenarioSet) -> None:
         for driver_id in sc.own_drivers:
             info = s.drivers[driver_id]
             v = evaluate(sc.drivers[driver_id], info.base, years)
-            key = join(join(join("scenarios", sc.name), "drivers"), driver_id)
-            if driver_id == "gdp" and (v <= 0).any():
+            key = f"{join('scenarios', sc.name)}.drivers.{driver_id}"  # group.member, as written
+            if driver_id == "forest_coverage" and (v > 100).any():
+                year = int(years[np.argmax((v > 100).any(axis=0))])
+                ck.add(key, f"{year} 年的森林覆盖率超过 100%", f"forest coverage above 100 % in {year}")
+            elif driver_id == "gdp" and (v <= 0).any():
                 year = int(years[np.argmax((v <= 0).any(axis=0))])
                 ck.add(key, f"{year} 年的 GDP 不大于零", f"GDP not positive in {year}")
             elif (v < -1e-12).any():

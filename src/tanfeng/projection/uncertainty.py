@@ -75,6 +75,9 @@ def read_uncertainty(ck: Checker, raw: Any, key: str, driver: str, info: Any) ->
         return None
     if dist == "none":
         return Uncertainty(info.id, "none")
+    if info.id == "forest_coverage":
+        ck.add(key, "森林覆盖率不影响排放，不设不确定性", "forest coverage does not affect emissions; no uncertainty")
+        return None
     if apply == "rate" and info.is_shares:
         ck.add(join(key, "apply"), "比重只能用 apply = \"change\"", 'shares only take apply = "change"')
         return None

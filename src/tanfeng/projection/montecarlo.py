@@ -145,12 +145,13 @@ def _forest_probabilities(scn: ScenarioSet, name: str, paths: DriverPaths, draws
             continue
         i = t.year - int(years[0])
         if t.code == "forest_stock":
-            stock = paths.forest_stock[None, :]
+            cols = [0, i]  # base year and target year only: (runs, 2) instead of (runs, years)
+            stock = paths.forest_stock[None, cols]
             if "forest_stock" in draws:
                 u = scn.scenarios[name].uncertainty["forest_stock"]
-                stock = perturb(stock, draws["forest_stock"], u, "scalar", years)[:, 0, :]
+                stock = perturb(stock, draws["forest_stock"], u, "scalar", years[cols])[:, 0, :]
             try:
-                values = stock[:, i] * convert(1.0, "m ** 3", t.unit or "")
+                values = stock[:, 1] * convert(1.0, "m ** 3", t.unit or "")
             except (pint.errors.PintError, AttributeError):
                 continue
         elif t.code == "forest_coverage" and forest.coverage is not None and (t.unit or "") in PERCENT_UNITS:

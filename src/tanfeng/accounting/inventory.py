@@ -1,0 +1,92 @@
+"""Compute a greenhouse-gas inventory from validated activity data.
+
+>>> from tanfeng.accounting import read_inventory, compute          # doctest: +SKIP
+>>> result = compute(read_inventory("活动水平-2024.xlsx"))           # doctest: +SKIP
+>>> result.year(2024).totals()["gross_excl_lulucf_co2e"]            # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from tanfeng.accounting import vocab
+from tanfeng.accounting.activity import ActivityRow, InventoryInput, InventoryInputError
+from tanfeng.accounting.energy import combustion_line, energy_balance, indirect_lines
+from tanfeng.accounting.factors import FactorLibrary, gwp, library
+from tanfeng.accounting.results import Context, EmissionLine, InventoryResult, YearResult
+from tanfeng.accounting.sectors import agriculture_lines, forest_lines, process_lines, waste_lines
+
+DEFAULT_GWP = "AR5"
+
+
+def compute(inp: InventoryInput, factors: FactorLibrary | Sequence[str | Path] | None = None,
+            gwp_metric: str = DEFAULT_GWP) -> InventoryResult:
+    """Compute every year of ``inp``.
+
+    Parameters
+    ----------
+    inp : validated activity data (``read_inventory`` or ``validate``).
+    factors : a ``FactorLibrary``, or built-in set names / user CSV paths to put on top of the defaults.
+    gwp_metric : SAR, AR4, AR5 (default, as China's latest national reporting) or AR6.
+
+    Raises ``InventoryInputError`` listing every missing factor; no partial result is returned.
+    """
+    lib = factors if isinstance(factors, FactorLibrary) else library(factors or ())
+    gwp(gwp_metric, "CH4")  # fail early on an unknown metric
+    ctx = Context(inp, lib, gwp_metric.upper())
+    years: dict[int, YearResult] = {}
+    for year in inp.years:
+        rows = [r for r in inp.rows if r.year == year]
+        result = YearResult(year)
+        result.balance = energy_balance(ctx, year, rows)
+        for row in rows:
+            result.lines.extend(_row_lines(ctx, row))
+        result.lines.extend(indirect_lines(ctx, year, result.balance, rows))
+        years[year] = result
+    if ctx.problems:
+        raise InventoryInputError(inp.source, _dedupe(ctx.problems))
+    notes = _notes(inp, years)
+    return InventoryResult(inp, ctx.gwp_metric, lib.names, years, notes)
+
+
+def _row_lines(ctx: Context, row: ActivityRow) -> list[EmissionLine]:
+    if row.section == "energy":
+        fuel = vocab.FUELS_BY_CODE[row.item]
+        if fuel.kind is not vocab.FuelKind.fossil or row.use == "feedstock":
+            return []  # electricity/heat are indirect; biomass CO₂ is biogenic; feedstock is not burnt
+        line = combustion_line(ctx, row)
+        return [line] if line else []
+    if row.section == "process":
+        return process_lines(ctx, row)
+    if row.section == "agriculture":
+        return agriculture_lines(ctx, row)
+    if row.section == "forest":
+        return forest_lines(ctx, row)
+    if row.section == "waste":
+        return waste_lines(ctx, row)
+    return []  # generation rows enter the electricity balance only
+
+
+def _dedupe(problems: list[object]) -> list:  # type: ignore[type-arg]
+    seen: set[str] = set()
+    out = []
+    for p in problems:
+        key = str(p)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def _notes(inp: InventoryInput, years: dict[int, YearResult]) -> list[str]:
+    notes = []
+    if inp.is_example:
+        notes.append("示例数据：本清单由示例活动水平计算，不代表任何地区的实际排放 / illustrative data, not real figures")
+    notes.append("生物质燃烧CO₂为生物成因，不计入排放总量；燃料燃烧的CH₄、N₂O未计算 / biogenic CO₂ excluded; "
+                 "combustion CH₄ and N₂O not computed")
+    for yr in years.values():
+        fallbacks = {f.note for ln in yr.lines for f in ln.factors if f.note}
+        notes.extend(f"{yr.year}: {n}" for n in sorted(fallbacks))
+        notes.extend(f"{yr.year}: {t}" for t in yr.balance.trace if "未填" in t)
+    return notes

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from tanfeng import __version__
+from tanfeng.accounting.cli import app as inventory_app
 from tanfeng.errors import PlanReadError
 
 app = typer.Typer(
@@ -19,6 +20,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(inventory_app, name="inventory")
 
 
 class PlanFormat(StrEnum):

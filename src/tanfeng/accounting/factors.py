@@ -13,7 +13,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -143,8 +143,8 @@ def canonical_unit(parameter: str, item: str) -> str:
 def conversion(from_unit: str, to_unit: str) -> float:
     """Multiplier taking a value in ``from_unit`` to ``to_unit``; raises on incompatible units."""
     ureg = registry()
-    src = ureg.Quantity(to_pint(from_unit) or "1")
-    dst = ureg.Quantity(to_pint(to_unit) or "1")
+    src: pint.Quantity = ureg.Quantity(to_pint(from_unit) or "1")
+    dst: pint.Quantity = ureg.Quantity(to_pint(to_unit) or "1")
     return float(src.to(dst.units).magnitude / dst.magnitude)
 
 
@@ -288,7 +288,7 @@ def library(stack: Sequence[str | Path] = ()) -> FactorLibrary:
     return FactorLibrary(sets)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cached_builtin(name: str) -> FactorSet:
     return load_builtin(name)
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tanfeng.accounting import vocab
-from tanfeng.accounting.activity import ActivityRow, InventoryInput, InventoryInputError
+from tanfeng.accounting.activity import ActivityRow, InventoryInput, InventoryInputError, Problem
 from tanfeng.accounting.energy import combustion_line, energy_balance, indirect_lines
 from tanfeng.accounting.factors import FactorLibrary, gwp, library
 from tanfeng.accounting.results import Context, EmissionLine, InventoryResult, YearResult
@@ -68,9 +68,9 @@ def _row_lines(ctx: Context, row: ActivityRow) -> list[EmissionLine]:
     return []  # generation rows enter the electricity balance only
 
 
-def _dedupe(problems: list[object]) -> list:  # type: ignore[type-arg]
+def _dedupe(problems: list[Problem]) -> list[Problem]:
     seen: set[str] = set()
-    out = []
+    out: list[Problem] = []
     for p in problems:
         key = str(p)
         if key not in seen:

@@ -145,3 +145,20 @@ def test_example_indicators_land_on_the_reference_plan_targets() -> None:
     for m in matches.values():
         assert m.observation.label == "示例数据"
         assert m.observation.provenance["kind"] == "inventory" and m.observation.provenance["source_sha256"]
+
+
+def test_example_observations_match_the_parsed_reference_plan(reference_plan_path: Path) -> None:
+    """The plan reader's targets of 上犹县 and the example inventory meet on the canonical codes."""
+    from tanfeng.plans import read
+
+    plan = read(reference_plan_path)
+    result = compute(read_inventory(example_inventory_path()))
+    obs = plan_observations(result, 2024)
+    matched = {m.code: m for m in match_targets(obs, plan.targets)}
+    assert {"energy_intensity", "carbon_intensity", "non_fossil_share", "forest_stock"} <= set(matched)
+    ei = matched["energy_intensity"]
+    assert ei.target_value == 13 and ei.comparable
+    stock = matched["forest_stock"]
+    # the example reports Chinese fir 540 + Masson pine 375 万m³ in 2024; the plan's 2030 target is 1101.72
+    assert stock.observation.value == pytest.approx(915) and stock.target_value == pytest.approx(1101.72)
+    assert stock.reached is False

@@ -155,6 +155,28 @@ _VOCABS: dict[str, tuple[tuple[vocab.Term, ...], tuple[vocab.Term, ...] | None]]
 }
 
 
+_RICE = {"single", "double_early", "double_late"}
+
+
+def subtype_fits(category: str, item: str) -> bool:
+    """Whether a subtype belongs to a category (e.g. 双季早稻 to 稻田, 管理型 to 垃圾填埋)."""
+    if category == "rice":
+        return item in _RICE
+    if category == "fertiliser":
+        return item == "synthetic_n"
+    if category in {"enteric", "manure_ch4", "manure_n2o"}:
+        return item not in _RICE and item != "synthetic_n"
+    if category == "landfill":
+        return item.startswith("landfill.")
+    if category == "incineration":
+        return item == "incineration"
+    if category == "wastewater_ch4":
+        return item in {"domestic", "industrial"}
+    if category == "wastewater_n2o":
+        return item == "domestic"
+    return True
+
+
 class _Collector:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
@@ -242,6 +264,10 @@ def _other_row(rec: RawRecord, section: str, year: int, out: _Collector) -> Acti
         item = vocab.lookup(subs, rec.text("sub")) or ""
         if not item:
             out.add(rec, "sub", f"未知子类“{rec.text('sub')}”", f"unknown subtype '{rec.text('sub')}'")
+        elif not subtype_fits(category, item):
+            out.add(rec, "sub", f"子类“{rec.text('sub')}”不属于类别“{rec.text('key')}”",
+                    f"subtype '{rec.text('sub')}' does not belong to category '{rec.text('key')}'")
+            item = ""
     base = base_unit(section, category)
     amt = _amount(rec, base, out)
     growth = harvest = None

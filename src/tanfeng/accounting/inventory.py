@@ -85,6 +85,15 @@ def _notes(inp: InventoryInput, years: dict[int, YearResult]) -> list[str]:
         notes.append("示例数据：本清单由示例活动水平计算，不代表任何地区的实际排放 / illustrative data, not real figures")
     notes.append("生物质燃烧CO₂为生物成因，不计入排放总量；燃料燃烧的CH₄、N₂O未计算 / biogenic CO₂ excluded; "
                  "combustion CH₄ and N₂O not computed")
+    if inp.grid_factor_year:
+        notes.append(f"电网排放因子各年统一采用{inp.grid_factor_year}年值（{inp.grid_region}） / grid factor of "
+                     f"{inp.grid_factor_year} used for every year")
+    used = {(f.factor_set, f.parameter, f.item, f.region, f.year): f.verified
+            for yr in years.values() for ln in yr.lines for f in ln.factors}
+    unverified = sum(1 for ok in used.values() if not ok)
+    if unverified:
+        notes.append(f"所用{len(used)}个因子中{unverified}个未对照原始文件核验，结果不得作为官方数据 / "
+                     f"{unverified} of {len(used)} factors used are not verified against their source documents")
     for yr in years.values():
         fallbacks = {f.note for ln in yr.lines for f in ln.factors if f.note}
         notes.extend(f"{yr.year}: {n}" for n in sorted(fallbacks))

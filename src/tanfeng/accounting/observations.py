@@ -52,7 +52,8 @@ def plan_observations(result: InventoryResult, year: int, base_year: int | None 
 
     Codes: energy_intensity, carbon_intensity (reduction in % vs the base year), non_fossil_share (%),
     plus energy_intensity_level, carbon_intensity_level, energy_consumption_total (万吨标准煤),
-    energy_co2 (万吨二氧化碳, scope per options) and ghg_net (万吨二氧化碳当量, incl. forestry sink).
+    energy_co2 (万吨二氧化碳, scope per options), ghg_net (万吨二氧化碳当量, incl. forestry sink) and, when the
+    forestry sheet has rows, forest_stock (万立方米, sum of the forest types reported).
     """
     ind = indicators(result, year, base_year, options)
     prov = _provenance(result, ind)
@@ -62,7 +63,7 @@ def plan_observations(result: InventoryResult, year: int, base_year: int | None 
     def obs(code: str, value: float, unit: str, measure: str, baseline: int | None = None) -> Observation:
         return Observation(code, year, value, unit, measure, baseline, label, prov)
 
-    return {
+    out = {
         "energy_intensity": obs("energy_intensity", ind.energy_intensity_reduction_pct, "%",
                                 "reduction_vs_baseline", ind.base_year),
         "carbon_intensity": obs("carbon_intensity", ind.carbon_intensity_reduction_pct, "%",
@@ -74,6 +75,10 @@ def plan_observations(result: InventoryResult, year: int, base_year: int | None 
         "energy_co2": obs("energy_co2", ind.co2_t / 1e4, "万吨二氧化碳", "level"),
         "ghg_net": obs("ghg_net", totals["net_with_lulucf_co2e"] / 1e4, "万吨二氧化碳当量", "level"),
     }
+    stock = [r.amount for r in result.input.rows if r.section == "forest" and r.year == year]
+    if stock:  # growing stock of the forest types reported (活立木蓄积量)
+        out["forest_stock"] = obs("forest_stock", sum(stock) / 1e4, "万立方米", "level")
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,3 +60,24 @@ def test_whole_file_checks(make_input: Make) -> None:
     text = "\n".join(str(p) for p in err.value.problems)
     assert "基准年2019没有活动水平数据" in text
     assert "缺少2020年“地区生产总值（可比价）”" in text and "缺少2020年“火电发电煤耗”" in text
+
+
+def test_subtype_must_belong_to_its_category(make_input: Make) -> None:
+    with pytest.raises(InventoryInputError) as err:
+        make_input("废弃物,垃圾填埋,生活污水,2020,100,吨,,,,\n农业,稻田,猪,2020,5,公顷,,,,")
+    text = [str(p) for p in err.value.problems]
+    assert len(text) == 2
+    assert "子类“生活污水”不属于类别“垃圾填埋”" in text[0] and "子类“猪”不属于类别“稻田”" in text[1]
+
+
+def test_unreadable_and_unsupported_files(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from tanfeng.accounting import read_inventory
+
+    base = Path(str(tmp_path))
+    (base / "x.pdf").write_bytes(b"%PDF")
+    (base / "broken.xlsx").write_bytes(b"not a zip")
+    for name, needle in (("missing.csv", "文件不存在"), ("x.pdf", ".xlsx 或 .csv"), ("broken.xlsx", "Excel")):
+        with pytest.raises(InventoryInputError, match=needle):
+            read_inventory(base / name)

@@ -47,6 +47,7 @@ def test_template_is_usable_by_office_staff(tmp_path: Path) -> None:
 def test_example_county_computes_from_the_template(tmp_path: Path) -> None:
     book = tmp_path / "example.xlsx"
     assert runner.invoke(app, ["inventory", "template", "--example", "-o", str(book)]).exit_code == 0
+    assert "示例数据" in str(load_workbook(book)["说明"]["A1"].value)
     from_xlsx = compute(read_inventory(book))
     from_csv = compute(read_inventory(example_inventory_path()))
     for year in (2020, 2024):
@@ -162,3 +163,21 @@ def test_example_observations_match_the_parsed_reference_plan(reference_plan_pat
     # the example reports Chinese fir 540 + Masson pine 375 万m³ in 2024; the plan's 2030 target is 1101.72
     assert stock.observation.value == pytest.approx(915) and stock.target_value == pytest.approx(1101.72)
     assert stock.reached is False
+
+
+def test_factors_command_lists_provenance(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["inventory", "factors", "--parameter", "grid_ef"])
+    assert res.exit_code == 0
+    rows = json.loads(res.stdout)
+    assert rows and all(r["parameter"] == "grid_ef" and r["source"] and r["verified"] is False for r in rows)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("parameter,item,value,unit\nncv,diesel,x,GJ/t\n", encoding="utf-8")
+    res = runner.invoke(app, ["inventory", "factors", "--factors", str(bad)])
+    assert res.exit_code == 2 and "第2行" in res.stderr and "value" in res.stderr
+
+
+def test_gb18030_csv_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(example_inventory_path().read_text(encoding="utf-8").encode("gb18030"))
+    assert compute(read_inventory(path)).year(2024).totals() == pytest.approx(
+        compute(read_inventory(example_inventory_path())).year(2024).totals())

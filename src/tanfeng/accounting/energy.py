@@ -69,6 +69,32 @@ def combustion_line(ctx: Context, row: ActivityRow) -> EmissionLine | None:
         co2, co2, f"{sector.zh} {fuel.zh} {row.entered}", (_row_ref(row),), factors, arith)
 
 
+def non_co2_lines(ctx: Context, row: ActivityRow) -> list[EmissionLine]:
+    """CH₄ and N₂O of burning one fuel row, only where a factor set supplies kg/TJ factors.
+
+    Factors are looked up for ``<fuel>.<sector>`` first (e.g. ``diesel.transport`` for mobile
+    sources), then ``<fuel>``. None are shipped (the reference gives none); nothing is guessed.
+    """
+    out: list[EmissionLine] = []
+    fuel = vocab.FUELS_BY_CODE[row.item]
+    sector = vocab.term(vocab.SECTORS, row.category)
+    for gas, param in (("CH4", "ch4_ef_energy"), ("N2O", "n2o_ef_energy")):
+        found = ctx.find(param, f"{row.item}.{row.category}") or ctx.find(param, row.item)
+        if found is None:
+            continue
+        ncv = ctx.need("ncv", row.item, row)
+        if ncv is None:
+            continue
+        ef = FactorUse.of(found)
+        tonnes = row.amount * ncv.value / 1000.0 * ef.value / 1000.0
+        out.append(EmissionLine(
+            row.year, "energy", f"combustion.{row.category}", f"化石燃料燃烧-{sector.zh}", sector.ipcc, gas, "direct",
+            tonnes, tonnes * ctx.gwp[gas], f"{sector.zh} {fuel.zh} {row.entered}", (_row_ref(row),), (ncv, ef),
+            f"{_fmt(row.amount)} {fuel.base_unit} × {_fmt(ncv.value)} GJ/{fuel.base_unit} ÷ 1000 × {_fmt(ef.value)} "
+            f"kg/TJ ÷ 1000 = {_fmt(tonnes)} t{gas}"))
+    return out
+
+
 def energy_balance(ctx: Context, year: int, rows: list[ActivityRow]) -> EnergyBalance:
     """Energy totals (等价值 and 当量值) and the electricity balance of ``year``."""
     bal = EnergyBalance()

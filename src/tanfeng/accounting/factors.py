@@ -31,6 +31,8 @@ CANONICAL: dict[str, str] = {
     "co2_ef": "t / ({base})",
     "carbon_content": "t / TJ",
     "co2_ef_energy": "kg / TJ",
+    "ch4_ef_energy": "kg / TJ",
+    "n2o_ef_energy": "kg / TJ",
     "oxidation": "",
     "grid_ef": "kg / kWh",
     "heat_ef": "t / GJ",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tanfeng.accounting import vocab
 from tanfeng.accounting.activity import ActivityRow, InventoryInput, InventoryInputError, Problem
-from tanfeng.accounting.energy import combustion_line, energy_balance, indirect_lines
+from tanfeng.accounting.energy import combustion_line, energy_balance, indirect_lines, non_co2_lines
 from tanfeng.accounting.factors import FactorLibrary, gwp, library
 from tanfeng.accounting.results import Context, EmissionLine, InventoryResult, YearResult
 from tanfeng.accounting.sectors import agriculture_lines, forest_lines, process_lines, waste_lines
@@ -56,7 +56,7 @@ def _row_lines(ctx: Context, row: ActivityRow) -> list[EmissionLine]:
         if fuel.kind is not vocab.FuelKind.fossil or row.use == "feedstock":
             return []  # electricity/heat are indirect; biomass CO₂ is biogenic; feedstock is not burnt
         line = combustion_line(ctx, row)
-        return [line] if line else []
+        return ([line] if line else []) + non_co2_lines(ctx, row)
     if row.section == "process":
         return process_lines(ctx, row)
     if row.section == "agriculture":
@@ -83,8 +83,10 @@ def _notes(inp: InventoryInput, years: dict[int, YearResult]) -> list[str]:
     notes = []
     if inp.is_example:
         notes.append("示例数据：本清单由示例活动水平计算，不代表任何地区的实际排放 / illustrative data, not real figures")
-    notes.append("生物质燃烧CO₂为生物成因，不计入排放总量；燃料燃烧的CH₄、N₂O未计算 / biogenic CO₂ excluded; "
-                 "combustion CH₄ and N₂O not computed")
+    notes.append("生物质燃烧CO₂为生物成因，不计入排放总量 / biogenic CO₂ excluded")
+    if not any(ln.sector == "energy" and ln.gas != "CO2" for yr in years.values() for ln in yr.lines):
+        notes.append("燃料燃烧的CH₄、N₂O未计算（因子库未提供，可用自定义因子文件补充）/ combustion CH₄ and N₂O "
+                     "not computed (no factors shipped; supply them in a factor file)")
     if inp.grid_factor_year:
         notes.append(f"电网排放因子各年统一采用{inp.grid_factor_year}年值（{inp.grid_region}） / grid factor of "
                      f"{inp.grid_factor_year} used for every year")

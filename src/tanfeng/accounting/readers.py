@@ -87,7 +87,11 @@ def read_csv_records(data: bytes, name: str) -> list[RawRecord]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("gb18030", errors="strict")
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError as err:
+            raise InventoryInputError(name, [Problem(name, None, None, "无法识别文本编码（应为UTF-8或GB18030）",
+                                                     "unknown text encoding (expected UTF-8 or GB18030)")]) from err
     reader = csv.reader(io.StringIO(text))
     rows = [r for r in reader if not (r and r[0].lstrip().startswith("#"))]  # comment lines (e.g. the 示例数据 banner)
     if not rows:

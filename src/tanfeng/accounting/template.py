@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tanfeng.accounting import vocab
 from tanfeng.accounting.activity import RawRecord
-from tanfeng.accounting.sheets import ANNUAL_KEYS, META_KEYS, SHEETS, SheetSpec
+from tanfeng.accounting.sheets import ANNUAL_KEYS, META_KEYS, SHEETS, YES_LABEL, SheetSpec
 
 MAX_ROWS = 500  # rows covered by the drop-down lists
 
@@ -70,9 +70,13 @@ def write_template(path: str | Path, records: list[RawRecord] | None = None) -> 
     intro = wb.active
     assert intro is not None
     intro.title = "说明"
+    example = any(r.sheet == "基本信息" and YES_LABEL in r.text("sub") for r in records or [])
+    if example:
+        intro.append([f"【{YES_LABEL}】本文件填入的是虚构的示例数据，仅用于演示，不代表任何地区的实际情况"])
+        intro["A1"].font = Font(bold=True, size=13, color="C00000")
     for line in INSTRUCTIONS:
         intro.append([line])
-    intro["A1"].font = Font(bold=True, size=13)
+    intro.cell(row=2 if example else 1, column=1).font = Font(bold=True, size=13)
     intro.column_dimensions["A"].width = 120
     options = wb.create_sheet("选项")
     ranges = _write_options(options)

@@ -220,3 +220,21 @@ def test_feedstock_and_non_fossil_exclusions(make_input: Make) -> None:
     cal = indicators(result, 2024, options=IndicatorOptions(electricity_method=ElectricityMethod.calorific))
     # calorific: electricity 1e8 kWh × 0.0001229 = 12290 tce; 17485.2 + 12290 = 29775.2 tce
     assert cal.energy_total_tce == pytest.approx(29775.2)
+
+
+def test_combustion_ch4_n2o_only_with_supplied_factors(make_input: Make, tmp_path: object) -> None:
+    from pathlib import Path
+
+    body = "能源消费,交通运输,柴油,2020,1000,吨,燃料,,,"
+    plain = compute(make_input(body))
+    assert [ln.gas for ln in plain.year(2020).lines] == ["CO2"]
+    assert any("CH₄、N₂O未计算" in n for n in plain.notes)
+    user = Path(str(tmp_path)) / "mobile.csv"
+    user.write_text("parameter,item,value,unit,table,verified\n"
+                    "ch4_ef_energy,diesel.transport,3.9,kg/TJ,user table 1,false\n"
+                    "n2o_ef_energy,diesel,3.9,kg/TJ,user table 1,false\n", encoding="utf-8")
+    lines = {ln.gas: ln for ln in compute(make_input(body), factors=[user]).year(2020).lines}
+    # 1000 t × 42.652 GJ/t = 42.652 TJ × 3.9 kg/TJ = 166.343 kg = 0.166343 t; × 28 (CH4) / × 265 (N2O)
+    assert lines["CH4"].emission_t == pytest.approx(42.652 * 3.9 / 1000)
+    assert lines["CH4"].co2e_t == pytest.approx(42.652 * 3.9 / 1000 * 28)
+    assert lines["N2O"].co2e_t == pytest.approx(42.652 * 3.9 / 1000 * 265)

@@ -64,7 +64,7 @@ def test_cli_outputs_are_traceable_and_labelled(tmp_path: Path) -> None:
     doc = json.loads(res.stdout)
     assert doc["label"] == "示例数据" and doc["gwp"] == "AR5"
     line = next(ln for ln in doc["years"]["2024"]["lines"] if ln["category"] == "combustion.transport")
-    assert line["activity"] and line["arithmetic"] and line["source_rows"]
+    assert line["activity"] and line["arithmetic"] and line["source_rows"] and line["gwp"] == "AR5"
     assert all(f["source"] and f["table"] and "verified" in f for f in line["factors"])
     assert set(doc["observations"]) >= {"energy_intensity", "carbon_intensity", "non_fossil_share"}
     table = runner.invoke(app, ["inventory", "compute", src])
@@ -181,3 +181,21 @@ def test_gb18030_csv_is_read(tmp_path: Path) -> None:
     path.write_bytes(example_inventory_path().read_text(encoding="utf-8").encode("gb18030"))
     assert compute(read_inventory(path)).year(2024).totals() == pytest.approx(
         compute(read_inventory(example_inventory_path())).year(2024).totals())
+
+
+def test_workbook_errors_name_sheet_row_and_column_letter(tmp_path: Path) -> None:
+    book = tmp_path / "edited.xlsx"
+    assert runner.invoke(app, ["inventory", "template", "--example", "-o", str(book)]).exit_code == 0
+    wb = load_workbook(book)
+    ws = wb["能源消费"]
+    ws["D3"] = -1  # 消费量 of the second data row
+    ws["B5"] = "可燃冰"  # an unknown fuel
+    wb["农业"]["E2"] = "辆"  # a unit that cannot be an area
+    wb.save(book)
+    res = runner.invoke(app, ["inventory", "compute", str(book)])
+    assert res.exit_code == 2 and res.stdout == ""
+    problems = [ln.strip() for ln in res.stderr.splitlines() if ln.startswith("  ")]
+    assert problems[0].startswith("能源消费 第3行 D列（消费量）: 不能为负数")
+    assert problems[1].startswith("能源消费 第5行 B列（能源品种）: 未知能源品种“可燃冰”")
+    assert problems[2].startswith("农业 第2行 E列（单位）: 单位“辆”无法换算")
+    assert len(problems) == 3

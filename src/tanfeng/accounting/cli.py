@@ -58,7 +58,7 @@ def compute_cmd(
                                       f"({', '.join(BUILTIN_SETS)}) or CSV file put on top; repeatable"),
     gwp: str = typer.Option(DEFAULT_GWP, "--gwp", help=f"全球增温潜势 / GWP set: {'/'.join(GWP_METRICS)}"),
     fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="输出格式 / output format"),
-    out: Path | None = typer.Option(None, "--out", "-o", help="输出文件（xlsx 必填）/ output file"),
+    out: Path | None = typer.Option(None, "--out", "-o", help="输出文件（xlsx 默认“输入名-清单结果.xlsx”）/ output file"),
     year: int | None = typer.Option(None, "--year", help="考核年（默认最新年份）/ assessed year (default latest)"),
     base_year: int | None = typer.Option(None, "--base-year", help="基准年（默认取文件中的）/ base year"),
     method: ElectricityMethod = typer.Option(ElectricityMethod.equivalent, "--electricity-method",

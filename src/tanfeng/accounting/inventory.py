@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from tanfeng.accounting import vocab
@@ -43,6 +44,7 @@ def compute(inp: InventoryInput, factors: FactorLibrary | Sequence[str | Path] |
         for row in rows:
             result.lines.extend(_row_lines(ctx, row))
         result.lines.extend(indirect_lines(ctx, year, result.balance, rows))
+        result.lines = [replace(ln, gwp=ctx.gwp_metric) for ln in result.lines]
         years[year] = result
     if ctx.problems:
         raise InventoryInputError(inp.source, _dedupe(ctx.problems))

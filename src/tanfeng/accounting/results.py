@@ -56,6 +56,7 @@ class EmissionLine:
     source_rows: tuple[str, ...]  # "能源消费!5"
     factors: tuple[FactorUse, ...]
     arithmetic: str
+    gwp: str = ""  # GWP metric of co2e_t (set by the engine)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)

@@ -35,7 +35,7 @@ def _all(*uses: FactorUse | None) -> tuple[FactorUse, ...] | None:
 
 def process_lines(ctx: Context, row: ActivityRow) -> list[EmissionLine]:
     cat = row.category
-    term = next((t for t in vocab.PROCESSES if t.code == cat), vocab.Term(cat, cat, cat, "2.A.4"))
+    term = next((t for t in vocab.PROCESSES if t.code == cat), vocab.Term(cat, cat, cat, "2"))
     if cat == "cement_clinker":
         fs = _all(ctx.need("clinker_cao_fraction", cat, row), ctx.need("co2_per_cao", cat, row),
                   ctx.need("ckd_correction", cat, row))

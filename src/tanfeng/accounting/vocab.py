@@ -133,8 +133,8 @@ AGRI_SUBTYPES: tuple[Term, ...] = (
 )
 
 FOREST_TYPES: tuple[Term, ...] = (
-    Term("chinese_fir", "杉木", "Chinese fir", "4.A.1", ("杉木林",)),
-    Term("masson_pine", "马尾松", "Masson pine", "4.A.1", ("马尾松林",)),
+    Term("chinese_fir", "杉木", "Chinese fir", "3.B.1.a", ("杉木林",)),
+    Term("masson_pine", "马尾松", "Masson pine", "3.B.1.a", ("马尾松林",)),
 )
 
 WASTE: tuple[Term, ...] = (

@@ -238,3 +238,16 @@ def test_combustion_ch4_n2o_only_with_supplied_factors(make_input: Make, tmp_pat
     assert lines["CH4"].emission_t == pytest.approx(42.652 * 3.9 / 1000)
     assert lines["CH4"].co2e_t == pytest.approx(42.652 * 3.9 / 1000 * 28)
     assert lines["N2O"].co2e_t == pytest.approx(42.652 * 3.9 / 1000 * 265)
+
+
+def test_imported_non_fossil_share_counts_toward_non_fossil(make_input: Make) -> None:
+    body = """
+能源消费,服务业,电力,2020,10000,万千瓦时,燃料,,,
+年度数据,调入电力中非化石能源比重,,2020,30,%,,,,
+基本信息,电网排放因子年份,2021,,,,,,,
+"""
+    bal = compute(make_input(body)).year(2020).balance
+    # all 1e8 kWh imported; 30% non-fossil: 3e7 kWh × 0.0003 tce/kWh = 9000 tce of 30000 tce
+    assert bal.import_nonfossil_share == pytest.approx(0.30)
+    assert bal.nonfossil_eq_tce == pytest.approx(9000)
+    assert bal.total_eq_tce == pytest.approx(30000)

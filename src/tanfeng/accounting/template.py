@@ -77,6 +77,7 @@ def write_template(path: str | Path, records: list[RawRecord] | None = None) -> 
     for line in INSTRUCTIONS:
         intro.append([line])
     intro.cell(row=2 if example else 1, column=1).font = Font(bold=True, size=13)
+    _reference_tables(intro)
     intro.column_dimensions["A"].width = 120
     options = wb.create_sheet("选项")
     ranges = _write_options(options)
@@ -97,6 +98,32 @@ def write_template(path: str | Path, records: list[RawRecord] | None = None) -> 
     p = Path(path)
     wb.save(p)
     return p
+
+
+_AGRI_UNITS = {"rice": "公顷（或 万亩）", "fertiliser": "吨（折纯氮）"}
+_WASTE_UNITS = {"landfill": "吨（填埋量）", "incineration": "吨（焚烧量）", "wastewater_ch4": "吨（BOD或COD）",
+                "wastewater_n2o": "吨（蛋白质消费量）"}
+
+
+def _reference_tables(ws: Worksheet) -> None:
+    """Fuels and categories with the unit each expects, under the instructions."""
+    ws.append([])
+    ws.append(["能源品种 / fuel", "建议单位 / unit"])
+    for fuel in vocab.FUELS:
+        ws.append([fuel.zh, fuel.display_unit])
+    ws.append([])
+    ws.append(["类别 / category", "活动水平单位 / unit", "IPCC 2006"])
+    for t in vocab.PROCESSES:
+        ws.append([f"工业过程：{t.zh}", "吨（产量）", t.ipcc])
+    for t in vocab.AGRICULTURE:
+        ws.append([f"农业：{t.zh}", _AGRI_UNITS.get(t.code, "头或只（饲养量口径按清单指南）"), t.ipcc])
+    for t in vocab.FOREST_TYPES:
+        ws.append([f"林业：{t.zh}", "立方米（活立木蓄积量）", t.ipcc])
+    for t in vocab.WASTE:
+        ws.append([f"废弃物：{t.zh}", _WASTE_UNITS[t.code], t.ipcc])
+    for t in vocab.SECTORS:
+        ws.append([f"能源消费部门：{t.zh}", "", t.ipcc])
+    ws.column_dimensions["B"].width = 24
 
 
 def _cell(rec: RawRecord, field: str) -> object:

@@ -199,3 +199,15 @@ def test_workbook_errors_name_sheet_row_and_column_letter(tmp_path: Path) -> Non
     assert problems[1].startswith("能源消费 第5行 B列（能源品种）: 未知能源品种“可燃冰”")
     assert problems[2].startswith("农业 第2行 E列（单位）: 单位“辆”无法换算")
     assert len(problems) == 3
+
+
+def test_target_units_are_converted_before_comparison() -> None:
+    result = compute(read_inventory(example_inventory_path()))
+    obs = plan_observations(result, 2024)
+    in_yi = Target(id="X", indicator="活立木蓄积量", code="forest_stock", change="level", value=0.09, unit="亿立方米",
+                   year=2030, sentence="…")
+    odd = Target(id="Y", indicator="活立木蓄积量", code="forest_stock", change="level", value=1, unit="公顷",
+                 year=2030, sentence="…")
+    by_id = {m.target_id: m for m in match_targets(obs, [in_yi, odd])}
+    assert by_id["X"].comparable and by_id["X"].reached is True  # 915 万m³ = 0.0915 亿m³ ≥ 0.09
+    assert not by_id["Y"].comparable and by_id["Y"].reached is None  # m³ vs hectare

@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import pint
+
 from tanfeng.accounting.indicators import IndicatorOptions, Indicators, indicators
 from tanfeng.accounting.results import InventoryResult
 from tanfeng.plans.model import Target
+from tanfeng.units import convert
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +101,21 @@ def match_targets(observations: dict[str, Observation], targets: list[Target]) -
         ob = observations.get(t.code or "")
         if ob is None:
             continue
-        comparable = t.value is not None and (ob.measure != "reduction_vs_baseline"
-                                              or t.baseline_year in (None, ob.baseline_year))
+        observed = _in_unit(ob.value, ob.unit, t.unit)
+        comparable = t.value is not None and observed is not None and (
+            ob.measure != "reduction_vs_baseline" or t.baseline_year in (None, ob.baseline_year))
         reached = None
-        if comparable and t.value is not None:
-            reached = ob.value >= t.value if t.change != "level" or t.bound != "max" else ob.value <= t.value
+        if comparable and t.value is not None and observed is not None:
+            reached = observed >= t.value if t.change != "level" or t.bound != "max" else observed <= t.value
         out.append(TargetMatch(t.id, ob.code, ob, t.value, comparable, reached))
     return out
+
+
+def _in_unit(value: float, unit: str, target_unit: str | None) -> float | None:
+    """``value`` expressed in the target's unit (None when the units do not convert)."""
+    if not target_unit or target_unit == unit:
+        return value
+    try:
+        return convert(value, unit, target_unit)
+    except (pint.errors.PintError, AttributeError, TypeError, ValueError):
+        return None

@@ -34,8 +34,10 @@ def test_template_is_usable_by_office_staff(tmp_path: Path) -> None:
     assert "能源消费" in wb.sheetnames and wb["选项"].sheet_state == "hidden"
     energy = wb["能源消费"]
     assert [c.value for c in energy[1]] == ["部门", "能源品种", "年份", "消费量", "单位", "用途", "备注"]
-    lists = {str(dv.sqref)[0]: dv.formula1 for dv in energy.data_validations.dataValidation}
+    lists = {str(dv.sqref)[0]: dv.formula1 for dv in energy.data_validations.dataValidation if dv.type == "list"}
     assert set(lists) == {"A", "B", "E", "F"}  # sector, fuel, unit, use
+    checks = {str(dv.sqref)[0]: dv.type for dv in energy.data_validations.dataValidation if dv.type != "list"}
+    assert checks == {"C": "whole", "D": "decimal"}  # year, amount ≥ 0
     fuel_range = lists["B"].split("!")[1].replace("$", "")
     fuels = [c.value for row in wb["选项"][fuel_range] for c in row]
     assert "柴油" in fuels and "天然气" in fuels and "电力" in fuels
@@ -72,7 +74,7 @@ def test_cli_outputs_are_traceable_and_labelled(tmp_path: Path) -> None:
     out = tmp_path / "结果.xlsx"
     assert runner.invoke(app, ["inventory", "compute", src, "-f", "xlsx", "-o", str(out), "--gwp", "AR6"]).exit_code == 0
     wb = load_workbook(out)
-    for name in ("汇总", "排放明细", "因子", "双控指标"):
+    for name in ("汇总", "排放明细", "因子", "双控指标", "能源平衡"):
         assert "示例数据" in str(wb[name]["A1"].value), name
     detail = list(wb["排放明细"].iter_rows(min_row=3, values_only=True))
     assert detail and all(r[9] and r[10] for r in detail)  # factors with source, arithmetic

@@ -125,6 +125,7 @@ def write_xlsx(result: InventoryResult, path: str | Path, ind: Indicators | None
     for col, width in zip("ABCDEFGHIJKL", (6, 14, 24, 8, 6, 6, 30, 14, 14, 60, 60, 14), strict=True):
         lines.column_dimensions[col].width = width
     _factor_sheet(wb, result)
+    _balance_sheet(wb, result)
     if ind is not None:
         sheet = wb.create_sheet("双控指标")
         sheet.append([_title(result)])
@@ -153,3 +154,26 @@ def _factor_sheet(wb: Workbook, result: InventoryResult) -> None:
                 seen.add(key)
                 sheet.append([f.factor_set, f.parameter, f.item, f.region, f.year, f.value, f.unit, f.source,
                               f.table, f.edition, "是" if f.verified else "否", f.evidence, f.note])
+
+
+_BALANCE_ROWS: tuple[tuple[str, str], ...] = (
+    ("fossil_tce", "化石能源（吨标准煤，含原料）"), ("feedstock_tce", "其中：原料用能（吨标准煤）"),
+    ("biomass_tce", "生物质能（吨标准煤）"), ("heat_tce", "外购热力（吨标准煤）"),
+    ("electricity_use_kwh", "全社会用电量（千瓦时）"), ("nonfossil_generation_kwh", "本地非化石能源发电量（千瓦时）"),
+    ("net_import_kwh", "净调入电量（千瓦时）"), ("coal_rate", "火电发电煤耗（千克标准煤/千瓦时）"),
+    ("import_nonfossil_share", "调入电力中非化石能源比重"), ("total_eq_tce", "能源消费总量（等价值，吨标准煤）"),
+    ("total_cal_tce", "能源消费总量（当量值，吨标准煤）"), ("nonfossil_eq_tce", "非化石能源（等价值，吨标准煤）"),
+)
+
+
+def _balance_sheet(wb: Workbook, result: InventoryResult) -> None:
+    sheet = wb.create_sheet("能源平衡")
+    sheet.append([_title(result)])
+    years = sorted(result.years)
+    sheet.append(["项目", *years])
+    for key, zh in _BALANCE_ROWS:
+        sheet.append([zh, *(getattr(result.years[y].balance, key) for y in years)])
+    for y in years:
+        for line in result.years[y].balance.trace:
+            sheet.append([f"{y}: {line}"])
+    sheet.column_dimensions["A"].width = 40

@@ -167,7 +167,25 @@ def _write_options(ws: Worksheet) -> dict[tuple[str, str], str]:
     return ranges
 
 
+def _number_checks(ws: Worksheet, spec: SheetSpec) -> None:
+    """Years are whole numbers 1990–2100; amounts, growth rates and harvests are not negative."""
+    for idx, col in enumerate(spec.columns, start=1):
+        letter = get_column_letter(idx)
+        if col.field == "year":
+            dv = DataValidation(type="whole", operator="between", formula1="1990", formula2="2100",
+                                error="年份应为1990–2100的整数 / year must be a whole number", errorTitle="无效年份")
+        elif col.field in {"amount", "growth", "harvest"}:
+            dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
+                                error="数值不能为负 / must not be negative", errorTitle="无效数值")
+        else:
+            continue
+        dv.add(f"{letter}2:{letter}{MAX_ROWS}")
+        ws.add_data_validation(dv)
+
+
 def _validations(ws: Worksheet, spec: SheetSpec, ranges: dict[tuple[str, str], str]) -> None:
+    if spec.section != "meta":
+        _number_checks(ws, spec)
     for idx, col in enumerate(spec.columns, start=1):
         key = ("meta", "label") if spec.section == "meta" and col.field == "sub" else (spec.section, col.field)
         formula = ranges.get(key)

@@ -30,6 +30,19 @@ TOTAL_ZH: dict[str, str] = {
 }
 
 
+INDICATOR_ZH: dict[str, str] = {
+    "year": "考核年", "base_year": "基准年", "energy_total_tce": "能源消费总量（所选折算方法，吨标准煤）",
+    "energy_total_eq_tce": "能源消费总量（等价值，吨标准煤）", "energy_total_cal_tce": "能源消费总量（当量值，吨标准煤）",
+    "energy_assessed_tce": "考核口径能耗（吨标准煤）", "base_energy_assessed_tce": "基准年考核口径能耗（吨标准煤）",
+    "gdp": "地区生产总值（可比价，亿元）", "base_gdp": "基准年地区生产总值（亿元）",
+    "energy_intensity": "单位GDP能耗（吨标准煤/万元）", "base_energy_intensity": "基准年单位GDP能耗（吨标准煤/万元）",
+    "energy_intensity_reduction_pct": "能耗强度下降率（%）", "co2_t": "二氧化碳排放（吨）",
+    "base_co2_t": "基准年二氧化碳排放（吨）", "carbon_intensity": "单位GDP二氧化碳排放（吨/万元）",
+    "base_carbon_intensity": "基准年单位GDP二氧化碳排放（吨/万元）",
+    "carbon_intensity_reduction_pct": "碳排放强度下降率（%）", "non_fossil_share_pct": "非化石能源消费比重（%）",
+}
+
+
 def _title(result: InventoryResult) -> str:
     label = f"【{result.label}】" if result.label else ""
     return f"{label}{result.input.region or '（未填地区）'} 温室气体清单 / GHG inventory（GWP {result.gwp_metric}）"
@@ -131,7 +144,7 @@ def write_xlsx(result: InventoryResult, path: str | Path, ind: Indicators | None
         sheet.append([_title(result)])
         for key, value in ind.to_dict().items():
             if key not in {"trace", "options"}:
-                sheet.append([key, value])
+                sheet.append([INDICATOR_ZH.get(key, key), value, key])
         for line in ind.trace:
             sheet.append([line])
         for code, ob in (observations or {}).items():

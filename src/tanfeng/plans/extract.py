@@ -9,12 +9,14 @@ from tanfeng.plans.meta import extract_meta
 from tanfeng.plans.model import Action, Plan, Source, Target, Task
 from tanfeng.plans.outline import Block, ancestors, own_text, parse_outline
 from tanfeng.plans.responsibility import Responsibility, find_annotations, parse_units
+from tanfeng.plans.tables import table_targets
 from tanfeng.plans.targets import Paragraph, RawTarget, deduplicate, extract_targets, forward_years
 from tanfeng.plans.vocab import PERIOD_END
 from tanfeng.text.normalise import CJK, normalise
 
 _ACTION_TITLE = re.compile(r"(?:行动|工程|行动计划|专项行动)$")
 _GOAL_TITLE = re.compile(r"目标")
+_TASKS_SECTION = re.compile(r"^(?:重点|主要)(?:任务|工作|举措|工程)|任务$")
 _ENUMERATED_ACTIONS = re.compile(r"(?:实施|开展|推进|组织实施)([^。；]{4,400}?)等?“[^”]{0,12}[十九八七六五四三二]{1,2}大(?:行动|工程)”")
 _PLAN_WORDS = re.compile(r"碳达峰|碳中和|节能|减排|降碳|低碳|温室气体|能源|方案|规划|行动|目标|任务|责任单位")
 
@@ -31,10 +33,11 @@ def extract(text: str, *, name: str, sha256: str, fmt: str, encoding: str | None
     units_hint = [u for t in tasks for u in t.units]
     meta_result = extract_meta(body, units_hint)
     meta = meta_result.meta
+    from_tables, table_rows = table_targets(body)
     paragraphs = [
         Paragraph(text=_block_text(b), offset=offsets[b.index], task_id=task_of_block.get(b.index),
                   goal_section=_in_goal_section(blocks, b))
-        for b in blocks
+        for b in blocks if b.text not in table_rows  # indicator tables are read by plans.tables
     ]
     deadlines = forward_years(body)
     raw = extract_targets(
@@ -43,7 +46,7 @@ def extract(text: str, *, name: str, sha256: str, fmt: str, encoding: str | None
         doc_year=int(meta.date[:4]) if meta.date else None,
         first_forward_year=min(deadlines) if deadlines else None,
     )
-    raw = deduplicate(raw, meta_result.body_start)
+    raw = deduplicate(raw + from_tables, meta_result.body_start)
     if meta.peak_year:
         raw.append(_peak_target(body, meta.peak_year))
     targets = _number_targets(raw)
@@ -99,8 +102,8 @@ def _actions_and_tasks(blocks: list[Block], body: str) -> tuple[list[Action], li
     if resp:
         task_blocks = [b for b in blocks if b.index in resp]
     else:
-        task_blocks = [b for b in blocks if b.is_heading and b.parent is not None
-                       and _ACTION_TITLE.search(blocks[b.parent].title) and b.title]
+        task_blocks = [b for b in blocks if b.is_heading and b.parent is not None and b.title
+                       and _is_action_heading(blocks, blocks[b.parent])]
     action_names: list[str] = []
     action_of: dict[int, str | None] = {}
     for b in task_blocks:
@@ -110,7 +113,7 @@ def _actions_and_tasks(blocks: list[Block], body: str) -> tuple[list[Action], li
         if name and name not in action_names:
             action_names.append(name)
     for b in blocks:
-        if b.is_heading and _ACTION_TITLE.search(b.title) and b.title not in action_names and b.index not in resp:
+        if b.is_heading and _is_action_heading(blocks, b) and b.title not in action_names and b.index not in resp:
             action_names.append(b.title)
     for name in _enumerated_actions(body):
         if name not in action_names:
@@ -131,6 +134,15 @@ def _actions_and_tasks(blocks: list[Block], body: str) -> tuple[list[Action], li
     for task, b in zip(tasks, task_blocks, strict=True):
         _mark_subtree(blocks, b, task.id, task_of_block)
     return actions, tasks, task_of_block
+
+
+def _is_action_heading(blocks: list[Block], b: Block) -> bool:
+    """A named action (…行动/…工程), or a section directly under 重点任务 that has sub-items."""
+    if _ACTION_TITLE.search(b.title):
+        return True
+    parent = blocks[b.parent] if b.parent is not None else None
+    has_items = any(blocks[i].is_heading for i in b.children)
+    return bool(parent and _TASKS_SECTION.search(parent.title) and has_items)
 
 
 def _rest(blocks: list[Block], b: Block) -> str:
@@ -157,8 +169,9 @@ def _enumerated_actions(body: str) -> list[str]:
 
 
 def _peak_target(body: str, year: int) -> RawTarget:
-    m = re.search(rf"[^。；\n]*{year}\s*年(?:前|以前|左右)[^。；\n]*(?:达峰|峰值)[^。；\n]*", body)
-    sentence = m.group(0) if m else f"{year}年前实现碳达峰"
+    masked = re.sub(r"《[^《》\n]*》", lambda b: "《" + "＿" * (len(b.group(0)) - 2) + "》", body)
+    m = re.search(rf"[^。；\n]*{year}\s*年(?:前|以前|左右)[^。；\n]*(?:达峰|峰值)[^。；\n]*", masked)
+    sentence = body[m.start() : m.end()] if m else f"{year}年前实现碳达峰"
     commitment = "ensure" if "确保" in sentence else "strive" if re.search("力争|争取", sentence) else None
     return RawTarget(indicator="二氧化碳排放达峰", sentence=sentence.strip("，"), offset=m.start() if m else len(body),
                      year=year, code="carbon_peak", change="level", commitment=commitment)

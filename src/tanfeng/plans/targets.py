@@ -34,7 +34,7 @@ _YEAR_RE = re.compile(
 _PERIOD_RE = re.compile(r"“?(十[一二三四五六])五”?(?:期间|时期|末|期末|以来)")
 _BASELINE_RE = re.compile(r"(?:比|较|相比|相较于?|与)\s*((?:19|20)\d{2})\s*年(?:相比|水平|底|末)?")
 _COMMIT_RE = re.compile(r"确保|力争|争取|努力")
-_STRETCH_PAREN = re.compile(r"^\s*[（(]\s*(?:力争|争取)(?:达到|下降|提高|提升)?\s*(\d+(?:\.\d+)?)\s*([^）)]{0,8})[）)]")
+_STRETCH_PAREN = re.compile(r"^\s*(?:以上|左右|以内)?\s*[（(]\s*(?:力争|争取)(?:达到|下降|提高|提升)?\s*(\d+(?:\.\d+)?)\s*([^）)]{0,8})[）)]")
 _PEAK_GUARD = re.compile(r"^\s*(?:前|以前)?(?:实现)?(?:碳达峰|达峰|达到峰值|二氧化碳排放达峰)")
 
 
@@ -189,17 +189,22 @@ def _commitment(text: str) -> str | None:
 
 def _numeric_targets(clause: str, sentence: str, para: Paragraph, ctx: _Ctx, offset: int) -> list[RawTarget]:
     out: list[RawTarget] = []
-    pos = 0
+    pos = prev_end = 0
     while True:
         m = QTY_RE.search(clause, pos)
         if not m:
             break
         pre = clause[: m.start()]
-        verb_m = VERB_RE.search(pre)
+        segment_start = prev_end
+        if re.search(r"[（(][^（）()]*(?:力争|争取)[^（）()]*$", pre):
+            pos = m.end()  # the stretch figure of （力争下降15%）, read with its target
+            continue
+        verb_m = VERB_RE.search(pre, segment_start)
         run = _quantities_after(clause, m.start())
         pos = run[-1].end()
-        if verb_m:
-            indicator_raw, verb = pre[: verb_m.start()], verb_m.group("verb")
+        if verb_m and verb_m.start() >= segment_start:
+            # a second figure in the same clause names its own indicator after the first one
+            indicator_raw, verb = pre[segment_start : verb_m.start()], verb_m.group("verb")
         else:
             vo = VERB_OBJECT_RE.search(pre)
             post = re.match(r"\s*(?:以上|及以上)?的([^，。；]{2,30})", clause[run[-1].end():])
@@ -211,18 +216,21 @@ def _numeric_targets(clause: str, sentence: str, para: Paragraph, ctx: _Ctx, off
                 continue
         if verb in ("在", "为") and not re.match(r"\s*(?:以上|以下|以内|左右)", clause[run[-1].end():]):
             continue
-        if HISTORY_RE.search(clause[run[0].start() - 1 : run[-1].end() + 2]) or re.search(r"了\s*$", pre):
+        if HISTORY_RE.search(clause[max(0, run[0].start() - 1) : run[-1].end() + 2]) or re.search(r"了\s*$", pre):
             continue
-        out.extend(_make_targets(indicator_raw, verb, clause, run, sentence, para, ctx, offset))
+        found = _make_targets(indicator_raw, verb, clause, run, sentence, para, ctx, offset, segment_start)
+        out.extend(found)
+        ctx.last = found[-1] if found else ctx.last
+        prev_end = run[-1].end()
     return out
 
 
 def _make_targets(indicator_raw: str, verb: str, clause: str, run: list[re.Match[str]], sentence: str,
-                  para: Paragraph, ctx: _Ctx, offset: int) -> list[RawTarget]:
+                  para: Paragraph, ctx: _Ctx, offset: int, segment_start: int = 0) -> list[RawTarget]:
     change = verb_meaning(verb)
     indicator = _strip_indicator(indicator_raw)
     baseline = _BASELINE_RE.search(clause)
-    commitment = _commitment(clause[: run[0].start()])
+    commitment = _commitment(clause[segment_start : run[0].start()])
     year = ctx.year if ctx.year is not None else ctx.default_year
     out: list[RawTarget] = []
     if not indicator:

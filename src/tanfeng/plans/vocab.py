@@ -32,10 +32,10 @@ _VERBS = (
 )
 _GAP = r"(?:分别|累计|均|年均|平均|力争|确保|争取|稳定|原则上|基本|进一步|总体|整体|约|近|超)*"
 VERB_RE = re.compile(
-    rf"(?P<verb>{'|'.join(sorted(set(_VERBS), key=len, reverse=True))}){_GAP}\s*$"
+    rf"(?P<verb>{'|'.join(sorted(set(_VERBS), key=len, reverse=True))})(?:[^，。；\d]{{1,16}}?的)?{_GAP}\s*$"
 )
 VERB_OBJECT_RE = re.compile(
-    r"(?P<verb>累计建成|累计新增|累计完成|新增|建成|建设|新建|改造|推广|培育|创建|打造|淘汰|退出|种植|造林|营造|完成造林|植树|推广应用|争创|认定|培训)"
+    r"(?P<verb>累计建成|累计新增|累计完成|完成|新增|建成|建设|新建|改造|推广|培育|创建|打造|淘汰|退出|种植|造林|营造|完成造林|植树|推广应用|争创|认定|培训)"
     r"(?P<object>[^，。；、\d]{1,20})$"
 )
 ASSIGNED_RE = re.compile(

@@ -42,7 +42,7 @@ _ZH_NEIGHBOUR = f"[{CJK}“”‘’《》（）〔〕、，。；：%]"
 _ASCII_PUNCT = re.compile(rf"(?:(?<=[{CJK}%“”》）)])|(?<=\d)(?!\s*[,;:!]\d))\s*([,;:!])|([,;:!])(?=\s*[{CJK}“”《（])")
 _PAREN_OPEN = re.compile(r"\((?=[^()\n]{0,80}\))")
 _SPACE_BETWEEN = re.compile(
-    rf"(?<=[{CJK}\d%“”‘’《》（）〔〕【】、，。；：！？…—·])[ \t]+(?=[{CJK}\d“”‘’《》（）〔〕【】、，。；：！？%…—·])"
+    rf"(?<=[{CJK}\d%“”‘’《》（）〔〕【】、，。；：！？…—·])[ ]+(?=[{CJK}\d“”‘’《》（）〔〕【】、，。；：！？%…—·])"
 )
 _QMARK_NOISE = re.compile(rf"(?:(?<=[{CJK}\s?：:])\?+|\?+(?=[{CJK}\s?：:]))")
 _PUNCT_RUN = re.compile(r"[，、。；,]{2,}")
@@ -148,6 +148,8 @@ _TITLE_LINE = re.compile(r"^[^，。；]{4,60}(?:方案|规划|计划|意见|办
 def _continues(prev: str, line: str, wrap: int) -> bool:
     if not prev or not line or prev.endswith(_TERMINAL) or _OUTLINE_START.match(line):
         return False
+    if "\t" in prev or "\t" in line:  # table rows
+        return False
     if _TITLE_LINE.match(line) or _TITLE_LINE.match(prev):
         return False
     if not _CJK_RE.match(line[0]) and line[0] not in "“《（0123456789":
@@ -173,7 +175,8 @@ def normalise(raw: str) -> Normalised:
             line = _fix_ascii_punct(line)
             line = _SPACE_BETWEEN.sub("", line)
             line = _SPACE_BETWEEN.sub("", line)  # overlapping runs such as "2 0 2 5"
-            line = _PUNCT_RUN.sub(_collapse_punct, line).strip()
+            line = _PUNCT_RUN.sub(_collapse_punct, line).strip(" ")
+            line = re.sub(r" *\t *", "\t", line)
             if line:
                 lines.append(line)
     return Normalised("\n".join(_join_broken_lines(lines)), script)

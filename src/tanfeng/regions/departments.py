@@ -53,7 +53,7 @@ def clean(name: str) -> str:
     text = text.replace("（", "(").replace("）", ")")
     while True:
         stripped = _PARENS.sub("", text)
-        if stripped == text or not stripped:
+        if stripped == text or len(stripped) < 3:  # keep 各乡(镇): the bracket is part of the name
             break
         text = stripped
     return text

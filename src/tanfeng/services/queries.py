@@ -42,7 +42,7 @@ def current_versions(session: Session, region: Region | None = None) -> list[Pla
     )
     if region is not None:
         query = query.where(PlanRecord.region_id == region.id)
-    return [PlanRef(p, v, r) for p, v, r in session.execute(query).tuples()]
+    return [PlanRef(p, v, r) for p, v, r in session.execute(query)]
 
 
 def find_plan(session: Session, ref: str | int | None, region: Region | None = None) -> PlanRef:
@@ -72,7 +72,7 @@ def responsible_units(session: Session, version_ids: list[int]) -> dict[int, lis
         .join(Unit, Unit.id == Responsibility.unit_id)
         .where(Target.version_id.in_(version_ids))
         .order_by(Target.indicator_id, Target.position, Responsibility.position)
-    ).tuples()
+    )
     for indicator_id, unit_id, role, merged in rows:
         uid = merged or unit_id
         if all(uid != u for u, _ in result[indicator_id]):
@@ -96,4 +96,4 @@ def unit_names(session: Session, region_ids: list[int] | None = None) -> dict[in
     query = select(Unit.id, Unit.name)
     if region_ids is not None:
         query = query.where(Unit.region_id.in_(region_ids))
-    return dict(session.execute(query).tuples().all())
+    return dict(session.execute(query).all())

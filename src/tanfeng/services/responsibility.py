@@ -103,7 +103,7 @@ def unit_matrix(
             .join(Unit, Unit.id == Responsibility.unit_id)
             .where(Task.version_id.in_(version_ids))
             .order_by(Task.version_id, Task.position, Responsibility.position)
-        ).tuples()
+        )
         for code, title, role, unit in rows:
             label = f"{code} {title}"
             (entry(unit).lead_tasks if role == "lead" else entry(unit).co_tasks).append(label)
@@ -131,7 +131,7 @@ def _pending(session: Any, indicator_ids: list[int], entry: Any) -> None:
         .join(Indicator, Indicator.id == Observation.indicator_id)
         .where(Observation.indicator_id.in_(sorted(set(indicator_ids))),
                Observation.status.in_(("returned", "draft")), Observation.reporter_unit_id.is_not(None))
-    ).tuples()
+    )
     for obs, name in rows:
         entry(session.get_one(Unit, obs.reporter_unit_id)).open_reports.append(
             OpenReport(obs.indicator_id, name, obs.period, obs.status, obs.reason))

@@ -66,7 +66,7 @@ def list_observations(
             parsed = parse_period(period)
             query = query.where(Observation.period == (parsed.label if parsed else period))
         return [ObservationInfo(o.id, o.indicator_id, name, o.period, o.value, o.unit, o.status, o.reason, reporter)
-                for o, name, reporter in session.execute(query).tuples()]
+                for o, name, reporter in session.execute(query)]
 
 
 def review(db: Database, observation_ids: list[int], *, action: str, actor: str, reason: str | None = None) -> int:
@@ -111,4 +111,4 @@ def history(db: Database, indicator_id: int, period: str | None = None) -> list[
             query = query.where(Observation.period == (parsed.label if parsed else period))
         return [RevisionInfo(r.observation_id, p, r.seq, r.at, r.actor, r.action, r.old_value, r.new_value,
                              r.old_unit, r.new_unit, r.old_status, r.new_status, r.reason, r.source_file)
-                for r, p in session.execute(query).tuples()]
+                for r, p in session.execute(query)]

@@ -90,7 +90,7 @@ def _previous(session: Session, indicator_id: int, before_key: int) -> str:
         select(Observation.period, Observation.value, Observation.unit, Observation.status)
         .where(Observation.indicator_id == indicator_id, Observation.period_key < before_key)
         .order_by(Observation.period_key.desc()).limit(3)
-    ).tuples()
+    )
     return "；".join(f"{p}: {v:g}{u or ''}" + ("（已退回）" if s == "returned" else "") for p, v, u, s in rows)
 
 
@@ -173,7 +173,7 @@ def _task_rows(session: Session, version_ids: list[int], unit_id: int, period: s
         .join(PlanVersion, PlanVersion.id == Task.version_id)
         .where(Task.version_id.in_(version_ids), Responsibility.unit_id == unit_id)
         .order_by(Task.version_id, Task.position)
-    ).tuples()
+    )
     out = []
     for task, role, plan_id in rows:
         last = session.scalar(

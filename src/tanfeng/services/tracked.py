@@ -66,7 +66,7 @@ def load_tracked(session: Session, region: Region | None = None) -> list[Tracked
         .join(Indicator, Indicator.id == Target.indicator_id)
         .where(Target.version_id.in_(list(refs)))
         .order_by(Target.version_id, Target.position)
-    ).tuples()
+    )
     units = responsible_units(session, list(refs))
     return [TrackedTarget(refs[t.version_id], t, ind, units.get(ind.id, [])) for t, ind in rows]
 
@@ -86,7 +86,7 @@ def latest_observations(
         select(Observation.indicator_id, Observation.period, Observation.period_key, Observation.value,
                Observation.unit, Observation.status)
         .join(latest, (latest.c.indicator_id == Observation.indicator_id) & (latest.c.pk == Observation.period_key))
-    ).tuples()
+    )
     return {r[0]: ObservedValue(*r[1:]) for r in rows}
 
 
@@ -100,7 +100,7 @@ def baseline_observations(
         .join(Indicator, Indicator.id == Observation.indicator_id)
         .where(Indicator.plan_id.in_(plan_ids), Observation.status.in_(statuses),
                Observation.period_key == Indicator.baseline_year * 100 + 12)
-    ).tuples()
+    )
     return {r[0]: ObservedValue(*r[1:]) for r in rows}
 
 
@@ -111,7 +111,7 @@ def observed_periods(session: Session, plan_ids: list[int]) -> dict[int, set[str
         select(Observation.indicator_id, Observation.period)
         .join(Indicator, Indicator.id == Observation.indicator_id)
         .where(Indicator.plan_id.in_(plan_ids), Observation.status.in_(VISIBLE_STATUSES))
-    ).tuples()
+    )
     for indicator_id, period in rows:
         out[indicator_id].add(period)
     return out

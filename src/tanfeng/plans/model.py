@@ -28,7 +28,7 @@ class Source(_Model):
 
 
 class Region(_Model):
-    name: str
+    name: str | None
     level: Level | None = None
     adcode: str | None = None
     parent: str | None = None

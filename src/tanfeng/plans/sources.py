@@ -11,7 +11,7 @@ from charset_normalizer import from_bytes
 
 from tanfeng.errors import PlanReadError
 
-_HTML_HINT = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|div|p|table)\b", re.I)
+_HTML_HINT = re.compile(r"<\s*(!doctype\s+html|html|head|body|meta|div|p|table)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -32,14 +32,12 @@ def sniff_format(data: bytes, name: str) -> str:
     for ext, fmt in ((".docx", "docx"), (".pdf", "pdf"), (".html", "html"), (".htm", "html")):
         if lowered.endswith(ext):
             return fmt
-    if _HTML_HINT.search(_ascii_view(head)):
-        return "html"
     return "txt"
 
 
-def _ascii_view(head: bytes) -> bytes:
-    # UTF-16 text hides its ASCII tags between NUL bytes.
-    return head.replace(b"\x00", b"")
+def looks_like_html(text: str) -> bool:
+    """Markup at the start of decoded text (a saved page whose name does not say .html)."""
+    return bool(_HTML_HINT.search(text[:2048].lstrip()[:512]))
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
@@ -47,23 +45,39 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             return data.decode(enc, errors="replace"), "utf-8" if enc == "utf-8-sig" else "utf-16"
-    utf16 = _guess_bomless_utf16(data)
-    if utf16:
-        return data.decode(utf16, errors="replace"), "utf-16"
     if b"\x00" in data[:4096]:
+        utf16 = _guess_bomless_utf16(data)
+        if utf16:
+            return data.decode(utf16, errors="replace"), "utf-16"
         raise PlanReadError(name, "二进制文件，不是文本", "binary file, not text")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        pass
+    utf16 = _guess_bomless_utf16(data)
+    if utf16:
+        return data.decode(utf16, errors="replace"), "utf-16"
+    # GB18030 decodes almost any byte string, so candidates are compared by how much of the
+    # result is private-use or control characters (the trace of a wrong guess).
+    scored: list[tuple[int, int, str, str]] = []
+    for order, enc in enumerate(("gb18030", "big5hkscs", "cp950")):
+        try:
+            decoded = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        scored.append((_implausible(decoded), order, decoded, "big5" if enc != "gb18030" else enc))
+    if scored:
+        score, _, decoded, enc = min(scored)
+        if score <= max(2, len(decoded) // 200):
+            return decoded, enc
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise PlanReadError(name, "无法识别文本编码", "cannot detect the text encoding")
     return str(best), best.encoding
+
+
+def _implausible(text: str) -> int:
+    return sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd" or (ch < " " and ch not in "\t\n\r"))
 
 
 def _guess_bomless_utf16(data: bytes) -> str | None:
@@ -127,12 +141,11 @@ def docx_text(data: bytes, name: str) -> str:
 def pdf_text(data: bytes, name: str) -> str:
     """Text layer of a PDF, page by page."""
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [page.extract_text() or "" for page in pdf.pages]
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as err:
+    except Exception as err:  # pdfminer raises many unrelated types on malformed input
         raise PlanReadError(name, "无法读取 PDF", f"unreadable PDF ({err.__class__.__name__})") from err
     text = "\n".join(pages)
     if not text.strip():
@@ -174,6 +187,6 @@ def load(data: bytes, name: str) -> RawText:
     if fmt == "pdf":
         return RawText(pdf_text(data, name), "pdf", None)
     text, encoding = decode_text(data, name)
-    if fmt == "html":
+    if fmt == "html" or looks_like_html(text):
         return RawText(html_text(text), "html", encoding)
     return RawText(text, "txt", encoding)

@@ -1,0 +1,260 @@
+"""Plan metadata: title, region (via the gazetteer), issuer, 文号, date, draft/final, peak year, parents."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tanfeng.plans.model import Meta, Parent, Region
+from tanfeng.regions.gazetteer import gazetteer
+from tanfeng.text.normalise import CJK
+
+_DOC_KINDS = r"(?:实施方案|行动方案|工作方案|方案|规划|行动计划|计划|实施意见|意见|办法|纲要)"
+_DRAFT = re.compile(r"[（(]?(?:征求意见稿|送审稿|草案|讨论稿|公开征求意见稿)[）)]?")
+_PERIOD_PAREN = r"(?:（\d{4}\s*[—–\-－~至]+\s*\d{4}年?）)?"
+_TITLE_BODY = rf"[^《》\n，。；：]{{2,60}}?{_DOC_KINDS}{_PERIOD_PAREN}(?:（[^）]{{0,12}}稿）)?"
+_ISSUE_PATTERNS = [
+    re.compile(rf"印发\s*《({_TITLE_BODY})》"),
+    re.compile(rf"现将\s*《({_TITLE_BODY})》\s*印发"),
+    re.compile(rf"《({_TITLE_BODY})》\s*已经[^。\n]{{0,60}}(?:同意|通过)"),
+    re.compile(rf"印发\s*({_TITLE_BODY})\s*的通知", re.S),
+]
+_STANDALONE = re.compile(rf"^({_TITLE_BODY})$")
+_LINE_START = re.compile(rf"^({_TITLE_BODY})(?=发布时间|发布日期|来源|$)")
+_REDACTED = re.compile(r"（略）|\(略\)|×{2,}|\*{2,}")
+_ANY_BOOK = re.compile(rf"《({_TITLE_BODY})》")
+_DOC_NO = re.compile(rf"([{CJK}]{{1,8}})\s*[〔\[【（(]\s*((?:19|20)\d{{2}})\s*[〕\]】）)]\s*(\d{{1,4}})\s*号")
+_DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_DATE_HAN = re.compile(r"([二〇○O零一三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_ISSUER = re.compile(
+    rf"([{CJK}]{{1,30}}?(?:人民政府办公厅|人民政府办公室|人民政府|发展和改革委员会|发展改革委|发改委|领导小组办公室|领导小组|办公厅|委员会))"
+    rf"(?:关于|印发|发布|起草|制定|\s*$|\s*(?:19|20)\d{{2}}年)"
+)
+_PEAK = re.compile(r"(?:(20\d{2})\s*年(?:前|以前|左右)|于(20\d{2})\s*年前后?)[^。；\n]{0,12}?(?:碳达峰|达峰|达到峰值)(?!行动)")
+_BASIS = re.compile(r"制定本|制定如下|特制定|结合[^。]{1,12}实际|根据|依据|按照|贯彻|落实")
+_HAN_DIGIT = {"〇": 0, "○": 0, "O": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+@dataclass
+class MetaResult:
+    meta: Meta
+    parents: list[Parent]
+    body_start: int  # offset where the plan's own text begins (after any notice / news lead)
+
+
+def _clean_title(title: str) -> str:
+    title = _DRAFT.sub("", title).strip(" “”\"'")
+    title = re.sub(r"^(?:关于)?印发", "", title)
+    return re.sub(r"\s+", "", title)
+
+
+def _outside_books(text: str, pos: int) -> bool:
+    return text.rfind("《", 0, pos) <= text.rfind("》", 0, pos)
+
+
+def find_title(text: str) -> tuple[str | None, int]:
+    """The plan's own title and the position where it is stated."""
+    head = text[:8000]
+    candidates: list[tuple[int, str]] = []
+    for pattern in _ISSUE_PATTERNS:
+        for m in pattern.finditer(head):
+            if ("《" in pattern.pattern or _outside_books(head, m.start())) and not _REDACTED.search(m.group(1)):
+                candidates.append((m.start(1), _clean_title(m.group(1))))
+                break
+    if candidates:
+        pos, title = min(candidates)
+        return title, pos
+    for i, line in enumerate(head.split("\n")):
+        m = _STANDALONE.match(line.strip()) or (_LINE_START.match(line.strip()) if i < 5 else None)
+        if m and not line.startswith(("关于", "《")) and not _REDACTED.search(m.group(1)):
+            return _clean_title(m.group(1)), head.find(line)
+    m = _ANY_BOOK.search(head[:3000])
+    if m:
+        return _clean_title(m.group(1)), m.start(1)
+    return None, -1
+
+
+def _body_start(text: str, title: str | None) -> int:
+    """Where the plan text proper begins: the last standalone title line, else 0."""
+    if not title:
+        return 0
+    best = 0
+    pos = 0
+    for line in text.split("\n"):
+        if _clean_title(line.strip()) == title:
+            best = pos
+        pos += len(line) + 1
+    return best
+
+
+def find_doc_number(head: str) -> str | None:
+    for m in _DOC_NO.finditer(head):
+        before = head[max(0, m.start() - 2) : m.start()]
+        if "》" in before or not _outside_books(head, m.start()):
+            continue  # a cited parent's number: 《…》（国发〔2021〕23号）
+        prefix = re.sub(r"^.*?(?:字号|文号|编号|号码)", "", m.group(1))
+        prefix = re.sub(r"^(?:[一-龥]*?(?:通知|人民政府|办公厅))", "", prefix) or prefix
+        if len(prefix) < 1:
+            continue
+        return f"{prefix}〔{m.group(2)}〕{int(m.group(3))}号"
+    return None
+
+
+def _iso(y: int, mth: int, d: int) -> str | None:
+    if 1 <= mth <= 12 and 1 <= d <= 31:
+        return f"{y:04d}-{mth:02d}-{d:02d}"
+    return None
+
+
+def _han_number(s: str) -> int:
+    if "十" in s:
+        tens, _, units = s.partition("十")
+        return (_HAN_DIGIT.get(tens, 1) if tens else 1) * 10 + (_HAN_DIGIT.get(units, 0) if units else 0)
+    return int("".join(str(_HAN_DIGIT[c]) for c in s))
+
+
+def find_date(head: str) -> str | None:
+    """Date of the issuing notice or draft: 成文日期, or a date standing alone on its line."""
+    m = re.search(r"成文日期\s*[：:]\s*" + _DATE_CN.pattern, head)
+    if m:
+        return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    for line in head.split("\n"):
+        s = line.strip()
+        m = _DATE_CN.fullmatch(s) or _DATE_CN.fullmatch(re.sub(rf"^[{CJK}]{{2,30}}(?:人民政府|办公厅|委员会|办公室)", "", s))
+        if m:
+            return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        m2 = _DATE_HAN.fullmatch(s)
+        if m2:
+            return _iso(_han_number(m2.group(1)), _han_number(m2.group(2)), _han_number(m2.group(3)))
+        if re.fullmatch(r"20\d{5,6}", s):  # 2023428: a web copy that lost 年月日
+            dates = [d for d in _digit_dates(s) if d]
+            if len(dates) == 1:
+                return dates[0]
+    m = re.search(rf"(?:人民政府|办公厅)\s*{_DATE_CN.pattern}", head)
+    if m:
+        return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return None
+
+
+def _digit_dates(s: str) -> list[str | None]:
+    y, rest = int(s[:4]), s[4:]
+    out = []
+    for cut in range(1, len(rest)):
+        mth, d = rest[:cut], rest[cut:]
+        if len(mth) <= 2 and len(d) <= 2 and not mth.startswith("0") or (len(mth) == 2 and mth.startswith("0")):
+            out.append(_iso(y, int(mth), int(d)))
+    return out
+
+
+def find_issuer(head: str, title: str | None) -> str | None:
+    for m in _ISSUER.finditer(head):
+        name = re.sub(r"^.*?(?:发布机构|发文机关|来源)[：:]?", "", m.group(1))
+        name = re.sub(r"^(?:\d+月\d+日|近日|日前|今天)", "", name)
+        if 3 <= len(name) <= 30 and not name.startswith(("关于", "各", "现将", "经")):
+            return name
+    return None
+
+
+def find_peak_year(text: str) -> int | None:
+    stripped = re.sub(r"《[^《》]*》", "《》", text)
+    years = [int(m.group(1) or m.group(2)) for m in _PEAK.finditer(stripped)]
+    return years[0] if years else None
+
+
+def find_parents(text: str, title: str | None, body_start: int) -> list[Parent]:
+    """Documents cited as the plan's basis (《…》 in the preamble sentences), with their 文号."""
+    first_heading = re.search(r"\n[一二三四五六七八九十]{1,3}、", text[body_start:])
+    end = body_start + first_heading.start() if first_heading else min(len(text), body_start + 3000)
+    zone = text[:end]
+    out: list[Parent] = []
+    seen: set[str] = set()
+    for sentence in re.split(r"[。\n]", zone):
+        if not _BASIS.search(sentence):
+            continue
+        for book, number in _books_with_numbers(sentence):
+            name = _parent_title(book)
+            own = _clean_title(name)
+            if len(name) < 5 or own == title or (title and own.endswith(title)) or "简称" in name:
+                continue
+            if name not in seen:
+                seen.add(name)
+                out.append(Parent(title=name, doc_number=number))
+    return out
+
+
+def _books_with_numbers(sentence: str) -> list[tuple[str, str | None]]:
+    out: list[tuple[str, str | None]] = []
+    i = sentence.find("《")
+    while i != -1:
+        depth, j = 0, i
+        while j < len(sentence):
+            if sentence[j] == "《":
+                depth += 1
+            elif sentence[j] == "》":
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        book = sentence[i + 1 : j]
+        m = re.match(r"\s*（\s*(" + _DOC_NO.pattern + r")\s*）", sentence[j + 1 :])
+        number = None
+        if m:
+            number = f"{m.group(2)}〔{m.group(3)}〕{int(m.group(4))}号"
+        out.append((book, number))
+        i = sentence.find("《", j + 1)
+    return out
+
+
+def _parent_title(book: str) -> str:
+    book = book.replace("〈", "《").replace("〉", "》")
+    m = re.fullmatch(r"(?:[^《》]{0,40}?)关于印发(.+?)的通知", book)
+    if m and len(m.group(1)) >= 4:
+        return m.group(1).strip("《》")
+    return book.strip()
+
+
+def extract_meta(text: str, units_hint: list[str]) -> MetaResult:
+    """All metadata of a normalised plan text; ``units_hint`` are responsible units (level fallback)."""
+    title, _ = find_title(text)
+    body_start = _body_start(text, title)
+    head = text[: max(body_start, 0) + 600] if body_start else text[:3000]
+    status = "draft" if _DRAFT.search(text[:4000]) and re.search("征求意见|草案|送审稿|讨论稿", text[:4000]) else "final"
+    region = _region(title, head, units_hint)
+    meta = Meta(
+        title=title,
+        region=region,
+        issuer=find_issuer(head, title),
+        doc_number=find_doc_number(head),
+        date=find_date(head),
+        status=status,  # type: ignore[arg-type]
+        peak_year=find_peak_year(text),
+    )
+    return MetaResult(meta, find_parents(text, title, body_start), body_start)
+
+
+def _region(title: str | None, head: str, units_hint: list[str]) -> Region | None:
+    g = gazetteer()
+    d = g.locate(title, context=head[:600]) if title else None
+    if d is None:
+        issuer_zone = " ".join(re.findall(rf"[{CJK}]{{2,20}}?(?:人民政府|发改委|发展和改革委员会)", head[:1500]))
+        d = g.locate(issuer_zone, context=head[:600]) if issuer_zone else None
+    if d is not None:
+        parent = g.parent(d)
+        return Region(name=d.name, level=d.level, adcode=d.adcode, parent=parent.name if parent else None)  # type: ignore[arg-type]
+    level = _level_from_units(units_hint)
+    if level is None:
+        return None
+    return Region(name=None, level=level)  # type: ignore[arg-type]
+
+
+def _level_from_units(units: list[str]) -> str | None:
+    counts = {"province": 0, "city": 0, "county": 0}
+    for u in units:
+        if u.startswith("省"):
+            counts["province"] += 1
+        elif u.startswith("市") and not u.startswith("市场"):
+            counts["city"] += 1
+        elif u.startswith(("县", "区")):
+            counts["county"] += 1
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] else None

@@ -1,0 +1,136 @@
+"""Responsible units (责任单位): find the annotation of a task and split it into lead and co-units.
+
+Handles ``（责任单位：县发改委、住建局…）`` (the prefix 县 restored on 住建局), groups separated by
+commas that restate their own prefix, nested brackets (``县委组织部（人才办）``, ``各乡（镇）人民政府``),
+explicit 牵头/配合 roles, and the ``（省发改委、省工信厅等按职责分工负责）`` style.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_LABEL = re.compile(r"(?:牵头|责任|主责|负责|实施|承办|配合|参与)(?:单位|部门)\s*[：:]")
+_DUTY_TAIL = re.compile(r"(?:等|及)?(?:有关|相关|各)?(?:单位|部门)?(?:按(?:照)?职责分工负责|按职责分工|分工负责|负责落实|负责|按职责落实)$")
+_REGION_PREFIX = re.compile(r"^(?:[省市县区州盟旗](?!场|政|民|容|级|属|直)|自治区|自治州|新区)")
+_NO_PREFIX = re.compile(r"^(?:各|有关|相关|其他|国网|国家|中国|中央|省|市(?!场)|县|区|州|盟|旗|自治区|乡|镇|街道)")
+_UNIT_WORD = re.compile(
+    r"(?:委员会|管委会|领导小组办公室|办公室|办公厅|委|办|局|厅|部|署|院|处|中心|公司|集团|银行|政府|法院|检察院|"
+    r"协会|联合会|学校|大学|党校|科协|妇联|总工会|团委|工会|支队|大队|分局|站|所|队|会|社|馆|台)$"
+)
+
+
+_GENERIC = re.compile(r"^(?:各|有关|相关|其他|其它)*(?:部门|单位|地方|方面)?$")
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    lead: str | None
+    units: list[str]
+
+
+def _matching_close(text: str, start: int) -> int:
+    depth = 0
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch == "（":
+            depth += 1
+        elif ch == "）":
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(text)
+
+
+def find_annotations(text: str) -> list[str]:
+    """Contents of bracketed responsibility annotations in ``text`` (outer brackets removed)."""
+    out: list[str] = []
+    i = text.find("（")
+    while i != -1:
+        j = _matching_close(text, i)
+        inner = text[i + 1 : j]
+        if _is_annotation(inner):
+            out.append(inner)
+        i = text.find("（", j + 1 if j > i else i + 1)
+    for m in re.finditer(r"(?:^|\n|。)\s*((?:牵头|责任)单位\s*[：:][^\n]+)", text):
+        if m.group(1) not in out:
+            out.append(m.group(1))
+    return out
+
+
+def _is_annotation(inner: str) -> bool:
+    if _LABEL.search(inner[:12]):
+        return True
+    core = inner.strip()
+    if not _DUTY_TAIL.search(core) and not re.search(r"(?:牵头|配合|参与)$|牵头[，、；）]", core):
+        return False
+    first = re.sub(r"(?:牵头|配合|参与)$", "", _DUTY_TAIL.sub("", re.split(r"[、，；]", core, maxsplit=1)[0]))
+    return bool(_UNIT_WORD.search(_strip_parenthetical(first)) or _REGION_PREFIX.match(first))
+
+
+def _strip_parenthetical(name: str) -> str:
+    """县委组织部（人才办） → 县委组织部; keeps inner brackets such as 各乡（镇）人民政府."""
+    return re.sub(r"（[^（）]*）$", "", name).strip() if not name.startswith("各") else name.strip()
+
+
+def _split_units(text: str) -> list[tuple[str, str]]:
+    """Split on 、，；, keeping bracketed parts whole; returns (unit, separator-before)."""
+    parts: list[tuple[str, str]] = []
+    depth = 0
+    buf = ""
+    sep = ""
+    for ch in text:
+        if ch == "（":
+            depth += 1
+        elif ch == "）":
+            depth = max(0, depth - 1)
+        if depth == 0 and ch in "、，；,;":
+            parts.append((buf.strip(), sep))
+            buf, sep = "", ch
+        else:
+            buf += ch
+    parts.append((buf.strip(), sep))
+    return [(p, s) for p, s in parts if p]
+
+
+def _prefix_of(unit: str) -> str:
+    m = re.match(r"^(?:自治区|自治州|新区|[省市县区州盟旗])(?:委(?=组织部|宣传部|统战部|政法委|党校|编办|网信办|办))?", unit)
+    if not m or unit.startswith("市场"):
+        return ""
+    return m.group(0)
+
+
+def parse_units(annotation: str) -> Responsibility:
+    """Lead and all units of one annotation, with the region prefix restored on bare names."""
+    body = _LABEL.sub("、", annotation).strip("、，； ")
+    body = re.sub(r"(?:分别|共同)?(?:牵头|负责)?[，、；]?(?:其他|各)?(?:配合|参与)(?:单位|部门)?\s*[：:]?", "、", body)
+    lead_marked: str | None = None
+    names: list[str] = []
+    prefix = ""
+    for raw, _sep in _split_units(body):
+        raw = _DUTY_TAIL.sub("", raw).strip()
+        marked = False
+        for mark in ("（牵头）", "牵头"):
+            if raw.endswith(mark):
+                raw, marked = raw[: -len(mark)].strip(), True
+        raw = re.sub(r"等$", "", raw).strip()
+        if not raw or len(raw) > 40 or _GENERIC.match(raw):
+            continue
+        own = _prefix_of(raw)
+        if own:
+            prefix = own if not own.endswith("委") else own[:-1]
+            name = raw
+        elif prefix and not _NO_PREFIX.match(raw) and _UNIT_WORD.search(_strip_parenthetical(raw)):
+            name = (prefix + "委" if raw in ("党校",) else prefix) + raw
+        else:
+            name = raw
+        name = _strip_parenthetical(name)
+        if name and name not in names:
+            names.append(name)
+            if marked and lead_marked is None:
+                lead_marked = name
+    lead = lead_marked or (names[0] if names else None)
+    if lead and names and names[0] != lead:
+        names.remove(lead)
+        names.insert(0, lead)
+    return Responsibility(lead, names)

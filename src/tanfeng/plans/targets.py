@@ -1,0 +1,338 @@
+"""Targets: quantitative (and quota-deferred) commitments found in plan sentences.
+
+The reader walks paragraphs in order, keeping a *year context* (到2025年 … carries forward inside a
+paragraph, across the paragraphs of a goals section, and from a paragraph that names its five-year
+period), splits sentences into clauses and, in each clause, looks for ``indicator [比2020年] verb
+[力争] number unit [以上]`` (with 分别-lists), ``verb object number unit`` (累计建成高标准农田12.11万亩)
+and ``indicator 完成/达到 上级下达指标`` (assigned). See contracts/plan-json.md for the rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tanfeng.plans.vocab import (
+    ASSIGNED_RE,
+    BOUND_AFTER,
+    HISTORY_RE,
+    MEASURE_WORDS,
+    PERIOD_END,
+    QTY_RE,
+    SCOPE_PREFIX_RE,
+    VERB_OBJECT_RE,
+    VERB_RE,
+    canonical_code,
+    verb_meaning,
+)
+
+_CLAUSE_SPLIT = re.compile(r"[，；：。！？\n]")
+_SENTENCE_SPLIT = re.compile(r"(?<=[。！？；\n])")
+_YEAR_RE = re.compile(
+    r"(?P<pre>到|至|截至|截止到?|在|于|力争|确保|计划)?\s*(?P<year>(?:19|20)\d{2})\s*年(?P<post>底|末|年底|前|以前|左右)?"
+)
+_PERIOD_RE = re.compile(r"“?(十[一二三四五六])五”?(?:期间|时期|末|期末|以来)")
+_BASELINE_RE = re.compile(r"(?:比|较|相比|相较于?|与)\s*((?:19|20)\d{2})\s*年(?:相比|水平|底|末)?")
+_COMMIT_RE = re.compile(r"确保|力争|争取|努力")
+_STRETCH_PAREN = re.compile(r"^\s*[（(]\s*(?:力争|争取)(?:达到|下降|提高|提升)?\s*(\d+(?:\.\d+)?)\s*([^）)]{0,8})[）)]")
+_PEAK_GUARD = re.compile(r"^\s*(?:前|以前)?(?:实现)?(?:碳达峰|达峰|达到峰值|二氧化碳排放达峰)")
+
+
+@dataclass
+class Paragraph:
+    text: str
+    offset: int
+    task_id: str | None = None
+    goal_section: bool = False  # under a heading whose title names goals (主要目标 …)
+
+
+@dataclass
+class RawTarget:
+    indicator: str
+    sentence: str
+    offset: int
+    year: int | None
+    value: float | None = None
+    unit: str | None = None
+    change: str | None = None
+    stretch_value: float | None = None
+    bound: str | None = None
+    commitment: str | None = None
+    baseline_year: int | None = None
+    assigned: bool = False
+    task_id: str | None = None
+    code: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class _Ctx:
+    default_year: int | None  # the plan's own period end (（2021—2025年）, “十四五”规划)
+    first_forward_year: int | None
+    doc_year: int | None
+    year: int | None = None
+    last: RawTarget | None = None
+
+
+def forward_years(text: str) -> list[int]:
+    """Years that the text uses as deadlines (到2025年, 2030年前, 2025年底)."""
+    out = []
+    for m in _YEAR_RE.finditer(text):
+        if (m.group("pre") in ("到", "至", "截至") or m.group("post")) and not _PEAK_GUARD.match(text[m.end():]):
+            out.append(int(m.group("year")))
+    return out
+
+
+_HISTORIC = -1
+
+
+def _clause_year(clause: str, ctx: _Ctx) -> int | None:
+    """The last deadline year stated in the clause, ``_HISTORIC`` for a clause about the past, or None."""
+    found: int | None = None
+    for m in _YEAR_RE.finditer(clause):
+        year = int(m.group("year"))
+        before = clause[max(0, m.start() - 3) : m.start()]
+        after = clause[m.end() :]
+        if re.search(r"(?:比|较|相比|与|于|以)\s*$", before) and not m.group("pre"):
+            continue
+        if re.search(r"[—–\-~至]\s*$", before) or re.match(r"\s*[—–\-~]", after):
+            continue  # a period such as 2021—2025年
+        if _PEAK_GUARD.match(after) and m.group("post") in ("前", "以前"):
+            continue  # 2030年前碳达峰: the peak commitment, handled separately
+        forward = m.group("pre") in ("到", "至", "截至", "截止", "截止到", "力争", "确保", "计划") or m.group("post")
+        at_start = clause[: m.start()].strip() in ("", "在")
+        if not forward:
+            past = (ctx.first_forward_year and year < ctx.first_forward_year) or (ctx.doc_year and year <= ctx.doc_year)
+            if at_start and past:
+                found = _HISTORIC
+            if not (at_start and ctx.first_forward_year and year >= ctx.first_forward_year) or past:
+                continue
+        found = year
+    for m in _PERIOD_RE.finditer(clause):
+        end = PERIOD_END.get(m.group(1))
+        if end and (ctx.doc_year is None or end >= ctx.doc_year):
+            found = end
+    return found
+
+
+def _strip_indicator(text: str) -> str:
+    text = _BASELINE_RE.sub("", text)
+    text = _YEAR_RE.sub("", text) if re.search(r"(?:19|20)\d{2}\s*年", text) else text
+    text = re.sub(r"“?十[一二三四五六]五”?(?:期间|时期|末|期末)?", "", text)
+    text = _COMMIT_RE.sub("", text)
+    text = re.sub(r"(?:分别|累计|年均|平均|均|各|基本|进一步|持续|稳步|逐步|大幅|显著|明显|原则上|实现|使|让|推动|确保)$", "", text)
+    text = re.sub(r"^(?:其中|同时|并且?|另外|此外|以及|及|和|要求|计划|预计|实现|推动|推进|使|让|全面|基本|努力)+", "", text)
+    text = SCOPE_PREFIX_RE.sub("", text)
+    text = re.sub(r"(?:分别|累计|均|年均|平均)$", "", text)
+    return text.strip(" 、，的“”")
+
+
+def _ends_with_measure(text: str) -> bool:
+    return any(text.endswith(w) for w in MEASURE_WORDS if len(w) >= 2)
+
+
+def _split_items(indicator: str, n: int) -> list[str] | None:
+    """'营运车辆、船舶单位换算周转量碳排放强度' with n=2 → two indicators sharing the suffix."""
+    parts = [p for p in re.split(r"、|和|及", indicator) if p]
+    if len(parts) != n:
+        return None
+    last = parts[-1]
+    suffix = ""
+    for i in range(1, len(last)):
+        if any(last[i:].startswith(w) for w in MEASURE_WORDS) and i >= 2:
+            suffix = last[i:]
+            break
+    items = [p if _ends_with_measure(p) or not suffix else p + suffix for p in parts[:-1]] + [last]
+    prefix = re.match(r"^(?:单位(?:地区)?(?:生产总值|GDP)|万元(?:地区)?(?:生产总值|GDP))", items[0])
+    if prefix:
+        items = [items[0]] + [it if it.startswith(("单位", "万元")) else prefix.group(0) + it for it in items[1:]]
+    return items
+
+
+def _quantities_after(clause: str, start: int) -> list[re.Match[str]]:
+    """A run of quantities joined by 、/和/及 starting at ``start`` (分别 lists)."""
+    out: list[re.Match[str]] = []
+    pos = start
+    while True:
+        m = QTY_RE.match(clause, pos)
+        if not m:
+            break
+        out.append(m)
+        tail = re.match(r"\s*(?:以上|以下|以内|左右|上下)?\s*(?:、|和|及|，)\s*(?=\d)", clause[m.end():])
+        if not tail:
+            break
+        pos = m.end() + tail.end()
+        if "，" in tail.group(0):
+            break
+    return out
+
+
+def _bound(verb: str, clause: str, qty_end: int) -> str | None:
+    after = clause[qty_end : qty_end + 4]
+    for word, bound in BOUND_AFTER:
+        if after.startswith(word):
+            return bound
+    if re.search(r"超过|突破|不低于|不少于|高于|大于", verb):
+        return "min"
+    if re.search(r"不超过|不高于|低于|控制在|少于|以内", verb):
+        return "max"
+    return None
+
+
+def _commitment(text: str) -> str | None:
+    if "确保" in text:
+        return "ensure"
+    if re.search(r"力争|争取|努力", text):
+        return "strive"
+    return None
+
+
+def _numeric_targets(clause: str, sentence: str, para: Paragraph, ctx: _Ctx, offset: int) -> list[RawTarget]:
+    out: list[RawTarget] = []
+    pos = 0
+    while True:
+        m = QTY_RE.search(clause, pos)
+        if not m:
+            break
+        pre = clause[: m.start()]
+        verb_m = VERB_RE.search(pre)
+        run = _quantities_after(clause, m.start())
+        pos = run[-1].end()
+        if verb_m:
+            indicator_raw, verb = pre[: verb_m.start()], verb_m.group("verb")
+        else:
+            vo = VERB_OBJECT_RE.search(pre)
+            post = re.match(r"\s*(?:以上|及以上)?的([^，。；]{2,30})", clause[run[-1].end():])
+            if vo:
+                indicator_raw, verb = vo.group("verb") + vo.group("object"), "达到"
+            elif post and not pre.strip(" ，、全区市省县"):
+                indicator_raw, verb = post.group(1), "达到"
+            else:
+                continue
+        if verb in ("在", "为") and not re.match(r"\s*(?:以上|以下|以内|左右)", clause[run[-1].end():]):
+            continue
+        if HISTORY_RE.search(clause[run[0].start() - 1 : run[-1].end() + 2]) or re.search(r"了\s*$", pre):
+            continue
+        out.extend(_make_targets(indicator_raw, verb, clause, run, sentence, para, ctx, offset))
+    return out
+
+
+def _make_targets(indicator_raw: str, verb: str, clause: str, run: list[re.Match[str]], sentence: str,
+                  para: Paragraph, ctx: _Ctx, offset: int) -> list[RawTarget]:
+    change = verb_meaning(verb)
+    indicator = _strip_indicator(indicator_raw)
+    baseline = _BASELINE_RE.search(clause)
+    commitment = _commitment(clause[: run[0].start()])
+    year = ctx.year if ctx.year is not None else ctx.default_year
+    out: list[RawTarget] = []
+    if not indicator:
+        prev = ctx.last
+        if prev is None or prev.assigned:
+            return []
+        if (len(run) == 1 and commitment == "strive" and prev.year == year and prev.unit == run[0].group("unit")
+                and prev.stretch_value is None and prev.value is not None):
+            prev.stretch_value = float(run[0].group("num"))
+            return []
+        if prev.year == year:
+            return []
+        indicator = prev.indicator
+    items = _split_items(indicator, len(run)) if len(run) > 1 else [indicator]
+    if items is None:
+        items = [indicator] * len(run) if len(run) > 1 else [indicator]
+        run = run[-1:] if len(run) > 1 and not re.search(r"分别", clause) else run
+        items = items[: len(run)]
+    for item, q in zip(items, run, strict=False):
+        value = float(q.group("num").replace(",", ""))
+        unit = q.group("unit")
+        if change == "decrease" and unit == "%" and value >= 100:
+            continue  # a garbled figure such as 下降145% (for 14.5%)
+        if year is None:
+            continue
+        t = RawTarget(indicator=item, sentence=sentence.strip("。；，\n "), offset=offset, year=year, value=value,
+                      unit=unit, change=change, bound=_bound(verb, clause, q.end()), commitment=commitment,
+                      baseline_year=int(baseline.group(1)) if baseline else None, task_id=para.task_id)
+        stretch = _STRETCH_PAREN.match(clause[q.end():])
+        if stretch:
+            t.stretch_value = float(stretch.group(1))
+        t.code = canonical_code(item, unit)
+        out.append(t)
+    return out
+
+
+def _assigned_targets(clause: str, sentence: str, para: Paragraph, ctx: _Ctx, offset: int) -> list[RawTarget]:
+    m = ASSIGNED_RE.search(clause)
+    if not m or QTY_RE.search(clause):
+        return []
+    year = ctx.year if ctx.year is not None else ctx.default_year
+    indicator = _strip_indicator(re.sub(r"(?:下降|降低|提高|提升|增长|下降率|降低率)?(?:指标|目标|任务)?$", "", clause[: m.start()]))
+    indicator = re.sub(r"(?:下降|降低|提高|提升)$", "", indicator)
+    if not indicator or year is None or not any(w in indicator for w in MEASURE_WORDS):
+        return []
+    parts = [p for p in re.split(r"和|、|及", indicator) if p]
+    if len(parts) > 1 and all(any(w in p for w in MEASURE_WORDS) for p in parts):
+        items = _split_items(indicator, len(parts)) or parts
+    else:
+        items = [indicator]
+    return [RawTarget(indicator=it, sentence=sentence.strip("。；，\n "), offset=offset, year=year, assigned=True,
+                      change=verb_meaning(clause[m.start():]), commitment=_commitment(clause), task_id=para.task_id,
+                      code=canonical_code(it, None)) for it in items]
+
+
+def extract_targets(paragraphs: list[Paragraph], default_year: int | None, doc_year: int | None,
+                    first_forward_year: int | None) -> list[RawTarget]:
+    """All targets of the plan, in document order, before de-duplication."""
+    ctx = _Ctx(default_year=default_year, first_forward_year=first_forward_year, doc_year=doc_year)
+    out: list[RawTarget] = []
+    carry_year: int | None = None
+    for para in paragraphs:
+        ctx.year = carry_year if para.goal_section else None
+        ctx.last = None
+        for sentence in _SENTENCE_SPLIT.split(para.text):
+            if not sentence.strip():
+                continue
+            base = para.offset + para.text.find(sentence)
+            for clause_m in re.finditer(r"[^，；：。！？\n]+", sentence):
+                clause = clause_m.group(0)
+                year = _clause_year(clause, ctx)
+                if year == _HISTORIC:
+                    ctx.year = None
+                elif year is not None:
+                    ctx.year = year
+                found = _numeric_targets(clause, sentence, para, ctx, base) or _assigned_targets(
+                    clause, sentence, para, ctx, base)
+                if found:
+                    out.extend(found)
+                    ctx.last = found[-1]
+        carry_year = ctx.year if para.goal_section else None
+    return out
+
+
+def _key(t: RawTarget) -> tuple[object, ...]:
+    return (t.code or t.indicator, t.year, t.value, t.unit, t.assigned)
+
+
+def deduplicate(targets: list[RawTarget], body_start: int) -> list[RawTarget]:
+    """The same target stated twice (a news lead and the body) is kept once, with the richer fields."""
+    kept: list[RawTarget] = []
+    for t in targets:
+        twin = next((k for k in kept if _same(k, t)), None)
+        if twin is None:
+            kept.append(t)
+            continue
+        richer = t if (twin.offset < body_start <= t.offset) else twin
+        other = twin if richer is t else t
+        for name in ("baseline_year", "stretch_value", "bound", "commitment", "task_id", "code"):
+            if getattr(richer, name) is None:
+                setattr(richer, name, getattr(other, name))
+        if richer is t:
+            kept[kept.index(twin)] = t
+    return kept
+
+
+def _same(a: RawTarget, b: RawTarget) -> bool:
+    if (a.year, a.value, a.unit, a.assigned) != (b.year, b.value, b.unit, b.assigned):
+        return False
+    if a.code and a.code == b.code:
+        return True
+    x, y = a.indicator, b.indicator
+    return bool(x and y and (x in y or y in x))

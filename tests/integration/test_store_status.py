@@ -14,7 +14,7 @@ from tanfeng.cli import app
 from tanfeng.db.models import Indicator
 from tanfeng.db.session import Database
 from tanfeng.services.collection import import_collection
-from tanfeng.services.plan_admin import assign_units, set_baseline, set_quota
+from tanfeng.services.plan_admin import assign_units, set_baseline
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.responsibility import unit_matrix
 from tanfeng.services.status import compute_status

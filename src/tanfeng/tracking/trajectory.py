@@ -45,7 +45,8 @@ def classify(
     if code in MILESTONE_CODES:
         return Shape.milestone, Direction.down
     is_rate_change = change in ("decrease", "increase") and (unit is None or unit in PERCENT_UNITS)
-    if code in RATE_CODES and is_rate_change:
+    if code in RATE_CODES and (unit is None or unit in PERCENT_UNITS):
+        # an intensity is always tracked as its cumulative reduction, even where a quota is deferred
         return Shape.compound, Direction.up
     if code not in LEVEL_CODES and is_rate_change and unit is not None and baseline_year is not None:
         return Shape.compound, Direction.up

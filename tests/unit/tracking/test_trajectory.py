@@ -77,3 +77,8 @@ def test_period_closes_after_grace() -> None:
     p = Period(2024, 12, "year")
     assert not p.is_closed(date(2025, 3, 1), grace_days=90)
     assert p.is_closed(date(2025, 4, 1), grace_days=90)
+
+
+def test_deferred_intensity_is_compound_whatever_the_verb() -> None:
+    assert classify("carbon_intensity", "level", None, None, None) == (Shape.compound, Direction.up)
+    assert classify("energy_intensity", "decrease", "吨标准煤/万元", None, None) == (Shape.linear, Direction.down)

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from tanfeng.commands.common import ActorOption, DbOption, RegionOption, actor_name, handle_errors, open_db, table
-from tanfeng.services.plan_admin import assign_units, list_plans, set_baseline, set_quota
+from tanfeng.services.plan_admin import assign_units, list_plans, set_baseline, set_frequency, set_quota
 from tanfeng.services.plan_import import import_plan, load_plan_file
 
 app = typer.Typer(help="方案入库与维护 / store plans and maintain them", no_args_is_help=True)
@@ -89,3 +89,16 @@ def assign(
     ref = assign_units(open_db(db), plan=plan, target=target, lead=lead, co=co, actor=actor_name(actor),
                        region=region)
     typer.echo(f"{ref.name}: 牵头 {lead}" + (f"，配合 {'、'.join(co)}" if co else "") + " / assigned")
+
+
+@app.command()
+@handle_errors
+def frequency(
+    target: str = typer.Argument(..., help="目标编号或指标ID / target code or indicator id"),
+    value: str = typer.Argument(..., help="year | quarter | month"),
+    plan: str | None = PlanOption, region: RegionOption = None, db: DbOption = None, actor: ActorOption = None,
+) -> None:
+    """设定指标填报频率（年/季/月）/ set how often an indicator is reported."""
+    ref = set_frequency(open_db(db), plan=plan, target=target, frequency=value, actor=actor_name(actor),
+                        region=region)
+    typer.echo(f"{ref.name}: {value}")

@@ -121,3 +121,22 @@ def assign_units(
         session.add(ChangeLog(actor=actor, entity="indicator", entity_id=indicator.id, action="assign",
                               detail={"lead": units[0].name, "co": [u.name for u in units[1:]]}))
         return IndicatorRef(indicator.id, indicator.name, row.code if row else None)
+
+
+FREQUENCIES = ("year", "quarter", "month")
+
+
+def set_frequency(
+    db: Database, *, plan: str | None, target: str, frequency: str, actor: str, region: str | None = None,
+) -> IndicatorRef:
+    """How often an indicator is reported: ``year`` (default), ``quarter`` or ``month``."""
+    if frequency not in FREQUENCIES:
+        raise StoreError(f"填报频率只能是 {'/'.join(FREQUENCIES)}", f"frequency must be one of {FREQUENCIES}")
+    with db.transaction() as session:
+        ref = find_plan(session, plan, get_region(session, region) if region else None)
+        indicator, row = find_target(session, ref, target)
+        old = indicator.frequency
+        indicator.frequency = frequency
+        session.add(ChangeLog(actor=actor, entity="indicator", entity_id=indicator.id, action="frequency",
+                              detail={"old": old, "new": frequency}))
+        return IndicatorRef(indicator.id, indicator.name, row.code if row else None)

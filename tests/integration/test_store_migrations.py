@@ -57,3 +57,39 @@ def test_database_url_from_environment(tmp_path: Path, monkeypatch) -> None:  # 
     result = CliRunner().invoke(app, ["db", "info"])
     assert result.exit_code == 0
     assert str(path) in result.output
+
+
+def test_history_is_append_only_and_values_are_never_deleted(db: Database) -> None:
+    import pytest
+    from builders import PlanBuilder
+    from sqlalchemy.exc import DBAPIError
+
+    from tanfeng.services.plan_import import import_plan
+
+    import_plan(db, PlanBuilder().plan(), actor="office")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO observations (indicator_id, period, period_key, value, status, updated_at, "
+                          "updated_by) VALUES (1, '2023', 202312, 1.0, 'submitted', CURRENT_TIMESTAMP, 'x')"))
+        conn.execute(text("INSERT INTO observation_revisions (observation_id, seq, at, actor, action) "
+                          "VALUES (1, 1, CURRENT_TIMESTAMP, 'x', 'create')"))
+    for statement in ("UPDATE observation_revisions SET actor = 'y'", "DELETE FROM observation_revisions",
+                      "DELETE FROM observations", "DELETE FROM change_log", "UPDATE change_log SET actor = 'y'"):
+        with pytest.raises(DBAPIError, match="refused"), db.engine.begin() as conn:
+            conn.execute(text(statement))
+    with db.engine.begin() as conn:  # the current value itself may change (its history records how)
+        conn.execute(text("UPDATE observations SET value = 2.0"))
+        assert conn.execute(text("SELECT count(*) FROM observation_revisions")).scalar() == 1
+
+
+def test_downgrade_and_upgrade_round_trip(tmp_path: Path) -> None:
+    from alembic import command
+
+    from tanfeng.db.migrate import alembic_config
+
+    db = Database(f"sqlite:///{tmp_path / 'r.db'}")
+    upgrade(db)
+    command.downgrade(alembic_config(db), "base")
+    assert current_revision(db) is None
+    upgrade(db)
+    assert current_revision(db) == head_revision(db) == "0002"
+    db.dispose()

@@ -3,15 +3,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from builders import PlanBuilder
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from tanfeng.cli import app
 from tanfeng.db.base import Base
-from tanfeng.db.migrate import current_revision, head_revision, upgrade
+from tanfeng.db.migrate import alembic_config, current_revision, head_revision, upgrade
 from tanfeng.db.session import Database
+from tanfeng.services.plan_import import import_plan
 
 
 def test_models_and_migrations_agree(db: Database) -> None:
@@ -60,12 +65,6 @@ def test_database_url_from_environment(tmp_path: Path, monkeypatch) -> None:  # 
 
 
 def test_history_is_append_only_and_values_are_never_deleted(db: Database) -> None:
-    import pytest
-    from builders import PlanBuilder
-    from sqlalchemy.exc import DBAPIError
-
-    from tanfeng.services.plan_import import import_plan
-
     import_plan(db, PlanBuilder().plan(), actor="office")
     with db.engine.begin() as conn:
         conn.execute(text("INSERT INTO observations (indicator_id, period, period_key, value, status, updated_at, "
@@ -82,10 +81,6 @@ def test_history_is_append_only_and_values_are_never_deleted(db: Database) -> No
 
 
 def test_downgrade_and_upgrade_round_trip(tmp_path: Path) -> None:
-    from alembic import command
-
-    from tanfeng.db.migrate import alembic_config
-
     db = Database(f"sqlite:///{tmp_path / 'r.db'}")
     upgrade(db)
     command.downgrade(alembic_config(db), "base")

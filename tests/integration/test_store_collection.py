@@ -179,3 +179,19 @@ def test_task_progress_rejects_unknown_status_and_foreign_tasks(db: Database, bu
     path.write_text("填报单位,方案ID,任务编号,填报期间,进展状态,进展说明\n"
                     f"县林业局,{plan_id},A1.2,2023,已完成,完成造林1万亩\n", encoding="utf-8")
     assert import_collection(db, path, actor="clerk").task_reports == 1
+
+
+def test_percent_typed_in_excel_is_read_as_percent(db: Database, builder: PlanBuilder, tmp_path: Path) -> None:
+    ids = _setup(db, builder)
+    path = tmp_path / "pct.xlsx"
+    write_template(db, unit="县发改委", period="2024", path=path)
+    wb = load_workbook(path)
+    ws = wb["指标填报"]
+    for row in range(2, ws.max_row + 1):
+        if ws.cell(row=row, column=1).value == ids["energy_intensity"]:
+            ws.cell(row=row, column=4).value = 0.105  # what Excel stores when someone types 10.5%
+            ws.cell(row=row, column=4).number_format = "0.0%"
+    wb.save(path)
+    assert import_collection(db, path, actor="clerk").created == 1
+    (obs,) = list_observations(db)
+    assert obs.value == pytest.approx(10.5) and obs.period == "2024"

@@ -120,15 +120,24 @@ def parse_file(path: str | Path) -> ParsedFile:
     parsed = ParsedFile(str(p), meta.get("region"), meta.get("unit"))
     for sheet, attr in ((IND_SHEET, "indicators"), (TASK_SHEET, "tasks")):
         if sheet in wb.sheetnames:
-            all_rows = list(wb[sheet].iter_rows(values_only=True))
+            all_rows = [[_cell_value(c) for c in r] for r in wb[sheet].iter_rows()]
             if all_rows:
-                body = [(i, list(r)) for i, r in enumerate(all_rows[1:], start=2)]
-                setattr(parsed, attr, RawSheet(sheet, _rows(list(all_rows[0]), body)))
+                body = [(i, r) for i, r in enumerate(all_rows[1:], start=2)]
+                setattr(parsed, attr, RawSheet(sheet, _rows(all_rows[0], body)))
     wb.close()
     if parsed.indicators is None and parsed.tasks is None:
         raise StoreError(f"{p}: 工作簿中没有“{IND_SHEET}”或“{TASK_SHEET}”工作表",
                          f"{p}: no '{IND_SHEET}' or '{TASK_SHEET}' sheet in the workbook")
     return parsed
+
+
+def _cell_value(cell: Any) -> Any:
+    """A cell's value; Excel turns a typed ``8.5%`` into 0.085 with a percent format, undo that."""
+    value = getattr(cell, "value", None)
+    fmt = getattr(cell, "number_format", "") or ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in fmt:
+        return round(value * 100, 10)
+    return value
 
 
 def _parse_csv(p: Path) -> ParsedFile:

@@ -18,6 +18,7 @@ from tanfeng.services.collection import import_collection
 from tanfeng.services.errors import ImportValidationError, StoreError
 from tanfeng.services.plan_admin import assign_units
 from tanfeng.services.plan_import import import_plan
+from tanfeng.services.progress import task_progress
 from tanfeng.services.review import history, list_observations, review
 from tanfeng.services.status import compute_status
 from tanfeng.services.templates import write_template
@@ -179,6 +180,14 @@ def test_task_progress_rejects_unknown_status_and_foreign_tasks(db: Database, bu
     path.write_text("填报单位,方案ID,任务编号,填报期间,进展状态,进展说明\n"
                     f"县林业局,{plan_id},A1.2,2023,已完成,完成造林1万亩\n", encoding="utf-8")
     assert import_collection(db, path, actor="clerk").task_reports == 1
+    later = tmp_path / "later.csv"
+    later.write_text("填报单位,方案ID,任务编号,填报期间,进展状态,进展说明\n"
+                     f"县林业局,{plan_id},A1.2,2024,进展滞后,资金未到位\n", encoding="utf-8")
+    import_collection(db, later, actor="clerk")
+    rows = {p.task: p for p in task_progress(db)}
+    assert (rows["A1.2"].period, rows["A1.2"].status_label, rows["A1.2"].reporter) == ("2024", "进展滞后", "县林业局")
+    assert rows["A1.1"].status is None and rows["A1.1"].lead_unit == "县发改委"
+    assert task_progress(db, period="2023")[1].text == "完成造林1万亩"
 
 
 def test_percent_typed_in_excel_is_read_as_percent(db: Database, builder: PlanBuilder, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from tanfeng.commands.common import (
     to_json,
 )
 from tanfeng.services.collection import import_collection
+from tanfeng.services.progress import task_progress
 from tanfeng.services.review import history, list_observations, review
 from tanfeng.services.templates import write_template
 
@@ -110,3 +111,18 @@ def history_cmd(
     typer.echo(table(["期间", "#", "时间", "操作人", "操作", "旧值", "新值", "旧状态", "新状态", "理由", "文件"],
                      [[r.period, r.seq, r.at.isoformat(timespec="seconds"), r.actor, r.action, r.old_value,
                        r.new_value, r.old_status, r.new_status, r.reason, r.source_file] for r in items]))
+
+
+@app.command("progress")
+@handle_errors
+def progress_cmd(
+    period: str | None = typer.Option(None, "--period", help="期间 / period"),
+    as_json: bool = typer.Option(False, "--json"), region: RegionOption = None, db: DbOption = None,
+) -> None:
+    """各任务最新进展 / the latest progress report of every task."""
+    items = task_progress(open_db(db), region=region, period=period)
+    if as_json:
+        typer.echo(to_json(items))
+        return
+    typer.echo(table(["任务", "名称", "牵头单位", "期间", "状态", "进展说明", "填报单位"],
+                     [[i.task, i.title, i.lead_unit, i.period, i.status_label, i.text, i.reporter] for i in items]))

@@ -9,6 +9,7 @@ from tanfeng.plans.meta import extract_meta
 from tanfeng.plans.model import Action, Plan, Source, Target, Task
 from tanfeng.plans.outline import Block, ancestors, own_text, parse_outline
 from tanfeng.plans.responsibility import Responsibility, find_annotations, parse_units
+from tanfeng.plans.tables import table_targets
 from tanfeng.plans.targets import Paragraph, RawTarget, deduplicate, extract_targets, forward_years
 from tanfeng.plans.vocab import PERIOD_END
 from tanfeng.text.normalise import CJK, normalise
@@ -31,10 +32,11 @@ def extract(text: str, *, name: str, sha256: str, fmt: str, encoding: str | None
     units_hint = [u for t in tasks for u in t.units]
     meta_result = extract_meta(body, units_hint)
     meta = meta_result.meta
+    from_tables, table_rows = table_targets(body)
     paragraphs = [
         Paragraph(text=_block_text(b), offset=offsets[b.index], task_id=task_of_block.get(b.index),
                   goal_section=_in_goal_section(blocks, b))
-        for b in blocks
+        for b in blocks if b.text not in table_rows  # indicator tables are read by plans.tables
     ]
     deadlines = forward_years(body)
     raw = extract_targets(
@@ -43,7 +45,7 @@ def extract(text: str, *, name: str, sha256: str, fmt: str, encoding: str | None
         doc_year=int(meta.date[:4]) if meta.date else None,
         first_forward_year=min(deadlines) if deadlines else None,
     )
-    raw = deduplicate(raw, meta_result.body_start)
+    raw = deduplicate(raw + from_tables, meta_result.body_start)
     if meta.peak_year:
         raw.append(_peak_target(body, meta.peak_year))
     targets = _number_targets(raw)
@@ -157,8 +159,9 @@ def _enumerated_actions(body: str) -> list[str]:
 
 
 def _peak_target(body: str, year: int) -> RawTarget:
-    m = re.search(rf"[^。；\n]*{year}\s*年(?:前|以前|左右)[^。；\n]*(?:达峰|峰值)[^。；\n]*", body)
-    sentence = m.group(0) if m else f"{year}年前实现碳达峰"
+    masked = re.sub(r"《[^《》\n]*》", lambda b: "《" + "＿" * (len(b.group(0)) - 2) + "》", body)
+    m = re.search(rf"[^。；\n]*{year}\s*年(?:前|以前|左右)[^。；\n]*(?:达峰|峰值)[^。；\n]*", masked)
+    sentence = body[m.start() : m.end()] if m else f"{year}年前实现碳达峰"
     commitment = "ensure" if "确保" in sentence else "strive" if re.search("力争|争取", sentence) else None
     return RawTarget(indicator="二氧化碳排放达峰", sentence=sentence.strip("，"), offset=m.start() if m else len(body),
                      year=year, code="carbon_peak", change="level", commitment=commitment)

@@ -65,12 +65,12 @@ def find_title(text: str) -> tuple[str | None, int]:
         pos, title = min(candidates)
         return title, pos
     for i, line in enumerate(head.split("\n")):
-        m = _STANDALONE.match(line.strip()) or (_LINE_START.match(line.strip()) if i < 5 else None)
-        if m and not line.startswith(("关于", "《")) and not _REDACTED.search(m.group(1)):
-            return _clean_title(m.group(1)), head.find(line)
-    m = _ANY_BOOK.search(head[:3000])
-    if m:
-        return _clean_title(m.group(1)), m.start(1)
+        hit = _STANDALONE.match(line.strip()) or (_LINE_START.match(line.strip()) if i < 5 else None)
+        if hit and not line.startswith(("关于", "《")) and not _REDACTED.search(hit.group(1)):
+            return _clean_title(hit.group(1)), head.find(line)
+    book = _ANY_BOOK.search(head[:3000])
+    if book:
+        return _clean_title(book.group(1)), book.start(1)
     return None, -1
 
 
@@ -141,7 +141,7 @@ def _digit_dates(s: str) -> list[str | None]:
     out = []
     for cut in range(1, len(rest)):
         mth, d = rest[:cut], rest[cut:]
-        if len(mth) <= 2 and len(d) <= 2 and not mth.startswith("0") or (len(mth) == 2 and mth.startswith("0")):
+        if len(mth) <= 2 and len(d) <= 2:
             out.append(_iso(y, int(mth), int(d)))
     return out
 

@@ -107,12 +107,15 @@ def parse_units(annotation: str) -> Responsibility:
     lead_marked: str | None = None
     names: list[str] = []
     prefix = ""
-    for raw, _sep in _split_units(body):
+    group_start = 0  # 省发改委、省能源局牵头: 牵头 applies to the whole 、-group
+    for raw, sep in _split_units(body):
+        if sep in "，；,;":
+            group_start = len(names)
         raw = _DUTY_TAIL.sub("", raw).strip()
-        marked = False
+        marked = own_mark = False
         for mark in ("（牵头）", "牵头"):
             if raw.endswith(mark):
-                raw, marked = raw[: -len(mark)].strip(), True
+                raw, marked, own_mark = raw[: -len(mark)].strip(), True, mark == "（牵头）"
         raw = re.sub(r"等$", "", raw).strip()
         if not raw or len(raw) > 40 or _GENERIC.match(raw):
             continue
@@ -127,8 +130,8 @@ def parse_units(annotation: str) -> Responsibility:
         name = _strip_parenthetical(name)
         if name and name not in names:
             names.append(name)
-            if marked and lead_marked is None:
-                lead_marked = name
+        if marked and lead_marked is None and name:
+            lead_marked = name if own_mark or group_start >= len(names) else names[group_start]
     lead = lead_marked or (names[0] if names else None)
     if lead and names and names[0] != lead:
         names.remove(lead)

@@ -167,6 +167,8 @@ def html_text(markup: str) -> str:
     for tag in soup.find_all(class_=re.compile(r"(^|[-_ ])(nav|menu|footer|header|breadcrumb|share|sidebar)", re.I)):
         tag.decompose()
     body = soup.find(["article", "main"]) or soup.body or soup
+    for cell in body.find_all(["td", "th"]):
+        cell.insert_after("\t")  # table cells stay apart, as in .docx tables
     for tag in body.find_all(_BLOCKS):
         tag.insert_before("\n")
         tag.insert_after("\n")

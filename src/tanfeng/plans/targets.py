@@ -34,7 +34,7 @@ _YEAR_RE = re.compile(
 _PERIOD_RE = re.compile(r"“?(十[一二三四五六])五”?(?:期间|时期|末|期末|以来)")
 _BASELINE_RE = re.compile(r"(?:比|较|相比|相较于?|与)\s*((?:19|20)\d{2})\s*年(?:相比|水平|底|末)?")
 _COMMIT_RE = re.compile(r"确保|力争|争取|努力")
-_STRETCH_PAREN = re.compile(r"^\s*[（(]\s*(?:力争|争取)(?:达到|下降|提高|提升)?\s*(\d+(?:\.\d+)?)\s*([^）)]{0,8})[）)]")
+_STRETCH_PAREN = re.compile(r"^\s*(?:以上|左右|以内)?\s*[（(]\s*(?:力争|争取)(?:达到|下降|提高|提升)?\s*(\d+(?:\.\d+)?)\s*([^）)]{0,8})[）)]")
 _PEAK_GUARD = re.compile(r"^\s*(?:前|以前)?(?:实现)?(?:碳达峰|达峰|达到峰值|二氧化碳排放达峰)")
 
 
@@ -195,6 +195,9 @@ def _numeric_targets(clause: str, sentence: str, para: Paragraph, ctx: _Ctx, off
         if not m:
             break
         pre = clause[: m.start()]
+        if re.search(r"[（(][^（）()]*(?:力争|争取)[^（）()]*$", pre):
+            pos = m.end()  # the stretch figure of （力争下降15%）, read with its target
+            continue
         verb_m = VERB_RE.search(pre)
         run = _quantities_after(clause, m.start())
         pos = run[-1].end()
@@ -266,6 +269,9 @@ def _assigned_targets(clause: str, sentence: str, para: Paragraph, ctx: _Ctx, of
     year = ctx.year if ctx.year is not None else ctx.default_year
     indicator = _strip_indicator(re.sub(r"(?:下降|降低|提高|提升|增长|下降率|降低率)?(?:指标|目标|任务)?$", "", clause[: m.start()]))
     indicator = re.sub(r"(?:下降|降低|提高|提升)$", "", indicator)
+    if not indicator:  # 完成国家下达的“十四五”能耗强度降低目标: the indicator follows the verb
+        after = re.search(r"下达(?:的|给我[省市县区]的)?(.{2,40}?)(?:下降|降低|提高|提升|控制)?(?:目标|指标|任务)", clause[m.start():])
+        indicator = _strip_indicator(after.group(1)) if after else ""
     if not indicator or year is None or not any(w in indicator for w in MEASURE_WORDS):
         return []
     parts = [p for p in re.split(r"和|、|及", indicator) if p]

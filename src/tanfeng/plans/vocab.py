@@ -32,10 +32,10 @@ _VERBS = (
 )
 _GAP = r"(?:分别|累计|均|年均|平均|力争|确保|争取|稳定|原则上|基本|进一步|总体|整体|约|近|超)*"
 VERB_RE = re.compile(
-    rf"(?P<verb>{'|'.join(sorted(set(_VERBS), key=len, reverse=True))}){_GAP}\s*$"
+    rf"(?P<verb>{'|'.join(sorted(set(_VERBS), key=len, reverse=True))})(?:[^，。；\d]{{1,16}}?的)?{_GAP}\s*$"
 )
 VERB_OBJECT_RE = re.compile(
-    r"(?P<verb>累计建成|累计新增|累计完成|新增|建成|建设|新建|改造|推广|培育|创建|打造|淘汰|退出|种植|造林|营造|完成造林|植树|推广应用|争创|认定|培训)"
+    r"(?P<verb>累计建成|累计新增|累计完成|完成|新增|建成|建设|新建|改造|推广|培育|创建|打造|淘汰|退出|种植|造林|营造|完成造林|植树|推广应用|争创|认定|培训)"
     r"(?P<object>[^，。；、\d]{1,20})$"
 )
 ASSIGNED_RE = re.compile(
@@ -77,9 +77,9 @@ def canonical_code(indicator: str, unit: str | None) -> str | None:
     if "非化石能源" in ind and re.search(r"消费|比重|占比", ind) and "发电" not in ind and unit in (None, "%"):
         return "non_fossil_share"
     gdp = re.search(_GDP, ind)
-    if gdp and re.search(r"二氧化碳|碳排放", ind[gdp.end():]) or re.fullmatch(r"(?:二氧化碳排放|碳排放)?强度|碳强度", ind):
+    if (gdp and re.search(r"二氧化碳|碳排放", ind[gdp.end():])) or re.fullmatch(r"(?:二氧化碳排放|碳排放)?强度|碳强度", ind):
         return "carbon_intensity" if unit in (None, "%") else None
-    if gdp and re.search(r"能耗|能源消耗", ind[gdp.end():]) or re.search(r"^(?:能耗|能源消耗)强度$", ind):
+    if (gdp and re.search(r"能耗|能源消耗", ind[gdp.end():])) or re.search(r"^(?:能耗|能源消耗)强度$", ind):
         return "energy_intensity" if unit in (None, "%") else None
     if unit in _POWER_UNITS and re.search(r"风电|光伏|风光|可再生能源|新能源|太阳能|水电|生物质|清洁能源|非化石能源", ind) \
             and re.search(r"装机|容量|规模", ind):

@@ -29,20 +29,20 @@ _PAGE_MARK = re.compile(r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{
 _HEADER_NOISE = re.compile(r"^\s*(?:SOURCE:\s*\S+|\[[^\]\n]{0,200}\])\s*$", re.I)
 
 # Full-width ASCII letters and digits → ASCII; keep Chinese punctuation full-width.
-_WIDTH = {i: i - 0xFEE0 for i in range(0xFF10, 0xFF1A)}
+_WIDTH: dict[int, int | str | None] = {i: i - 0xFEE0 for i in range(0xFF10, 0xFF1A)}
 _WIDTH.update({i: i - 0xFEE0 for i in range(0xFF21, 0xFF3B)})
 _WIDTH.update({i: i - 0xFEE0 for i in range(0xFF41, 0xFF5B)})
 _WIDTH.update({ord("％"): "%", ord("．"): ".", ord("\u3000"): " ", ord("\xa0"): " ", ord("\u2002"): " ",
                ord("\u2003"): " ", ord("\u200b"): None, ord("\ufeff"): None, ord("\u200c"): None,
                ord("\u200d"): None, ord("〇"): "〇", ord("～"): "~", ord("／"): "/", ord("＋"): "+",
-               ord("－"): "-", ord("＜"): "<", ord("＞"): ">", ord("＝"): "=", ord("[") : "[", ord("]"): "]"})
+               ord("－"): "-", ord("＜"): "<", ord("＞"): ">", ord("＝"): "=",})
 
 _PUNCT_MAP = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！"}
 _ZH_NEIGHBOUR = f"[{CJK}“”‘’《》（）〔〕、，。；：%]"
 _ASCII_PUNCT = re.compile(rf"(?:(?<=[{CJK}%“”》）)])|(?<=\d)(?!\s*[,;:!]\d))\s*([,;:!])|([,;:!])(?=\s*[{CJK}“”《（])")
-_PAREN_OPEN = re.compile(rf"\((?=[^()\n]{{0,80}}\))")
+_PAREN_OPEN = re.compile(r"\((?=[^()\n]{0,80}\))")
 _SPACE_BETWEEN = re.compile(
-    rf"(?<=[{CJK}\d%“”‘’《》（）〔〕【】、，。；：！？…—·])[ \t]+(?=[{CJK}\d“”‘’《》（）〔〕【】、，。；：！？%…—·])"
+    rf"(?<=[{CJK}\d%“”‘’《》（）〔〕【】、，。；：！？…—·])[ ]+(?=[{CJK}\d“”‘’《》（）〔〕【】、，。；：！？%…—·])"
 )
 _QMARK_NOISE = re.compile(rf"(?:(?<=[{CJK}\s?：:])\?+|\?+(?=[{CJK}\s?：:]))")
 _PUNCT_RUN = re.compile(r"[，、。；,]{2,}")
@@ -102,7 +102,7 @@ def _fix_ascii_punct(line: str) -> str:
 
     line = _ASCII_PUNCT.sub(repl, line)
     if _CJK_RE.search(line):
-        line = re.sub(rf"\(([^()\n]{{0,80}})\)", lambda m: _paren(m.group(1)), line)
+        line = re.sub(r"\(([^()\n]{0,80})\)", lambda m: _paren(m.group(1)), line)
     return line
 
 
@@ -148,6 +148,8 @@ _TITLE_LINE = re.compile(r"^[^，。；]{4,60}(?:方案|规划|计划|意见|办
 def _continues(prev: str, line: str, wrap: int) -> bool:
     if not prev or not line or prev.endswith(_TERMINAL) or _OUTLINE_START.match(line):
         return False
+    if "\t" in prev or "\t" in line:  # table rows
+        return False
     if _TITLE_LINE.match(line) or _TITLE_LINE.match(prev):
         return False
     if not _CJK_RE.match(line[0]) and line[0] not in "“《（0123456789":
@@ -173,7 +175,8 @@ def normalise(raw: str) -> Normalised:
             line = _fix_ascii_punct(line)
             line = _SPACE_BETWEEN.sub("", line)
             line = _SPACE_BETWEEN.sub("", line)  # overlapping runs such as "2 0 2 5"
-            line = _PUNCT_RUN.sub(_collapse_punct, line).strip()
+            line = _PUNCT_RUN.sub(_collapse_punct, line).strip(" ")
+            line = re.sub(r" *\t *", "\t", line)
             if line:
                 lines.append(line)
     return Normalised("\n".join(_join_broken_lines(lines)), script)

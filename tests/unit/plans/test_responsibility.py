@@ -53,3 +53,11 @@ def test_generic_others_are_not_units() -> None:
 
 def test_ordinary_parentheticals_are_not_annotations() -> None:
     assert find_annotations("重庆市能源发展规划（2021—2025年）（以下简称《规划》）单位生产总值（GDP）") == []
+
+
+def test_co_leads_marked_together_take_the_first_as_lead() -> None:
+    lead, units = _units("（省发改委、省能源局牵头，省自然资源厅、省生态环境厅等按职责分工负责）")
+    assert lead == "省发改委"
+    assert units == ["省发改委", "省能源局", "省自然资源厅", "省生态环境厅"]
+    lead, _ = _units("（省统计局、省生态环境厅牵头）")
+    assert lead == "省统计局"

@@ -99,7 +99,7 @@ def test_misnamed_docx_is_sniffed_by_content(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "reason"),
     [(b"", "empty"), (b"   \n\n", "empty"), (b"\x00\x01\x02\x03binary\x00\xff" * 50, "binary"),
-     ("Hello world, this is not a plan at all.".encode(), "Chinese"),
+     (b"Hello world, this is not a plan at all.", "Chinese"),
      ("今天天气很好，我们去公园散步，然后吃了午饭，下午看了一场电影，晚上回家休息。".encode(), "plan")],
 )
 def test_unreadable_or_non_plan_input_is_a_clear_error(tmp_path: Path, content: bytes, reason: str) -> None:
@@ -124,3 +124,26 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
         read(tmp_path / "nope.txt")
     with pytest.raises(PlanReadError, match="目录"):
         read(tmp_path)
+
+
+def test_indicator_table_in_docx_gives_targets(tmp_path: Path) -> None:
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("某某市“十四五”节能减排综合工作方案")
+    doc.add_paragraph("一、主要目标")
+    rows = [("序号", "指标", "单位", "2020年", "2025年", "属性"),
+            ("1", "单位地区生产总值能源消耗降低", "%", "—", "14", "约束性"),
+            ("2", "非化石能源消费比重", "%", "10.5", "≥13", "预期性"),
+            ("3", "单位地区生产总值二氧化碳排放降低", "%", "—", "完成省下达指标", "约束性")]
+    table = doc.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.rows[r].cells[c].text = value
+    path = tmp_path / "plan.docx"
+    doc.save(str(path))
+    targets = {t.code: t for t in read(path).targets}
+    e, n, c = targets["energy_intensity"], targets["non_fossil_share"], targets["carbon_intensity"]
+    assert (e.value, e.unit, e.year, e.change, e.baseline_year) == (14, "%", 2025, "decrease", 2020)
+    assert (n.value, n.bound, n.year) == (13, "min", 2025)
+    assert c.assigned and c.year == 2025

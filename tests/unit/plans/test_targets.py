@@ -110,3 +110,14 @@ def test_targets_are_attached_to_their_task() -> None:
     (task,) = plan.tasks
     (target,) = plan.targets
     assert target.task_id == task.id and task.target_ids == [target.id]
+
+
+def test_stretch_in_brackets_after_a_bound() -> None:
+    (t,) = _targets("到2025年，全区单位GDP能耗较2020年下降14%以上（力争下降15%）。")
+    assert (t.code, t.value, t.bound, t.stretch_value, t.baseline_year) == ("energy_intensity", 14, "min", 15, 2020)
+
+
+def test_share_of_a_whole_and_verb_object_with_wan_units() -> None:
+    a, b = _targets("到2025年，新能源汽车新车销售量达到汽车新车销售总量的60%左右，完成既有建筑节能改造面积50万平方米。")
+    assert (a.indicator, a.value, a.bound) == ("新能源汽车新车销售量", 60, "about")
+    assert "既有建筑节能改造面积" in b.indicator and (b.value, b.unit) == (50, "万平方米")

@@ -14,9 +14,9 @@ from tanfeng.db.models import Indicator, Responsibility, Target, Unit
 from tanfeng.db.session import Database
 from tanfeng.services.collection import import_collection
 from tanfeng.services.errors import StoreError
-from tanfeng.services.plan_admin import set_quota
+from tanfeng.services.plan_admin import list_versions, set_quota
 from tanfeng.services.plan_import import import_plan, load_plan_file
-from tanfeng.services.registry import alias_unit, units_with_aliases
+from tanfeng.services.registry import alias_unit, rename, units_with_aliases
 from tanfeng.services.status import compute_status
 
 
@@ -86,6 +86,8 @@ def test_draft_then_final_keeps_collected_values(db: Database, builder: PlanBuil
     assert rows["carbon_intensity"].target_value == pytest.approx(18.0)  # quota carried across
     assert rows["carbon_intensity"].target == "T4"
     assert "carbon_peak" not in rows
+    versions = list_versions(db, plan=None)
+    assert [(v.number, v.status, v.targets) for v in versions] == [(1, "draft", 5), (2, "final", 5)]
 
 
 def _indicator_ids(db: Database) -> dict[str, int]:
@@ -108,6 +110,8 @@ def test_alias_edit_merges_units(db: Database, builder: PlanBuilder) -> None:
         assert merged is not None and merged.merged_into_id == info.id  # kept, pointed at the survivor
     with pytest.raises(StoreError):
         alias_unit(db, region="示例县", alias="x", unit="县不存在局", actor="office")
+    renamed = rename(db, region="示例县", unit="林草局", new_name="县林业和草原局", actor="office")
+    assert renamed.name == "县林业和草原局" and "县林业局" in renamed.aliases
 
 
 def test_plan_import_cli_reads_contract_json(db_url: str, builder: PlanBuilder, tmp_path: Path) -> None:

@@ -7,7 +7,14 @@ from pathlib import Path
 import typer
 
 from tanfeng.commands.common import ActorOption, DbOption, RegionOption, actor_name, handle_errors, open_db, table
-from tanfeng.services.plan_admin import assign_units, list_plans, set_baseline, set_frequency, set_quota
+from tanfeng.services.plan_admin import (
+    assign_units,
+    list_plans,
+    list_versions,
+    set_baseline,
+    set_frequency,
+    set_quota,
+)
 from tanfeng.services.plan_import import import_plan, load_plan_file
 
 app = typer.Typer(help="方案入库与维护 / store plans and maintain them", no_args_is_help=True)
@@ -102,3 +109,12 @@ def frequency(
     ref = set_frequency(open_db(db), plan=plan, target=target, frequency=value, actor=actor_name(actor),
                         region=region)
     typer.echo(f"{ref.name}: {value}")
+
+
+@app.command()
+@handle_errors
+def versions(plan: str | None = PlanOption, region: RegionOption = None, db: DbOption = None) -> None:
+    """列出方案的各个版本 / list the stored versions of a plan."""
+    rows = [[v.number, v.status, v.title, v.issued_date, v.targets, v.source_path, v.sha256[:12], v.imported_at,
+             v.imported_by] for v in list_versions(open_db(db), plan=plan, region=region)]
+    typer.echo(table(["版本", "状态", "标题", "日期", "目标数", "来源文件", "sha256", "导入时间", "导入人"], rows))

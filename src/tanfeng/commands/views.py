@@ -117,3 +117,16 @@ def alias_list(region: RegionOption = None, db: DbOption = None) -> None:
     """列出单位及其别名 / list units and their aliases."""
     infos = registry.units_with_aliases(open_db(db), region)
     typer.echo(table(["ID", "地区", "单位", "别名"], [[i.id, i.region, i.name, i.aliases] for i in infos]))
+
+
+@units_app.command("rename")
+@handle_errors
+def unit_rename(
+    unit: str = typer.Argument(..., help="单位现名或别名 / the unit"),
+    new_name: str = typer.Argument(..., help="新名称 / new display name"),
+    region: str = typer.Option(..., "--region", "-r", help="地区 / region"),
+    db: DbOption = None, actor: ActorOption = None,
+) -> None:
+    """更改单位显示名称（旧名保留为别名）/ rename a unit; the old name stays an alias."""
+    info = registry.rename(open_db(db), region=region, unit=unit, new_name=new_name, actor=actor_name(actor))
+    typer.echo(f"{info.name}: {'、'.join(info.aliases)}")

@@ -140,3 +140,28 @@ def set_frequency(
         session.add(ChangeLog(actor=actor, entity="indicator", entity_id=indicator.id, action="frequency",
                               detail={"old": old, "new": frequency}))
         return IndicatorRef(indicator.id, indicator.name, row.code if row else None)
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    number: int
+    status: str
+    title: str | None
+    sha256: str
+    source_path: str | None
+    issued_date: str | None
+    imported_at: str
+    imported_by: str
+    targets: int
+
+
+def list_versions(db: Database, *, plan: str | None, region: str | None = None) -> list[VersionInfo]:
+    """Every stored version of a plan, oldest first."""
+    with db.transaction() as session:
+        ref = find_plan(session, plan, get_region(session, region) if region else None)
+        versions = session.scalars(select(PlanVersion).where(PlanVersion.plan_id == ref.plan.id)
+                                   .order_by(PlanVersion.number))
+        return [VersionInfo(v.number, v.status, v.title, v.sha256, v.source_path, v.issued_date,
+                            v.imported_at.isoformat(timespec="seconds"), v.imported_by,
+                            session.scalar(select(func.count()).where(Target.version_id == v.id)) or 0)
+                for v in versions]

@@ -154,3 +154,12 @@ def units_with_aliases(db: Database, region: str | None = None) -> list[UnitInfo
     """Service: the registry of one region (or all)."""
     with db.transaction() as session:
         return list_units(session, get_region(session, region) if region else None)
+
+
+def rename(db: Database, *, region: str, unit: str, new_name: str, actor: str) -> UnitInfo:
+    """Service: change how a unit is shown (the old name stays an alias)."""
+    with db.transaction() as session:
+        region_row = get_region(session, region)
+        old = require_unit(session, region_row, unit)
+        _remember_alias(session, region_row, old, clean(old.name), "manual")
+        return rename_unit(session, region_row, unit, new_name, actor)

@@ -21,7 +21,7 @@ from tanfeng.commands.common import (
 from tanfeng.config import Settings
 from tanfeng.services import registry
 from tanfeng.services.errors import StoreError
-from tanfeng.services.responsibility import unit_matrix
+from tanfeng.services.responsibility import OpenReport, unit_matrix
 from tanfeng.services.status import compute_status
 from tanfeng.tracking.warnings import Thresholds
 
@@ -89,13 +89,21 @@ def units(
     headers = ["单位", "地区", "牵头任务", "配合任务", "指标", "待报事项"]
     values: list[list[object]] = [
         [u.unit, u.region, [t.split(" ")[0] for t in u.lead_tasks], [t.split(" ")[0] for t in u.co_tasks],
-         len(u.indicators), [f"{o.indicator} {o.period}（{_KIND[o.kind]}）" for o in u.open_reports]]
+         len(u.indicators), _open_reports_text(u.open_reports)]
         for u in items
     ]
     _emit(fmt, out, to_json(items), table(headers, values), ("职责矩阵", headers, values))
 
 
 _KIND = {"overdue": "逾期未报", "returned": "已退回", "draft": "草稿未提交"}
+
+
+def _open_reports_text(reports: list[OpenReport]) -> list[str]:
+    """One entry per indicator and kind: 森林覆盖率 2022、2023（逾期未报）."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for report in reports:
+        grouped.setdefault((report.indicator, report.kind), []).append(report.period)
+    return [f"{name} {'、'.join(periods)}（{_KIND[kind]}）" for (name, kind), periods in grouped.items()]
 
 
 @alias_app.command("add")

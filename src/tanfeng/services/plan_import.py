@@ -23,6 +23,7 @@ from tanfeng.db.models import (
     Responsibility,
     Target,
     Task,
+    Unit,
 )
 from tanfeng.db.session import Database
 from tanfeng.errors import PlanReadError
@@ -143,6 +144,7 @@ def _store_tasks(
     old_tasks = list(session.scalars(select(Task).where(Task.version_id == previous.id))) if previous else []
     claimed: set[str] = set()
     tasks: dict[str, Task] = {}
+    resolved: dict[str, Unit] = {}  # a plan names the same units dozens of times
     for i, item in enumerate(plan.tasks):
         lineage = _match_task(old_tasks, item.id, item.title, claimed) or str(uuid.uuid4())
         claimed.add(lineage)
@@ -154,7 +156,8 @@ def _store_tasks(
         names = ([item.lead] if item.lead else []) + [u for u in item.units if u != item.lead]
         seen: set[int] = set()
         for pos, written in enumerate(names):
-            unit = resolve_unit(session, region, written)
+            unit = resolved.get(written) or resolve_unit(session, region, written)
+            resolved[written] = unit
             if unit.id in seen:
                 continue
             seen.add(unit.id)

@@ -204,3 +204,23 @@ def test_percent_typed_in_excel_is_read_as_percent(db: Database, builder: PlanBu
     assert import_collection(db, path, actor="clerk").created == 1
     (obs,) = list_observations(db)
     assert obs.value == pytest.approx(10.5) and obs.period == "2024"
+
+
+def test_units_pint_cannot_parse_must_match_exactly(db: Database, builder: PlanBuilder, tmp_path: Path) -> None:
+    builder.targets.append({"id": "T6", "indicator": "规上工业单位增加值能耗", "code": None, "change": "decrease",
+                            "value": 0.5, "unit": "吨标准煤/万元", "year": 2025, "task_id": "A1.1",
+                            "sentence": "规上工业单位增加值能耗下降到0.5吨标准煤/万元"})
+    ids = _setup(db, builder)
+    with db.transaction() as s:
+        ind = s.scalar(select(Indicator.id).where(Indicator.name == "规上工业单位增加值能耗"))
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"填报单位,指标ID,填报期间,本期值,计量单位\n县发改委,{ind},2023,0.6,万吨\n", encoding="utf-8")
+    with pytest.raises(ImportValidationError, match="万吨"):
+        import_collection(db, bad, actor="clerk")
+    good = tmp_path / "good.csv"
+    good.write_text("填报单位,指标ID,填报期间,本期值,计量单位\n"
+                    f"县发改委,{ind},2023,0.6,吨标准煤/万元\n县发改委,{ind},2024,0.58,\n", encoding="utf-8")
+    assert import_collection(db, good, actor="clerk").created == 2
+    row = next(r for r in compute_status(db) if r.indicator_id == ind)
+    assert (row.direction, row.latest_value, row.unit) == ("down", 0.58, "吨标准煤/万元")
+    assert ids["energy_intensity"] != ind

@@ -148,3 +148,14 @@ def test_quota_only_for_deferred_targets(db: Database, builder: PlanBuilder) -> 
         t2 = s.scalar(select(Target).where(Target.code == "T2"))
         assert t2 is not None and t2.quota_value == 18
     assert _counts(db)["observation_revisions"] == 0
+
+
+def test_revision_with_a_new_title_joins_the_plan_when_named(db: Database, builder: PlanBuilder) -> None:
+    first = import_plan(db, builder.plan(), actor="office")
+    builder.title = "示例县碳达峰行动方案"
+    builder.targets[0]["value"] = 14
+    with pytest.raises(StoreError, match="no plan 99"):
+        import_plan(db, builder.plan(), actor="office", plan_id=99)
+    revised = import_plan(db, builder.plan(), actor="office", plan_id=first.plan_id)
+    assert (revised.plan_id, revised.version, revised.targets_carried) == (first.plan_id, 2, 5)
+    assert len(list_versions(db, plan=str(first.plan_id))) == 2

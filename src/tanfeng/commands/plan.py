@@ -28,13 +28,15 @@ def import_cmd(
     files: list[Path] = typer.Argument(..., help="方案文件（txt/docx/pdf/html）或方案JSON / plan files or plan JSON"),
     region: RegionOption = None,
     title: str | None = typer.Option(None, "--title", help="方案标题（文件中没有时）/ plan title if the file has none"),
+    plan: int | None = typer.Option(None, "--plan", "-p", help="作为此方案的新版本（标题有变时）/ a new version of this plan id"),
     db: DbOption = None,
     actor: ActorOption = None,
 ) -> None:
     """导入方案：新文件成为新版本，同一文件重复导入不改变任何数据 / import plans (a new file = a new version)."""
     database = open_db(db)
     for path in files:
-        result = import_plan(database, load_plan_file(path), actor=actor_name(actor), region=region, title=title)
+        result = import_plan(database, load_plan_file(path), actor=actor_name(actor), region=region, title=title,
+                             plan_id=plan)
         if not result.created:
             typer.echo(f"{path}: 已导入过（{result.title} 第{result.version}版），未作改动 / already imported, unchanged")
             continue

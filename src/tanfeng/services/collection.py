@@ -25,9 +25,8 @@ from tanfeng.services.templates import (
     TASK_COLUMNS,
     TASK_SHEET,
 )
-from tanfeng.services.tracked import TrackedTarget, load_tracked
+from tanfeng.services.tracked import TrackedTarget, load_tracked, units_match
 from tanfeng.tracking.periods import Period, parse_period
-from tanfeng.units import compatible
 
 _HEADER_KEYS = {zh: key for zh, key in IND_COLUMNS + TASK_COLUMNS} | {key: key for _, key in IND_COLUMNS + TASK_COLUMNS}
 _HEADER_KEYS |= {"填报单位": "reporter", "reporter": "reporter", "期间": "period", "数值": "value"}
@@ -239,7 +238,7 @@ class _Validator:
         if value is None:
             self.error(sheet, row, "本期值", f"“{record.get('value')}”不是数字", f"'{record.get('value')}' is not a number")
         unit = _text(record.get("unit")) or indicator.unit
-        if unit and indicator.unit and not compatible(unit, indicator.unit):
+        if not units_match(unit, indicator.unit):
             self.error(sheet, row, "计量单位", f"单位“{unit}”与指标单位“{indicator.unit}”不符",
                        f"unit '{unit}' does not match the indicator unit '{indicator.unit}'")
         years = [t.target.year for t in items if t.target.year]

@@ -12,7 +12,7 @@ from tanfeng.db.session import Database
 from tanfeng.services.errors import StoreError
 from tanfeng.services.queries import PlanRef, current_versions, find_plan
 from tanfeng.services.registry import get_region, require_unit
-from tanfeng.units import compatible
+from tanfeng.services.tracked import units_match
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def set_quota(
             raise StoreError(f"目标“{target}”不是待下达指标，不能录入下达值",
                              f"target '{target}' is not deferred to a quota (assigned)")
         unit = unit or indicator.unit or "%"
-        if indicator.unit and not compatible(unit, indicator.unit):
+        if not units_match(unit, indicator.unit):
             raise StoreError(f"单位“{unit}”与指标单位“{indicator.unit}”不一致",
                              f"unit '{unit}' does not match the indicator unit '{indicator.unit}'")
         old = row.quota_value

@@ -79,18 +79,30 @@ def _norm(text: str) -> str:
 
 
 def import_plan(
-    db: Database, plan: Plan, *, actor: str, region: str | None = None, title: str | None = None
+    db: Database, plan: Plan, *, actor: str, region: str | None = None, title: str | None = None,
+    plan_id: int | None = None,
 ) -> PlanImportResult:
-    """Store ``plan`` as a new version of its plan (one transaction); the same file twice is a no-op."""
+    """Store ``plan`` as a new version of its plan (one transaction); the same file twice is a no-op.
+
+    The plan is found by region and title (without 征求意见稿 etc.); ``plan_id`` names it instead,
+    for a revision whose title changed.
+    """
     region_info = PlanRegion(name=region) if region else plan.meta.region
     title = title or plan.meta.title
-    if region_info is None or not region_info.name:
-        raise StoreError("方案没有地区，请用 --region 指定", "the plan names no region; give --region")
-    if not title:
-        raise StoreError("方案没有标题，请用 --title 指定", "the plan has no title; give --title")
     with db.transaction() as session:
-        region_row = ensure_region(session, region_info)
-        record = _ensure_plan(session, region_row, title)
+        if plan_id is not None:
+            record = session.get(PlanRecord, plan_id)
+            if record is None:
+                raise StoreError(f"没有编号为{plan_id}的方案", f"no plan {plan_id}")
+            region_row = session.get_one(Region, record.region_id)
+            title = title or record.title
+        else:
+            if region_info is None or not region_info.name:
+                raise StoreError("方案没有地区，请用 --region 指定", "the plan names no region; give --region")
+            if not title:
+                raise StoreError("方案没有标题，请用 --title 指定", "the plan has no title; give --title")
+            region_row = ensure_region(session, region_info)
+            record = _ensure_plan(session, region_row, title)
         existing = session.scalar(
             select(PlanVersion).where(PlanVersion.plan_id == record.id, PlanVersion.sha256 == plan.source.sha256)
         )

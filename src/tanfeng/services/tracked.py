@@ -49,6 +49,13 @@ def unit_factor(from_unit: str | None, to_unit: str | None) -> float | None:
         return None
 
 
+def units_match(unit: str | None, indicator_unit: str | None) -> bool:
+    """A reported unit fits an indicator: identical text, or a unit pint can convert (兆瓦 ↔ 万千瓦)."""
+    if not unit or not indicator_unit or unit.strip() == indicator_unit.strip():
+        return True
+    return unit_factor(unit, indicator_unit) is not None
+
+
 def in_indicator_unit(value: float | None, unit: str | None, indicator: Indicator) -> float | None:
     if value is None:
         return None

@@ -133,3 +133,17 @@ def test_python_api_thresholds(db: Database, builder: PlanBuilder, tmp_path: Pat
     rows = {r.code: r for r in compute_status(db, thresholds=Thresholds(green=0.7, red=0.2))}
     assert rows["energy_intensity"].level == "green"
     assert rows["energy_intensity"].to_dict()["indicator"] == "单位地区生产总值能源消耗"
+
+
+def test_later_milestone_follows_the_earlier_one(db_url: str, db: Database, builder: PlanBuilder,
+                                                 tmp_path: Path) -> None:
+    builder.targets.append(dict(builder.target("T4"), id="T6", value=82.4, year=2030))
+    ids = _prepare(db, builder)
+    _report(db, tmp_path, [f"县林业局,{ids['forest_coverage']},2020,80,%",
+                           f"县林业局,{ids['forest_coverage']},2027,81.9,%"])
+    out = CliRunner().invoke(app, ["status", "--format", "json", "--db", db_url])
+    rows = {r["target"]: r for r in json.loads(out.output)}
+    assert rows["T4"]["expected_value"] == pytest.approx(81.8) and rows["T4"]["level"] == "green"
+    # 2030 path runs 80 → 81.8 (2025) → 82.4 (2030): by 2027, 81.8 + 0.6 × 2/5
+    assert rows["T6"]["expected_value"] == pytest.approx(82.04)
+    assert rows["T6"]["level"] == "yellow"

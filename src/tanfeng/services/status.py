@@ -67,7 +67,8 @@ def target_value(target: Target, indicator: Indicator) -> float | None:
 
 
 def trajectory_for(
-    target: Target, indicator: Indicator, goal: float, baseline_value: float | None
+    target: Target, indicator: Indicator, goal: float, baseline_value: float | None,
+    waypoints: tuple[tuple[int, float], ...] = (),
 ) -> tuple[Trajectory | None, str | None]:
     """The expected path of one target, or None and the reason (in Chinese / English)."""
     base_year = indicator.baseline_year or target.baseline_year
@@ -79,12 +80,22 @@ def trajectory_for(
     if baseline_value is None:
         return None, f"缺少{base_year}年基期值 / no {base_year} baseline value"
     return Trajectory(shape, Direction(indicator.direction), base_year, baseline_value, target.year, goal,
-                      reduction=(target.change != "increase")), None
+                      reduction=(target.change != "increase"), waypoints=waypoints), None
+
+
+def _milestones(tracked: list[TrackedTarget]) -> dict[int, list[tuple[int, float]]]:
+    """indicator id → (year, value) of each of its targets that has both."""
+    out: dict[int, list[tuple[int, float]]] = {}
+    for item in tracked:
+        goal = target_value(item.target, item.indicator)
+        if item.target.year is not None and goal is not None:
+            out.setdefault(item.indicator.id, []).append((item.target.year, goal))
+    return out
 
 
 def _row_note_and_assessment(
     item: TrackedTarget, latest: ObservedValue | None, baseline: ObservedValue | None, thresholds: Thresholds,
-    today: date,
+    today: date, milestones: list[tuple[int, float]],
 ) -> dict[str, Any]:
     target, indicator = item.target, item.indicator
     out: dict[str, Any] = {"expected_value": None, "gap": None, "progress_ratio": None, "level": Level.none,
@@ -103,7 +114,8 @@ def _row_note_and_assessment(
     if goal is None:
         out["note"] = "待录入上级下达指标 / awaiting the quota" if target.assigned else "无目标值 / no target value"
         return out
-    trajectory, reason = trajectory_for(target, indicator, goal, base_value)
+    earlier = tuple(m for m in milestones if target.year is not None and m[0] < target.year)
+    trajectory, reason = trajectory_for(target, indicator, goal, base_value, earlier)
     if trajectory is None:
         out["note"] = reason
         return out
@@ -138,11 +150,13 @@ def compute_status(
         latest = latest_observations(session, plan_ids, statuses) if plan_ids else {}
         baselines = baseline_observations(session, plan_ids, statuses) if plan_ids else {}
         names = unit_names(session, sorted({t.ref.region.id for t in tracked}))
+        milestones = _milestones(tracked)
         rows = []
         for item in tracked:
             ind, tgt = item.indicator, item.target
             obs = latest.get(ind.id)
-            computed = _row_note_and_assessment(item, obs, baselines.get(ind.id), thresholds, today)
+            computed = _row_note_and_assessment(item, obs, baselines.get(ind.id), thresholds, today,
+                                                milestones.get(ind.id, []))
             level = Level(computed.pop("level"))
             rows.append(StatusRow(
                 region=item.ref.region.name, plan_id=item.ref.plan.id, plan=item.ref.plan.title,

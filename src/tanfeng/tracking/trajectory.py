@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 
 
 class Shape(StrEnum):
@@ -57,7 +58,11 @@ def classify(
 
 @dataclass(frozen=True)
 class Trajectory:
-    """Baseline (year, value) → target (year, value). For ``compound`` the values are cumulative %."""
+    """Baseline (year, value) → target (year, value). For ``compound`` the values are cumulative %.
+
+    ``waypoints`` are earlier milestones of the same indicator (到2025年…, 到2030年…): the path
+    passes through each of them, segment by segment.
+    """
 
     shape: Shape
     direction: Direction
@@ -66,22 +71,23 @@ class Trajectory:
     target_year: int
     target_value: float
     reduction: bool = True  # compound only: cumulative reduction (下降) or increase (提高)
+    waypoints: tuple[tuple[int, float], ...] = ()
 
-    def fraction(self, year: float) -> float:
-        span = self.target_year - self.baseline_year
-        if span <= 0:
-            return 1.0
-        return min(max((year - self.baseline_year) / span, 0.0), 1.0)
+    def points(self) -> list[tuple[int, float]]:
+        inner = sorted(p for p in self.waypoints if self.baseline_year < p[0] < self.target_year)
+        return [(self.baseline_year, self.baseline_value), *inner, (self.target_year, self.target_value)]
 
     def expected(self, year: float) -> float:
         """The value the path expects at ``year`` (clamped to the baseline and the target)."""
-        f = self.fraction(year)
+        segments = list(pairwise(self.points()))
+        (y0, v0), (y1, v1) = next((seg for seg in segments if year <= seg[1][0]), segments[-1])
+        f = 1.0 if y1 <= y0 else min(max((year - y0) / (y1 - y0), 0.0), 1.0)
         if self.shape is Shape.compound:
-            rate = self.target_value / 100.0
-            if self.reduction:
-                return 100.0 * (1.0 - (1.0 - rate) ** f)
-            return 100.0 * ((1.0 + rate) ** f - 1.0)
-        return self.baseline_value + (self.target_value - self.baseline_value) * f
+            # the remaining factor (1 − R) moves geometrically: the same yearly rate throughout a segment
+            sign = -1.0 if self.reduction else 1.0
+            start, end = 1.0 + sign * v0 / 100.0, 1.0 + sign * v1 / 100.0
+            return sign * 100.0 * (start * (end / start) ** f - 1.0)
+        return v0 + (v1 - v0) * f
 
 
 def expected_value(trajectory: Trajectory, year: float) -> float:

@@ -82,3 +82,19 @@ def test_period_closes_after_grace() -> None:
 def test_deferred_intensity_is_compound_whatever_the_verb() -> None:
     assert classify("carbon_intensity", "level", None, None, None) == (Shape.compound, Direction.up)
     assert classify("energy_intensity", "decrease", "吨标准煤/万元", None, None) == (Shape.linear, Direction.down)
+
+
+def test_path_passes_through_earlier_milestones() -> None:
+    # 再生资源循环利用量: 2020 base 9, 11.85 by 2025, 13.5 by 2030
+    path = Trajectory(Shape.linear, Direction.up, 2020, 9.0, 2030, 13.5, waypoints=((2025, 11.85),))
+    assert path.expected(2025) == pytest.approx(11.85)
+    assert path.expected(2023) == pytest.approx(9.0 + 2.85 * 3 / 5)
+    assert path.expected(2028) == pytest.approx(11.85 + 1.65 * 3 / 5)
+    # compound: 13% by 2025, 20% by 2030 → between them the same yearly rate takes 0.87 to 0.80
+    rate = Trajectory(Shape.compound, Direction.up, 2020, 0.0, 2030, 20.0, waypoints=((2025, 13.0),))
+    assert rate.expected(2025) == pytest.approx(13.0)
+    assert rate.expected(2027) == pytest.approx(100 * (1 - 0.87 * (0.80 / 0.87) ** 0.4))
+    assert rate.expected(2022) == pytest.approx(100 * (1 - 0.87 ** 0.4))
+    # waypoints outside (baseline, target) are ignored
+    same = Trajectory(Shape.linear, Direction.up, 2020, 9.0, 2025, 11.85, waypoints=((2030, 13.5), (2020, 1.0)))
+    assert same.expected(2023) == pytest.approx(9.0 + 2.85 * 3 / 5)

@@ -117,13 +117,14 @@ def test_any_bad_row_rejects_the_whole_file(db_url: str, db: Database, builder: 
         f"县发改委,{ids['energy_intensity']},2022,abc,%\n"  # not a number
         f"县发改委,{ids['energy_intensity']},2031,9,%\n"  # outside the plan
         f"县林业局,{ids['renewable_capacity']},2024,40,万千瓦\n"  # not responsible
-        f"县发改委,{ids['renewable_capacity']},2023,32,万千瓦\n",  # duplicate of row 2
+        f"县发改委,{ids['renewable_capacity']},2023,32,万千瓦\n"  # duplicate of row 2
+        f"县发改委,{ids['renewable_capacity']},2024,nan,万千瓦\n",  # not a number either
         encoding="utf-8")
     before = _counts(db)
     with pytest.raises(ImportValidationError) as caught:
         import_collection(db, path, actor="clerk")
     errors = caught.value.errors
-    assert [e.row for e in errors] == [3, 4, 5, 6, 7, 8, 9]
+    assert [e.row for e in errors] == [3, 4, 5, 6, 7, 8, 9, 10]
     messages = "\n".join(caught.value.details())
     for fragment in ("未知指标", "无法识别", "单位“万吨”", "不是数字", "2031", "不是“光伏发电装机容量”的责任单位", "重复"):
         assert fragment in messages

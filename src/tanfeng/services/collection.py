@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,11 +177,13 @@ def _number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
-    try:
-        return float(str(value).strip().replace(",", "").replace("，", ""))
-    except ValueError:
-        return None
+        number = float(value)
+    else:
+        try:
+            number = float(str(value).strip().replace(",", "").replace("，", ""))
+        except ValueError:
+            return None
+    return number if math.isfinite(number) else None  # 'nan', 'inf' are not values
 
 
 class _Validator:
@@ -217,8 +220,9 @@ class _Validator:
             self.error(sheet, row, "填报期间", f"期间“{value}”无法识别", f"period '{value}' not understood")
             return None
         if (lo is not None and period.year < lo) or (hi is not None and period.year > hi):
-            self.error(sheet, row, "填报期间", f"期间{period.label}不在方案期限{lo}—{hi}年内",
-                       f"period {period.label} outside the plan ({lo}-{hi})")
+            span = f"{lo or ''}—{hi or ''}"
+            self.error(sheet, row, "填报期间", f"期间{period.label}不在方案期限（{span}年）内",
+                       f"period {period.label} outside the plan ({span})")
             return None
         return period
 
@@ -306,7 +310,8 @@ def import_collection(
         progress = [validator.progress(task_sheet, n, rec) for n, rec in task_sheet.rows]
         _check_duplicates(validator, parsed, observations)
         if validator.errors:
-            raise ImportValidationError(str(path), validator.errors)
+            ordered = sorted(validator.errors, key=lambda e: (e.sheet or "", e.row))
+            raise ImportValidationError(str(path), ordered)
         result = CollectionResult(str(path), parsed.reporter, skipped_blank=validator.skipped)
         status = "draft" if draft else "submitted"
         for obs in observations:

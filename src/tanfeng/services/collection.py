@@ -21,6 +21,7 @@ from tanfeng.services.registry import find_unit, get_region
 from tanfeng.services.templates import (
     IND_COLUMNS,
     IND_SHEET,
+    MAX_PROGRESS_TEXT,
     META_SHEET,
     PROGRESS_STATUSES,
     TASK_COLUMNS,
@@ -280,8 +281,9 @@ class _Validator:
         if status is None:
             self.error(sheet, row, "进展状态", f"进展状态“{status_text}”不在列表中（{'、'.join(PROGRESS_STATUSES)}）",
                        f"progress status '{status_text}' is not one of the list")
-        if text is not None and len(text) > 2000:
-            self.error(sheet, row, "进展说明", "进展说明超过2000字", "progress text longer than 2000 characters")
+        if text is not None and len(text) > MAX_PROGRESS_TEXT:
+            self.error(sheet, row, "进展说明", f"进展说明超过{MAX_PROGRESS_TEXT}字",
+                       f"progress text longer than {MAX_PROGRESS_TEXT} characters")
         years = [t.target.year for items in self.tracked.values() for t in items if t.ref.plan.id == ref.plan.id]
         period = self.period(sheet, row, record.get("period"), None, max([y for y in years if y], default=None))
         unit_row = self.reporter(sheet, row, record)

@@ -21,6 +21,7 @@ from tanfeng.services.tracked import TrackedTarget, load_tracked
 from tanfeng.tracking.periods import parse_period
 
 TEMPLATE_VERSION = "1"
+MAX_PROGRESS_TEXT = 500
 META_SHEET = "_meta"
 IND_SHEET = "指标填报"
 TASK_SHEET = "任务进展"
@@ -47,7 +48,7 @@ INSTRUCTIONS = [
     "1. 只填写黄色列：本期值、计量单位（可改为同类单位，如“兆瓦”代替“万千瓦”）、数据来源、备注；其他列请勿修改。",
     "2. 本期值只填数字，不带单位和百分号；未取得数据的指标留空。",
     "3. 标注“累计”的指标，填写较基期年累计下降（或提高）的百分比，如累计下降7.2%填 7.2。",
-    "4. 任务进展：从下拉列表选择进展状态，并简要说明进展（200字以内）。",
+    f"4. 任务进展：从下拉列表选择进展状态，并简要说明进展（{MAX_PROGRESS_TEXT}字以内）。",
     "5. 填好后交牵头办公室，由其用“tanfeng data import 文件名”导入；有任何一行错误，整份文件退回并逐行说明。",
     "Fill in the yellow columns only; numbers without units; leave unknown values blank.",
 ]
@@ -205,4 +206,9 @@ def _add_task_validation(ws: object, n: int) -> None:
                         showErrorMessage=True, error="请从列表中选择 / choose from the list", errorTitle="进展状态")
     dv.add(f"{col}2:{col}{n + 1}")
     ws.add_data_validation(dv)  # type: ignore[attr-defined]
-
+    text_col = chr(ord("A") + [k for _, k in TASK_COLUMNS].index("text"))
+    length = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(MAX_PROGRESS_TEXT),
+                            allow_blank=True, showErrorMessage=True, errorTitle="进展说明",
+                            error=f"不超过{MAX_PROGRESS_TEXT}字 / at most {MAX_PROGRESS_TEXT} characters")
+    length.add(f"{text_col}2:{text_col}{n + 1}")
+    ws.add_data_validation(length)  # type: ignore[attr-defined]

@@ -47,8 +47,11 @@ def info(db: DbOption = None, as_json: bool = typer.Option(False, "--json", help
         if key in data:
             typer.echo(f"{label}: {data[key] if data[key] is not None else '—'}")
     rows = data.get("rows")
-    if isinstance(rows, dict):
+    if isinstance(rows, dict) and rows:
         typer.echo("行数 rows: " + ", ".join(f"{k}={v}" for k, v in rows.items()))
+    if data.get("revision") is None and "error" not in data:
+        typer.echo("数据库尚未建立，运行 tanfeng db upgrade（或任一命令首次使用时自动建立）/ "
+                   "no schema yet: run tanfeng db upgrade (or any command creates it on first use)")
 
 
 @app.command("upgrade")

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from tanfeng import __version__
+from tanfeng.accounting.cli import app as inventory_app
 from tanfeng.commands import data as data_cmd
 from tanfeng.commands import db as db_cmd
 from tanfeng.commands import plan as plan_cmd
@@ -23,6 +24,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(inventory_app, name="inventory")
 
 
 class PlanFormat(StrEnum):

@@ -14,6 +14,8 @@ import pint
 # Chinese unit words → pint expressions. Longest match first (see ``to_pint``).
 CHINESE_UNITS: dict[str, str] = {
     "万吨标准煤": "10000 * tce",
+    "千克标准煤": "kgce",
+    "克标准煤": "gce",
     "吨标准煤": "tce",
     "万吨标煤": "10000 * tce",
     "吨标煤": "tce",
@@ -30,6 +32,12 @@ CHINESE_UNITS: dict[str, str] = {
     "兆瓦": "MW",
     "吉瓦": "GW",
     "万立方米": "10000 * m ** 3",
+    "万吉焦": "10000 * GJ",
+    "吉焦": "GJ",
+    "万头": "10000 * head",
+    "头": "head",
+    "万只": "10000 * head",
+    "只": "head",
     "亿立方米": "1e8 * m ** 3",
     "立方米": "m ** 3",
     "万平方米": "10000 * m ** 2",
@@ -71,6 +79,9 @@ CNY = [currency] = yuan
 vehicle = [count]
 item = vehicle
 percentage_point = [percentage_point] = pp
+kgce = 0.001 * tce
+gce = 0.000001 * tce
+head = [livestock]
 """
 
 

@@ -16,6 +16,7 @@ from tanfeng.text.normalise import CJK, normalise
 
 _ACTION_TITLE = re.compile(r"(?:行动|工程|行动计划|专项行动)$")
 _GOAL_TITLE = re.compile(r"目标")
+_TASKS_SECTION = re.compile(r"^(?:重点|主要)(?:任务|工作|举措|工程)|任务$")
 _ENUMERATED_ACTIONS = re.compile(r"(?:实施|开展|推进|组织实施)([^。；]{4,400}?)等?“[^”]{0,12}[十九八七六五四三二]{1,2}大(?:行动|工程)”")
 _PLAN_WORDS = re.compile(r"碳达峰|碳中和|节能|减排|降碳|低碳|温室气体|能源|方案|规划|行动|目标|任务|责任单位")
 
@@ -101,8 +102,8 @@ def _actions_and_tasks(blocks: list[Block], body: str) -> tuple[list[Action], li
     if resp:
         task_blocks = [b for b in blocks if b.index in resp]
     else:
-        task_blocks = [b for b in blocks if b.is_heading and b.parent is not None
-                       and _ACTION_TITLE.search(blocks[b.parent].title) and b.title]
+        task_blocks = [b for b in blocks if b.is_heading and b.parent is not None and b.title
+                       and _is_action_heading(blocks, blocks[b.parent])]
     action_names: list[str] = []
     action_of: dict[int, str | None] = {}
     for b in task_blocks:
@@ -112,7 +113,7 @@ def _actions_and_tasks(blocks: list[Block], body: str) -> tuple[list[Action], li
         if name and name not in action_names:
             action_names.append(name)
     for b in blocks:
-        if b.is_heading and _ACTION_TITLE.search(b.title) and b.title not in action_names and b.index not in resp:
+        if b.is_heading and _is_action_heading(blocks, b) and b.title not in action_names and b.index not in resp:
             action_names.append(b.title)
     for name in _enumerated_actions(body):
         if name not in action_names:
@@ -133,6 +134,15 @@ def _actions_and_tasks(blocks: list[Block], body: str) -> tuple[list[Action], li
     for task, b in zip(tasks, task_blocks, strict=True):
         _mark_subtree(blocks, b, task.id, task_of_block)
     return actions, tasks, task_of_block
+
+
+def _is_action_heading(blocks: list[Block], b: Block) -> bool:
+    """A named action (…行动/…工程), or a section directly under 重点任务 that has sub-items."""
+    if _ACTION_TITLE.search(b.title):
+        return True
+    parent = blocks[b.parent] if b.parent is not None else None
+    has_items = any(blocks[i].is_heading for i in b.children)
+    return bool(parent and _TASKS_SECTION.search(parent.title) and has_items)
 
 
 def _rest(blocks: list[Block], b: Block) -> str:

@@ -21,6 +21,7 @@ _ISSUE_PATTERNS = [
 ]
 _STANDALONE = re.compile(rf"^({_TITLE_BODY})$")
 _LINE_START = re.compile(rf"^({_TITLE_BODY})(?=发布时间|发布日期|来源|$)")
+_DRAFT_STATUS = re.compile(r"征求意见稿|公开征求意见|征求意见的?(?:通知|公告)|征集[^。\n]{0,30}意见|[（(](?:草案|送审稿|讨论稿)[）)]")
 _REDACTED = re.compile(r"（略）|\(略\)|×{2,}|\*{2,}")
 _ANY_BOOK = re.compile(rf"《({_TITLE_BODY})》")
 _DOC_NO = re.compile(rf"([{CJK}]{{1,8}})\s*[〔\[【（(]\s*((?:19|20)\d{{2}})\s*[〕\]】）)]\s*(\d{{1,4}})\s*号")
@@ -218,7 +219,7 @@ def extract_meta(text: str, units_hint: list[str]) -> MetaResult:
     title, _ = find_title(text)
     body_start = _body_start(text, title)
     head = text[: max(body_start, 0) + 600] if body_start else text[:3000]
-    status = "draft" if _DRAFT.search(text[:4000]) and re.search("征求意见|草案|送审稿|讨论稿", text[:4000]) else "final"
+    status = "draft" if _DRAFT_STATUS.search(text[:4000]) else "final"
     region = _region(title, head, units_hint)
     meta = Meta(
         title=title,

@@ -189,20 +189,22 @@ def _commitment(text: str) -> str | None:
 
 def _numeric_targets(clause: str, sentence: str, para: Paragraph, ctx: _Ctx, offset: int) -> list[RawTarget]:
     out: list[RawTarget] = []
-    pos = 0
+    pos = prev_end = 0
     while True:
         m = QTY_RE.search(clause, pos)
         if not m:
             break
         pre = clause[: m.start()]
+        segment_start = prev_end
         if re.search(r"[（(][^（）()]*(?:力争|争取)[^（）()]*$", pre):
             pos = m.end()  # the stretch figure of （力争下降15%）, read with its target
             continue
-        verb_m = VERB_RE.search(pre)
+        verb_m = VERB_RE.search(pre, segment_start)
         run = _quantities_after(clause, m.start())
         pos = run[-1].end()
-        if verb_m:
-            indicator_raw, verb = pre[: verb_m.start()], verb_m.group("verb")
+        if verb_m and verb_m.start() >= segment_start:
+            # a second figure in the same clause names its own indicator after the first one
+            indicator_raw, verb = pre[segment_start : verb_m.start()], verb_m.group("verb")
         else:
             vo = VERB_OBJECT_RE.search(pre)
             post = re.match(r"\s*(?:以上|及以上)?的([^，。；]{2,30})", clause[run[-1].end():])
@@ -214,18 +216,21 @@ def _numeric_targets(clause: str, sentence: str, para: Paragraph, ctx: _Ctx, off
                 continue
         if verb in ("在", "为") and not re.match(r"\s*(?:以上|以下|以内|左右)", clause[run[-1].end():]):
             continue
-        if HISTORY_RE.search(clause[run[0].start() - 1 : run[-1].end() + 2]) or re.search(r"了\s*$", pre):
+        if HISTORY_RE.search(clause[max(0, run[0].start() - 1) : run[-1].end() + 2]) or re.search(r"了\s*$", pre):
             continue
-        out.extend(_make_targets(indicator_raw, verb, clause, run, sentence, para, ctx, offset))
+        found = _make_targets(indicator_raw, verb, clause, run, sentence, para, ctx, offset, segment_start)
+        out.extend(found)
+        ctx.last = found[-1] if found else ctx.last
+        prev_end = run[-1].end()
     return out
 
 
 def _make_targets(indicator_raw: str, verb: str, clause: str, run: list[re.Match[str]], sentence: str,
-                  para: Paragraph, ctx: _Ctx, offset: int) -> list[RawTarget]:
+                  para: Paragraph, ctx: _Ctx, offset: int, segment_start: int = 0) -> list[RawTarget]:
     change = verb_meaning(verb)
     indicator = _strip_indicator(indicator_raw)
     baseline = _BASELINE_RE.search(clause)
-    commitment = _commitment(clause[: run[0].start()])
+    commitment = _commitment(clause[segment_start : run[0].start()])
     year = ctx.year if ctx.year is not None else ctx.default_year
     out: list[RawTarget] = []
     if not indicator:

@@ -73,3 +73,8 @@ def test_title_of_a_five_year_plan_with_its_period() -> None:
 def test_redacted_title_line_is_not_taken() -> None:
     plan = read_text("山东省人民政府关于印发山东省碳达峰实施方案的通知\n现将《（略）碳达峰实施方案》印发给你们。\n（略）碳达峰实施方案")
     assert plan.meta.title == "山东省碳达峰实施方案"
+
+
+def test_draft_status_from_a_consultation_notice_without_the_word_draft() -> None:
+    plan = read_text("关于对《某某市碳达峰实施方案》公开征求意见的公告\n某某市碳达峰实施方案\n一、总体要求\n推进碳达峰工作。")
+    assert plan.meta.status == "draft"

@@ -121,3 +121,18 @@ def test_share_of_a_whole_and_verb_object_with_wan_units() -> None:
     a, b = _targets("到2025年，新能源汽车新车销售量达到汽车新车销售总量的60%左右，完成既有建筑节能改造面积50万平方米。")
     assert (a.indicator, a.value, a.bound) == ("新能源汽车新车销售量", 60, "about")
     assert "既有建筑节能改造面积" in b.indicator and (b.value, b.unit) == (50, "万平方米")
+
+
+def test_plan_without_responsibility_annotations_takes_items_under_task_sections() -> None:
+    plan = read_text("某某省碳达峰实施方案\n二、重点任务\n（一）推进能源结构优化\n1.大力发展可再生能源。加快开发。\n"
+                     "2.合理控制煤炭消费。严控煤电。\n（二）推动产业绿色转型\n1.推动工业绿色发展。实施工程。\n三、保障措施\n（一）加强组织领导。\n")
+    assert [a.name for a in plan.actions] == ["推进能源结构优化", "推动产业绿色转型"]
+    assert [(t.id, t.title, t.lead) for t in plan.tasks] == [
+        ("A1.1", "大力发展可再生能源", None), ("A1.2", "合理控制煤炭消费", None), ("A2.1", "推动工业绿色发展", None)]
+
+
+def test_second_figure_in_a_clause_has_its_own_indicator_or_is_a_stretch() -> None:
+    e, n, w = _targets("到2025年，单位地区生产总值能源消耗下降13%、力争下降13.5%，非化石能源消费比重达到20%和风电装机达到100万千瓦。")
+    assert (e.value, e.stretch_value) == (13, 13.5)
+    assert (n.indicator, n.value) == ("非化石能源消费比重", 20)
+    assert (w.indicator, w.value, w.unit, w.code) == ("风电装机", 100, "万千瓦", "renewable_capacity")

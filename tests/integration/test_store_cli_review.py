@@ -3,13 +3,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from builders import PlanBuilder
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from tanfeng.cli import app
 from tanfeng.db.models import Indicator
 from tanfeng.db.session import Database
+from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_import import import_plan
 
 

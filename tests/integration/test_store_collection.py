@@ -5,7 +5,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import PlanBuilder
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -16,6 +15,7 @@ from tanfeng.db.models import Indicator, TaskProgress
 from tanfeng.db.session import Database
 from tanfeng.services.collection import import_collection
 from tanfeng.services.errors import ImportValidationError, StoreError
+from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_admin import assign_units
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.progress import task_progress

@@ -7,7 +7,6 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from builders import PlanBuilder
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
@@ -16,6 +15,7 @@ from tanfeng.cli import app
 from tanfeng.db.base import Base
 from tanfeng.db.migrate import alembic_config, current_revision, head_revision, upgrade
 from tanfeng.db.session import Database
+from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_import import import_plan
 
 

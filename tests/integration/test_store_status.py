@@ -5,7 +5,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from builders import PlanBuilder
 from openpyxl import load_workbook
 from sqlalchemy import select
 from typer.testing import CliRunner
@@ -14,6 +13,7 @@ from tanfeng.cli import app
 from tanfeng.db.models import Indicator
 from tanfeng.db.session import Database
 from tanfeng.services.collection import import_collection
+from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_admin import assign_units, set_baseline
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.responsibility import unit_matrix

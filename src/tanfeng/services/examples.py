@@ -1,4 +1,4 @@
-"""Small, explicit plans for tests (contract objects built in code, 示例数据)."""
+"""Small, explicit example plans built in code (示例数据) for tests, notebooks and demos of the store."""
 
 from __future__ import annotations
 

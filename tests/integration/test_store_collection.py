@@ -13,7 +13,7 @@ from tanfeng.cli import app
 from tanfeng.db.base import Base
 from tanfeng.db.models import Indicator, TaskProgress
 from tanfeng.db.session import Database
-from tanfeng.services.collection import import_collection
+from tanfeng.services.collection import import_collection, submit_values
 from tanfeng.services.errors import ImportValidationError, StoreError
 from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_admin import assign_units
@@ -225,3 +225,24 @@ def test_units_pint_cannot_parse_must_match_exactly(db: Database, builder: PlanB
     row = next(r for r in compute_status(db) if r.indicator_id == ind)
     assert (row.direction, row.latest_value, row.unit) == ("down", 0.58, "吨标准煤/万元")
     assert ids["energy_intensity"] != ind
+
+
+def test_values_entered_in_a_form_go_through_the_same_checks(db: Database, builder: PlanBuilder) -> None:
+    ids = _setup(db, builder)
+    with pytest.raises(ImportValidationError, match="不是数字") as caught:
+        submit_values(db, [{"indicator_id": ids["renewable_capacity"], "period": "2023", "value": "30"},
+                           {"indicator_id": ids["renewable_capacity"], "period": "2024", "value": "很多"}],
+                      reporter="县发改委", actor="web-user")
+    assert [e.row for e in caught.value.errors] == [2]
+    assert list_observations(db) == []
+    result = submit_values(db, [{"indicator_id": ids["renewable_capacity"], "period": "2023", "value": 30,
+                                 "unit": "万千瓦", "source": "供电公司台账"}],
+                           reporter="发改委", actor="web-user", draft=True)
+    assert result.created == 1
+    (obs,) = list_observations(db)
+    assert (obs.status, obs.reporter) == ("draft", "县发改委")
+    assert compute_status(db)[2].latest_value is None  # drafts do not count
+    with pytest.raises(StoreError, match="不能采纳"):
+        review(db, [obs.id], action="accept", actor="office")
+    assert review(db, [obs.id], action="submit", actor="web-user") == 1
+    assert compute_status(db)[2].latest_value == 30

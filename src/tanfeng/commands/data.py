@@ -75,6 +75,17 @@ def list_cmd(
 
 @app.command()
 @handle_errors
+def submit(
+    ids: list[int] = typer.Argument(..., help="填报值ID / observation ids"),
+    db: DbOption = None, actor: ActorOption = None,
+) -> None:
+    """提交草稿 / submit draft values."""
+    n = review(open_db(db), ids, action="submit", actor=actor_name(actor))
+    typer.echo(f"已提交{n}条 / submitted {n}")
+
+
+@app.command()
+@handle_errors
 def accept(
     ids: list[int] = typer.Argument(..., help="填报值ID / observation ids"),
     db: DbOption = None, actor: ActorOption = None,

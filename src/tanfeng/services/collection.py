@@ -303,7 +303,25 @@ def import_collection(
     db: Database, path: str | Path, *, actor: str, region: str | None = None, draft: bool = False
 ) -> CollectionResult:
     """Validate and store a filled template or CSV; raises ``ImportValidationError`` listing every bad row."""
-    parsed = parse_file(path)
+    return _store_parsed(db, parse_file(path), actor=actor, region=region, draft=draft)
+
+
+def submit_values(
+    db: Database, values: list[dict[str, Any]], *, reporter: str, actor: str, region: str | None = None,
+    draft: bool = False, source: str = "form",
+) -> CollectionResult:
+    """Store values entered elsewhere (a web form, a notebook) through the same checks as a file.
+
+    Each dict has the template's keys: ``indicator_id``, ``period``, ``value`` and optionally
+    ``unit``, ``source``, ``note``. All or nothing, like a file.
+    """
+    parsed = ParsedFile(source, region, reporter, indicators=RawSheet(None, list(enumerate(values, start=1))))
+    return _store_parsed(db, parsed, actor=actor, region=region, draft=draft)
+
+
+def _store_parsed(
+    db: Database, parsed: ParsedFile, *, actor: str, region: str | None, draft: bool
+) -> CollectionResult:
     with db.transaction() as session:
         region_row = _region(session, region or parsed.region)
         validator = _Validator(session, region_row, parsed)
@@ -313,15 +331,15 @@ def import_collection(
         _check_duplicates(validator, parsed, observations)
         if validator.errors:
             ordered = sorted(validator.errors, key=lambda e: (e.sheet or "", e.row))
-            raise ImportValidationError(str(path), ordered)
-        result = CollectionResult(str(path), parsed.reporter, skipped_blank=validator.skipped)
+            raise ImportValidationError(parsed.path, ordered)
+        result = CollectionResult(parsed.path, parsed.reporter, skipped_blank=validator.skipped)
         status = "draft" if draft else "submitted"
         for obs in observations:
             if obs is not None:
-                outcome = _store_observation(session, obs, status, actor, str(path))
+                outcome = _store_observation(session, obs, status, actor, parsed.path)
                 setattr(result, outcome, getattr(result, outcome) + 1)
         for item in progress:
-            if item is not None and _store_progress(session, item, actor, str(path)):
+            if item is not None and _store_progress(session, item, actor, parsed.path):
                 result.task_reports += 1
         return result
 

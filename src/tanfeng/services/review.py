@@ -13,7 +13,13 @@ from tanfeng.services.errors import StoreError
 from tanfeng.services.registry import get_region, require_unit
 from tanfeng.tracking.periods import parse_period
 
-REVIEWABLE = {"accept": ("submitted", "returned"), "return": ("submitted", "accepted")}
+# action → (statuses it applies to, resulting status)
+REVIEWABLE = {
+    "submit": (("draft",), "submitted"),
+    "accept": (("submitted", "returned"), "accepted"),
+    "return": (("submitted", "accepted"), "returned"),
+}
+ACTION_ZH = {"submit": "提交", "accept": "采纳", "return": "退回"}
 
 
 @dataclass(frozen=True)
@@ -70,20 +76,20 @@ def list_observations(
 
 
 def review(db: Database, observation_ids: list[int], *, action: str, actor: str, reason: str | None = None) -> int:
-    """Accept or return (with a reason) the given observations; all or none. Returns how many changed."""
+    """Submit (a draft), accept, or return (with a reason) observations; all or none. Returns how many."""
     if action not in REVIEWABLE:
         raise StoreError(f"未知操作“{action}”", f"unknown review action '{action}'")
     if action == "return" and not (reason and reason.strip()):
         raise StoreError("退回必须说明理由（--reason）", "returning a value needs a reason (--reason)")
-    new_status = "accepted" if action == "accept" else "returned"
+    allowed, new_status = REVIEWABLE[action]
     with db.transaction() as session:
         rows = []
         for obs_id in observation_ids:
             obs = session.get(Observation, obs_id)
             if obs is None:
                 raise StoreError(f"没有编号为{obs_id}的填报值", f"no observation {obs_id}")
-            if obs.status not in REVIEWABLE[action]:
-                raise StoreError(f"填报值{obs_id}状态为{obs.status}，不能{'采纳' if action == 'accept' else '退回'}",
+            if obs.status not in allowed:
+                raise StoreError(f"填报值{obs_id}状态为{obs.status}，不能{ACTION_ZH[action]}",
                                  f"observation {obs_id} is {obs.status}; cannot {action}")
             rows.append(obs)
         for obs in rows:

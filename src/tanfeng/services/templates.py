@@ -9,6 +9,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -95,21 +96,21 @@ def _previous(session: Session, indicator_id: int, before_key: int) -> str:
     return "；".join(f"{p}: {v:g}{u or ''}" + ("（已退回）" if s == "returned" else "") for p, v, u, s in rows)
 
 
-def _write_rows(ws: object, columns: list[tuple[str, str]], rows: list[dict[str, object]], editable: set[str]) -> None:
-    sheet = ws  # openpyxl Worksheet (untyped library)
-    sheet.append([f"{zh}\n{en}" for zh, en in columns])  # type: ignore[attr-defined]
-    for cell in sheet[1]:  # type: ignore[index]
+def _write_rows(sheet: Worksheet, columns: list[tuple[str, str]], rows: list[dict[str, object]],
+                editable: set[str]) -> None:
+    sheet.append([f"{zh}\n{en}" for zh, en in columns])
+    for cell in sheet[1]:
         cell.font, cell.fill = Font(bold=True), HEAD
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in rows:
-        sheet.append([row.get(key) for _, key in columns])  # type: ignore[attr-defined]
+        sheet.append([row.get(key) for _, key in columns])
     for idx, (_, key) in enumerate(columns, start=1):
-        letter = sheet.cell(row=1, column=idx).column_letter  # type: ignore[attr-defined]
-        sheet.column_dimensions[letter].width = 14 if key not in ("indicator", "title", "targets", "text") else 36  # type: ignore[attr-defined]
+        letter = sheet.cell(row=1, column=idx).column_letter
+        sheet.column_dimensions[letter].width = 14 if key not in ("indicator", "title", "targets", "text") else 36
         if key in editable:
             for r in range(2, len(rows) + 2):
-                sheet.cell(row=r, column=idx).fill = FILL  # type: ignore[attr-defined]
-    sheet.freeze_panes = "C2"  # type: ignore[attr-defined]
+                sheet.cell(row=r, column=idx).fill = FILL
+    sheet.freeze_panes = "C2"
 
 
 def write_template(db: Database, *, unit: str, period: str, path: str | Path, region: str | None = None) -> TemplateInfo:
@@ -188,27 +189,27 @@ def _task_rows(session: Session, version_ids: list[int], unit_id: int, period: s
     return out
 
 
-def _add_validation(ws: object, n: int) -> None:
+def _add_validation(ws: Worksheet, n: int) -> None:
     if n == 0:
         return
     col = chr(ord("A") + [k for _, k in IND_COLUMNS].index("value"))
     dv = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15", allow_blank=True,
                         showErrorMessage=True, error="请填写数字 / a number, please", errorTitle="本期值")
     dv.add(f"{col}2:{col}{n + 1}")
-    ws.add_data_validation(dv)  # type: ignore[attr-defined]
+    ws.add_data_validation(dv)
 
 
-def _add_task_validation(ws: object, n: int) -> None:
+def _add_task_validation(ws: Worksheet, n: int) -> None:
     if n == 0:
         return
     col = chr(ord("A") + [k for _, k in TASK_COLUMNS].index("status"))
     dv = DataValidation(type="list", formula1='"' + ",".join(PROGRESS_STATUSES) + '"', allow_blank=True,
                         showErrorMessage=True, error="请从列表中选择 / choose from the list", errorTitle="进展状态")
     dv.add(f"{col}2:{col}{n + 1}")
-    ws.add_data_validation(dv)  # type: ignore[attr-defined]
+    ws.add_data_validation(dv)
     text_col = chr(ord("A") + [k for _, k in TASK_COLUMNS].index("text"))
     length = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(MAX_PROGRESS_TEXT),
                             allow_blank=True, showErrorMessage=True, errorTitle="进展说明",
                             error=f"不超过{MAX_PROGRESS_TEXT}字 / at most {MAX_PROGRESS_TEXT} characters")
     length.add(f"{text_col}2:{text_col}{n + 1}")
-    ws.add_data_validation(length)  # type: ignore[attr-defined]
+    ws.add_data_validation(length)

@@ -102,9 +102,21 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def table(headers: list[str], rows: list[list[Any]]) -> str:
-    """A plain aligned text table (CJK characters count double)."""
-    cells = [[_cell(v) for v in row] for row in rows]
+def _clip(text: str, limit: int) -> str:
+    if _width(text) <= limit:
+        return text
+    out = ""
+    for ch in text:
+        if _width(out + ch) > limit - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+def table(headers: list[str], rows: list[list[Any]], max_width: int = 40) -> str:
+    """A plain aligned text table (CJK characters count double; long cells clipped with …, not the last)."""
+    cells = [[_clip(_cell(v), max_width) if i < len(row) - 1 else _cell(v) for i, v in enumerate(row)]
+             for row in rows]
     widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
 
     def line(values: list[str]) -> str:

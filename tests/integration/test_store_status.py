@@ -147,3 +147,14 @@ def test_later_milestone_follows_the_earlier_one(db_url: str, db: Database, buil
     # 2030 path runs 80 → 81.8 (2025) → 82.4 (2030): by 2027, 81.8 + 0.6 × 2/5
     assert rows["T6"]["expected_value"] == pytest.approx(82.04)
     assert rows["T6"]["level"] == "yellow"
+
+
+def test_status_as_of_an_earlier_year(db_url: str, db: Database, builder: PlanBuilder, tmp_path: Path) -> None:
+    ids = _prepare(db, builder)
+    _report(db, tmp_path, [f"县发改委,{ids['energy_intensity']},2022,6.0,%",
+                           f"县发改委,{ids['energy_intensity']},2023,6.5,%"])
+    now = _status(db_url)["energy_intensity"]
+    then = _status(db_url, "--as-of", "2022")["energy_intensity"]
+    assert (now["latest_period"], now["level"]) == ("2023", "yellow")  # 6.5 of 8.0 expected
+    assert (then["latest_period"], then["latest_value"]) == ("2022", 6.0)
+    assert then["expected_value"] == pytest.approx(100 * (1 - 0.87 ** 0.4)) and then["level"] == "green"

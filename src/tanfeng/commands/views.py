@@ -63,13 +63,15 @@ def status(
     green: float | None = typer.Option(None, "--green", help="绿色阈值：进度比≥此值（默认1.0）/ green threshold"),
     red: float | None = typer.Option(None, "--red", help="红色阈值：进度比<此值（默认0.5）/ red threshold"),
     accepted_only: bool = typer.Option(False, "--accepted-only", help="只用已采纳的值 / accepted values only"),
+    as_of: int | None = typer.Option(None, "--as-of", help="按某年年末评估（忽略之后的数据）/ judge as of a year"),
     db: DbOption = None,
 ) -> None:
     """每个目标的最新值、应达值、差距、预警等级和牵头单位 / every target's latest value, expected value, gap, level."""
     settings = Settings.load(db)
     thresholds = Thresholds(green=settings.warn_green if green is None else green,
                             red=settings.warn_red if red is None else red)
-    rows = compute_status(open_db(db), region=region, thresholds=thresholds, accepted_only=accepted_only)
+    rows = compute_status(open_db(db), region=region, thresholds=thresholds, accepted_only=accepted_only,
+                          as_of=as_of)
     values = [[getattr(r, key) for key, _ in STATUS_COLUMNS] for r in rows]
     headers = [label for _, label in STATUS_COLUMNS]
     _emit(fmt, out, to_json(rows), table(headers, values), ("进展与预警", headers, values))

@@ -137,17 +137,22 @@ def _row_note_and_assessment(
 
 def compute_status(
     db: Database, *, region: str | None = None, thresholds: Thresholds | None = None,
-    accepted_only: bool = False, today: date | None = None,
+    accepted_only: bool = False, today: date | None = None, as_of: int | None = None,
 ) -> list[StatusRow]:
-    """One row per target of the current version of every plan (optionally of one region)."""
+    """One row per target of the current version of every plan (optionally of one region).
+
+    ``as_of`` (a year) judges the position at the end of that year, ignoring later values — for an
+    annual evaluation written after more data came in.
+    """
     thresholds = thresholds or Thresholds()
-    today = today or date.today()
+    today = today or (date(as_of, 12, 31) if as_of else date.today())
     statuses = ("accepted",) if accepted_only else ("submitted", "accepted")
     with db.transaction() as session:
         region_row = get_region(session, region) if region else None
         tracked = load_tracked(session, region_row)
         plan_ids = sorted({t.ref.plan.id for t in tracked})
-        latest = latest_observations(session, plan_ids, statuses) if plan_ids else {}
+        until = as_of * 100 + 12 if as_of else None
+        latest = latest_observations(session, plan_ids, statuses, until) if plan_ids else {}
         baselines = baseline_observations(session, plan_ids, statuses) if plan_ids else {}
         names = unit_names(session, sorted({t.ref.region.id for t in tracked}))
         milestones = _milestones(tracked)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pint
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from tanfeng.db.models import Indicator, Observation, Region, Target
@@ -79,13 +79,17 @@ def load_tracked(session: Session, region: Region | None = None) -> list[Tracked
 
 
 def latest_observations(
-    session: Session, plan_ids: list[int], statuses: tuple[str, ...] = VISIBLE_STATUSES
+    session: Session, plan_ids: list[int], statuses: tuple[str, ...] = VISIBLE_STATUSES,
+    until_key: int | None = None,
 ) -> dict[int, ObservedValue]:
-    """indicator id → its observation with the latest period (among the given statuses)."""
+    """indicator id → its observation with the latest period (among the given statuses, up to a period key)."""
+    conditions: list[ColumnElement[bool]] = [Indicator.plan_id.in_(plan_ids), Observation.status.in_(statuses)]
+    if until_key is not None:
+        conditions.append(Observation.period_key <= until_key)
     latest = (
         select(Observation.indicator_id, func.max(Observation.period_key).label("pk"))
         .join(Indicator, Indicator.id == Observation.indicator_id)
-        .where(Indicator.plan_id.in_(plan_ids), Observation.status.in_(statuses))
+        .where(*conditions)
         .group_by(Observation.indicator_id)
         .subquery()
     )
@@ -93,6 +97,9 @@ def latest_observations(
         select(Observation.indicator_id, Observation.period, Observation.period_key, Observation.value,
                Observation.unit, Observation.status)
         .join(latest, (latest.c.indicator_id == Observation.indicator_id) & (latest.c.pk == Observation.period_key))
+        .where(Observation.status.in_(statuses))
+        # 2024, 2024M12 and 2024Q4 share a key; the yearly value ("2024", sorted last here) wins
+        .order_by(Observation.period.desc())
     )
     return {r[0]: ObservedValue(*r[1:]) for r in rows}
 

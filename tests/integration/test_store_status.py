@@ -17,7 +17,7 @@ from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_admin import assign_units, set_baseline
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.responsibility import unit_matrix
-from tanfeng.services.status import compute_status
+from tanfeng.services.status import compute_status, indicator_series
 from tanfeng.tracking.warnings import Thresholds
 
 EI_2023 = 100 * (1 - 0.87 ** 0.6)  # expected cumulative reduction by 2023 on a 13% (2020→2025) path
@@ -158,3 +158,16 @@ def test_status_as_of_an_earlier_year(db_url: str, db: Database, builder: PlanBu
     assert (now["latest_period"], now["level"]) == ("2023", "yellow")  # 6.5 of 8.0 expected
     assert (then["latest_period"], then["latest_value"]) == ("2022", 6.0)
     assert then["expected_value"] == pytest.approx(100 * (1 - 0.87 ** 0.4)) and then["level"] == "green"
+
+
+def test_indicator_series_for_charts(db: Database, builder: PlanBuilder, tmp_path: Path) -> None:
+    builder.targets.append(dict(builder.target("T4"), id="T6", value=82.4, year=2030))
+    ids = _prepare(db, builder)
+    _report(db, tmp_path, [f"县林业局,{ids['forest_coverage']},2020,80,%",
+                           f"县林业局,{ids['forest_coverage']},2022,80.5,%"])
+    series = indicator_series(db, ids["forest_coverage"])
+    assert series.milestones == [(2025, 81.8), (2030, 82.4)]
+    assert [y for y, _ in series.expected] == list(range(2020, 2031))
+    assert dict(series.expected)[2025] == pytest.approx(81.8) and dict(series.expected)[2030] == pytest.approx(82.4)
+    assert [(p.period, p.value) for p in series.values] == [("2020", 80.0), ("2022", 80.5)]
+    assert series.baseline_value == 80.0

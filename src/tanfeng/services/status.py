@@ -6,8 +6,11 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from tanfeng.db.models import Indicator, Target
+from sqlalchemy import select
+
+from tanfeng.db.models import Indicator, Observation, Target
 from tanfeng.db.session import Database
+from tanfeng.services.errors import StoreError
 from tanfeng.services.queries import unit_names
 from tanfeng.services.registry import get_region
 from tanfeng.services.tracked import (
@@ -176,3 +179,59 @@ def compute_status(
                 **computed,
             ))
         return rows
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    period: str
+    year: float  # position on the year axis (2024Q1 → 2023.25)
+    value: float | None  # in the indicator's unit
+    status: str
+
+
+@dataclass(frozen=True)
+class IndicatorSeries:
+    """An indicator's reported values and expected path, for charts (web, annual report)."""
+
+    indicator_id: int
+    indicator: str
+    unit: str | None
+    shape: str
+    direction: str
+    baseline_year: int | None
+    baseline_value: float | None
+    milestones: list[tuple[int, float]]
+    expected: list[tuple[int, float]]  # one point per year from the base year to the last milestone
+    values: list[SeriesPoint]
+
+
+def indicator_series(db: Database, indicator_id: int, *, accepted_only: bool = False) -> IndicatorSeries:
+    """Reported values (every non-draft status) and the expected yearly path of one indicator."""
+    with db.transaction() as session:
+        indicator = session.get(Indicator, indicator_id)
+        if indicator is None:
+            raise StoreError(f"没有编号为{indicator_id}的指标", f"no indicator {indicator_id}")
+        tracked = [t for t in load_tracked(session) if t.indicator.id == indicator_id]
+        statuses = ("accepted",) if accepted_only else ("submitted", "accepted")
+        rows = session.execute(
+            select(Observation.period, Observation.value, Observation.unit, Observation.status)
+            .where(Observation.indicator_id == indicator_id, Observation.status != "draft")
+            .order_by(Observation.period_key, Observation.period)
+        ).all()
+        values = [SeriesPoint(p, parsed.as_year if (parsed := parse_period(p)) else 0.0,
+                              in_indicator_unit(v, u, indicator), st) for p, v, u, st in rows]
+        milestones = sorted(_milestones(tracked).get(indicator_id, []))
+        base_value = indicator.baseline_value
+        if indicator.shape == Shape.compound.value:
+            base_value = 0.0
+        elif base_value is None and indicator.baseline_year is not None:
+            base_value = next((pt.value for pt in values if pt.period == str(indicator.baseline_year)
+                               and pt.status in statuses), None)
+        expected: list[tuple[int, float]] = []
+        if milestones and tracked and indicator.baseline_year is not None and base_value is not None:
+            last = max(tracked, key=lambda t: t.target.year or 0).target
+            path, _ = trajectory_for(last, indicator, milestones[-1][1], base_value, tuple(milestones[:-1]))
+            if path is not None:
+                expected = [(y, path.expected(y)) for y in range(indicator.baseline_year, milestones[-1][0] + 1)]
+        return IndicatorSeries(indicator.id, indicator.name, indicator.unit, indicator.shape, indicator.direction,
+                               indicator.baseline_year, base_value, milestones, expected, values)

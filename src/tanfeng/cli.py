@@ -10,6 +10,10 @@ import typer
 
 from tanfeng import __version__
 from tanfeng.accounting.cli import app as inventory_app
+from tanfeng.commands import data as data_cmd
+from tanfeng.commands import db as db_cmd
+from tanfeng.commands import plan as plan_cmd
+from tanfeng.commands.views import status_app, units_app
 from tanfeng.errors import PlanReadError
 
 app = typer.Typer(
@@ -81,6 +85,13 @@ def demo() -> None:
     from tanfeng.plans.render import to_markdown
 
     typer.echo(to_markdown(read(example_plan_path())))
+
+
+app.add_typer(db_cmd.app, name="db")
+app.add_typer(plan_cmd.app, name="plan")
+app.add_typer(data_cmd.app, name="data")
+app.add_typer(status_app, name="status")
+app.add_typer(units_app, name="units")
 
 
 def main() -> None:

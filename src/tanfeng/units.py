@@ -14,6 +14,8 @@ import pint
 # Chinese unit words → pint expressions. Longest match first (see ``to_pint``).
 CHINESE_UNITS: dict[str, str] = {
     "万吨标准煤": "10000 * tce",
+    "千克标准煤": "kgce",
+    "克标准煤": "gce",
     "吨标准煤": "tce",
     "万吨标煤": "10000 * tce",
     "吨标煤": "tce",
@@ -30,6 +32,12 @@ CHINESE_UNITS: dict[str, str] = {
     "兆瓦": "MW",
     "吉瓦": "GW",
     "万立方米": "10000 * m ** 3",
+    "万吉焦": "10000 * GJ",
+    "吉焦": "GJ",
+    "万头": "10000 * head",
+    "头": "head",
+    "万只": "10000 * head",
+    "只": "head",
     "亿立方米": "1e8 * m ** 3",
     "立方米": "m ** 3",
     "万平方米": "10000 * m ** 2",
@@ -66,7 +74,6 @@ CHINESE_UNITS: dict[str, str] = {
 
 _DEFINITIONS = """
 tce = 29.3076 * GJ = tonne_coal_equivalent
-kgce = 0.001 * tce
 t_CO2 = [co2_mass] = tCO2
 t_CO2e = t_CO2 = tCO2e
 kg_CO2 = 0.001 * t_CO2 = kgCO2
@@ -75,7 +82,10 @@ mu = 666.6666666666666 * m ** 2
 CNY = [currency] = yuan
 vehicle = [count]
 item = vehicle
-percentage_point = [percentage_point] = pp
+percentage_point = [percentage_point]
+kgce = 0.001 * tce
+gce = 0.000001 * tce
+head = [livestock]
 """
 
 

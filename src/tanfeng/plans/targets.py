@@ -78,7 +78,8 @@ def forward_years(text: str) -> list[int]:
     """Years that the text uses as deadlines (到2025年, 2030年前, 2025年底)."""
     out = []
     for m in _YEAR_RE.finditer(text):
-        if (m.group("pre") in ("到", "至", "截至") or m.group("post")) and not _PEAK_GUARD.match(text[m.end():]):
+        if (m.group("pre") in ("到", "至") or m.group("post") in ("底", "末", "年底", "前", "以前")) \
+                and not _PEAK_GUARD.match(text[m.end():]) and not (m.group("pre") or "").startswith("截"):
             out.append(int(m.group("year")))
     return out
 
@@ -101,6 +102,10 @@ def _clause_year(clause: str, ctx: _Ctx) -> int | None:
             continue  # 2030年前碳达峰: the peak commitment, handled separately
         forward = m.group("pre") in ("到", "至", "截至", "截止", "截止到", "力争", "确保", "计划") or m.group("post")
         at_start = clause[: m.start()].strip() in ("", "在")
+        if m.group("pre") in ("截至", "截止", "截止到") and (
+                (ctx.first_forward_year and year < ctx.first_forward_year) or (ctx.doc_year and year <= ctx.doc_year)):
+            found = _HISTORIC  # 截至2022年底，全市已建成…: the state of things, not a deadline
+            continue
         if not forward:
             past = (ctx.first_forward_year and year < ctx.first_forward_year) or (ctx.doc_year and year <= ctx.doc_year)
             if at_start and past:

@@ -1,0 +1,1 @@
+"""Regions: the gazetteer and each region's registry of responsible units."""

@@ -136,3 +136,8 @@ def test_second_figure_in_a_clause_has_its_own_indicator_or_is_a_stretch() -> No
     assert (e.value, e.stretch_value) == (13, 13.5)
     assert (n.indicator, n.value) == ("非化石能源消费比重", 20)
     assert (w.indicator, w.value, w.unit, w.code) == ("风电装机", 100, "万千瓦", "renewable_capacity")
+
+
+def test_status_quo_as_of_a_past_year_is_not_a_target() -> None:
+    ts = _targets("截至2022年底，全市光伏装机达到120万千瓦。到2025年，光伏装机达到300万千瓦。")
+    assert [(t.value, t.year) for t in ts] == [(300, 2025)]

@@ -1,0 +1,1 @@
+"""Thin CLI layers of the store: ``db``, ``plan``, ``data``, ``status``, ``units``."""

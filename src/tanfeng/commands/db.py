@@ -1,0 +1,65 @@
+"""``tanfeng db``: where the database is, and creating / migrating it."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from sqlalchemy import func, inspect, select
+from sqlalchemy.engine import make_url
+
+from tanfeng.commands.common import DbOption, handle_errors
+from tanfeng.config import Settings
+from tanfeng.db.base import Base
+from tanfeng.db.migrate import current_revision, head_revision, upgrade
+from tanfeng.db.session import Database
+
+app = typer.Typer(help="数据库：位置、创建与迁移 / the database: location, creation, migration", no_args_is_help=True)
+
+
+@app.command()
+@handle_errors
+def info(db: DbOption = None, as_json: bool = typer.Option(False, "--json", help="JSON 输出 / JSON output")) -> None:
+    """显示数据库位置、后端、迁移版本和各表行数 / show the database location, backend, revision and row counts."""
+    settings = Settings.load(db)
+    database = Database.from_settings(settings)
+    url = make_url(settings.database_url)
+    data: dict[str, object] = {
+        "url": url.render_as_string(hide_password=True),
+        "backend": url.get_backend_name(),
+        "path": str(settings.sqlite_path) if settings.sqlite_path else None,
+        "head_revision": head_revision(database),
+    }
+    try:
+        data["revision"] = current_revision(database)
+        tables = set(inspect(database.engine).get_table_names())
+        with database.engine.connect() as conn:
+            data["rows"] = {t.name: conn.scalar(select(func.count()).select_from(t))
+                            for t in Base.metadata.sorted_tables if t.name in tables}
+    except Exception as err:  # the point of `info` is to report, not to fail
+        data["error"] = f"{type(err).__name__}: {str(err).splitlines()[0]}"
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    labels = {"url": "地址 URL", "backend": "后端 backend", "path": "文件 file", "revision": "当前版本 revision",
+              "head_revision": "最新版本 head", "error": "错误 error"}
+    for key, label in labels.items():
+        if key in data:
+            typer.echo(f"{label}: {data[key] if data[key] is not None else '—'}")
+    rows = data.get("rows")
+    if isinstance(rows, dict) and rows:
+        typer.echo("行数 rows: " + ", ".join(f"{k}={v}" for k, v in rows.items()))
+    if data.get("revision") is None and "error" not in data:
+        typer.echo("数据库尚未建立，运行 tanfeng db upgrade（或任一命令首次使用时自动建立）/ "
+                   "no schema yet: run tanfeng db upgrade (or any command creates it on first use)")
+
+
+@app.command("upgrade")
+@handle_errors
+def upgrade_cmd(db: DbOption = None, revision: str = typer.Option("head", help="目标版本 / target revision")) -> None:
+    """创建数据库或迁移到最新版本 / create the database or migrate it to the latest schema."""
+    database = Database.from_settings(Settings.load(db))
+    before = current_revision(database)
+    upgrade(database, revision)
+    after = current_revision(database)
+    typer.echo(f"数据库版本 / schema revision: {before or '（空 / empty）'} → {after}")

@@ -1,0 +1,432 @@
+"""Import a unit's filled workbook (or CSV): validate every row first, then store all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tanfeng.db.models import Observation, ObservationRevision, Region, Task, TaskProgress, Unit
+from tanfeng.db.session import Database
+from tanfeng.services.errors import ImportValidationError, RowError, StoreError
+from tanfeng.services.queries import current_versions
+from tanfeng.services.registry import find_unit, get_region
+from tanfeng.services.templates import (
+    IND_COLUMNS,
+    IND_SHEET,
+    MAX_PROGRESS_TEXT,
+    META_SHEET,
+    PROGRESS_STATUSES,
+    TASK_COLUMNS,
+    TASK_SHEET,
+)
+from tanfeng.services.tracked import TrackedTarget, load_tracked, units_match
+from tanfeng.tracking.periods import Period, parse_period
+
+_HEADER_KEYS = {zh: key for zh, key in IND_COLUMNS + TASK_COLUMNS} | {key: key for _, key in IND_COLUMNS + TASK_COLUMNS}
+_HEADER_KEYS |= {"填报单位": "reporter", "reporter": "reporter", "期间": "period", "数值": "value"}
+
+
+@dataclass
+class RawSheet:
+    name: str | None
+    rows: list[tuple[int, dict[str, Any]]]  # (row number, key → cell value)
+    columns: set[str] | None = None  # recognised header keys (None: rows built in code)
+
+
+REQUIRED = {"indicators": {"indicator_id": "指标ID", "period": "填报期间", "value": "本期值"},
+            "tasks": {"plan_id": "方案ID", "task": "任务编号", "period": "填报期间", "status": "进展状态"}}
+
+
+@dataclass
+class ParsedFile:
+    path: str
+    region: str | None
+    reporter: str | None
+    indicators: RawSheet | None = None
+    tasks: RawSheet | None = None
+
+
+@dataclass(frozen=True)
+class ObservationRow:
+    indicator_id: int
+    period: Period
+    value: float
+    unit: str | None
+    source: str | None
+    note: str | None
+    reporter_id: int
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    plan_id: int
+    task: Task
+    period: Period
+    status: str
+    text: str | None
+    reporter_id: int
+
+
+@dataclass
+class CollectionResult:
+    path: str
+    reporter: str | None
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    task_reports: int = 0
+    skipped_blank: int = 0
+    units: list[str] = field(default_factory=list)
+
+
+def _header_key(cell: Any) -> str | None:
+    if cell is None:
+        return None
+    text = str(cell).strip()
+    for part in [text, *text.split("\n")]:
+        key = _HEADER_KEYS.get(part.strip())
+        if key:
+            return key
+    return None
+
+
+def _rows(header: list[Any], body: list[tuple[int, list[Any]]]) -> list[tuple[int, dict[str, Any]]]:
+    keys = [_header_key(h) for h in header]
+    out = []
+    for number, values in body:
+        record = {k: v for k, v in zip(keys, values, strict=False) if k}
+        if any(v not in (None, "") for v in record.values()):
+            out.append((number, record))
+    return out
+
+
+def parse_file(path: str | Path) -> ParsedFile:
+    """Read an .xlsx made by ``write_template`` or a .csv with the same column headers."""
+    p = Path(path)
+    if not p.is_file():
+        raise StoreError(f"{p}: 文件不存在", f"{p}: file not found")
+    if p.suffix.lower() == ".csv":
+        return _parse_csv(p)
+    if p.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise StoreError(f"{p}: 只能导入 .xlsx 或 .csv 文件", f"{p}: only .xlsx or .csv files can be imported")
+    try:
+        wb = load_workbook(p, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many types for a damaged file
+        raise StoreError(f"{p}: 无法打开工作簿", f"{p}: cannot open the workbook ({type(err).__name__})") from err
+    meta = {str(r[0]): r[1] for r in wb[META_SHEET].iter_rows(values_only=True) if r and r[0]} \
+        if META_SHEET in wb.sheetnames else {}
+    parsed = ParsedFile(str(p), meta.get("region"), meta.get("unit"))
+    for sheet, attr in ((IND_SHEET, "indicators"), (TASK_SHEET, "tasks")):
+        if sheet in wb.sheetnames:
+            all_rows = [[_cell_value(c) for c in r] for r in wb[sheet].iter_rows()]
+            if all_rows:
+                body = [(i, r) for i, r in enumerate(all_rows[1:], start=2)]
+                columns = {k for k in map(_header_key, all_rows[0]) if k}
+                setattr(parsed, attr, RawSheet(sheet, _rows(all_rows[0], body), columns))
+    wb.close()
+    if parsed.indicators is None and parsed.tasks is None:
+        raise StoreError(f"{p}: 工作簿中没有“{IND_SHEET}”或“{TASK_SHEET}”工作表",
+                         f"{p}: no '{IND_SHEET}' or '{TASK_SHEET}' sheet in the workbook")
+    return parsed
+
+
+def _cell_value(cell: Any) -> Any:
+    """A cell's value; Excel turns a typed ``8.5%`` into 0.085 with a percent format, undo that."""
+    value = getattr(cell, "value", None)
+    fmt = getattr(cell, "number_format", "") or ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in fmt:
+        return round(value * 100, 10)
+    return value
+
+
+def _parse_csv(p: Path) -> ParsedFile:
+    data = p.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise StoreError(f"{p}: 无法识别文件编码", f"{p}: unknown text encoding")
+    table = list(csv.reader(io.StringIO(text)))
+    if not table:
+        raise StoreError(f"{p}: 文件为空", f"{p}: empty file")
+    rows = _rows(table[0], [(i, r) for i, r in enumerate(table[1:], start=2)])
+    parsed = ParsedFile(str(p), None, None)
+    keys = {k for k in map(_header_key, table[0]) if k}
+    sheet = RawSheet(None, rows, keys)
+    if "task" in keys:
+        parsed.tasks = sheet
+    else:
+        parsed.indicators = sheet
+    if "reporter" not in keys:
+        raise StoreError(f"{p}: CSV缺少“填报单位”列", f"{p}: the CSV has no 'reporter' (填报单位) column")
+    return parsed
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        try:
+            number = float(str(value).strip().replace(",", "").replace("，", ""))
+        except ValueError:
+            return None
+    return number if math.isfinite(number) else None  # 'nan', 'inf' are not values
+
+
+class _Validator:
+    """Checks every row against the stored plans; collects errors instead of stopping at the first."""
+
+    def __init__(self, session: Session, region: Region, parsed: ParsedFile) -> None:
+        self.session, self.region, self.parsed = session, region, parsed
+        self.errors: list[RowError] = []
+        self.tracked: dict[int, list[TrackedTarget]] = {}
+        for item in load_tracked(session, region):
+            self.tracked.setdefault(item.indicator.id, []).append(item)
+        self.versions = {ref.plan.id: ref for ref in current_versions(session, region)}
+        self._units: dict[str, Unit | None] = {}
+        self.skipped = 0
+
+    def error(self, sheet: RawSheet, row: int, column: str | None, zh: str, en: str) -> None:
+        self.errors.append(RowError(row, column, zh, en, sheet.name))
+
+    def reporter(self, sheet: RawSheet, row: int, record: dict[str, Any]) -> Unit | None:
+        name = _text(record.get("reporter")) or self.parsed.reporter
+        if not name:
+            self.error(sheet, row, "填报单位", "缺少填报单位", "no reporting unit")
+            return None
+        if name not in self._units:
+            self._units[name] = find_unit(self.session, self.region, name)
+        unit = self._units[name]
+        if unit is None:
+            self.error(sheet, row, "填报单位", f"未知单位“{name}”", f"unknown unit '{name}'")
+        return unit
+
+    def period(self, sheet: RawSheet, row: int, value: Any, lo: int | None, hi: int | None) -> Period | None:
+        period = parse_period(value) if value not in (None, "") else None
+        if period is None:
+            self.error(sheet, row, "填报期间", f"期间“{value}”无法识别", f"period '{value}' not understood")
+            return None
+        if (lo is not None and period.year < lo) or (hi is not None and period.year > hi):
+            span = f"{lo or ''}—{hi or ''}"
+            self.error(sheet, row, "填报期间", f"期间{period.label}不在方案期限（{span}年）内",
+                       f"period {period.label} outside the plan ({span})")
+            return None
+        return period
+
+    def observation(self, sheet: RawSheet, row: int, record: dict[str, Any]) -> ObservationRow | None:
+        if record.get("value") in (None, ""):
+            self.skipped += 1
+            return None
+        before = len(self.errors)
+        raw_id = _number(record.get("indicator_id"))
+        items = self.tracked.get(int(raw_id)) if raw_id is not None and raw_id.is_integer() else None
+        if not items:
+            self.error(sheet, row, "指标ID", f"未知指标“{record.get('indicator_id')}”",
+                       f"unknown indicator '{record.get('indicator_id')}'")
+            return None
+        indicator = items[0].indicator
+        value = _number(record.get("value"))
+        if value is None:
+            self.error(sheet, row, "本期值", f"“{record.get('value')}”不是数字", f"'{record.get('value')}' is not a number")
+        unit = _text(record.get("unit")) or indicator.unit
+        if not units_match(unit, indicator.unit):
+            self.error(sheet, row, "计量单位", f"单位“{unit}”与指标单位“{indicator.unit}”不符",
+                       f"unit '{unit}' does not match the indicator unit '{indicator.unit}'")
+        years = [t.target.year for t in items if t.target.year]
+        period = self.period(sheet, row, record.get("period"), indicator.baseline_year, max(years, default=None))
+        if period is not None and period.kind != "year" and period.kind != indicator.frequency:
+            self.error(sheet, row, "填报期间", f"该指标按{_FREQ[indicator.frequency]}填报，不收{period.label}",
+                       f"this indicator is reported per {indicator.frequency}, not {period.label}")
+        unit_row = self.reporter(sheet, row, record)
+        if unit_row is not None and all(u != unit_row.id for t in items for u, _ in t.units):
+            self.error(sheet, row, "填报单位", f"{unit_row.name}不是“{indicator.name}”的责任单位",
+                       f"{unit_row.name} is not responsible for '{indicator.name}'")
+            return None
+        if value is None or period is None or unit_row is None or len(self.errors) > before:
+            return None
+        return ObservationRow(indicator.id, period, value, unit, _text(record.get("source")),
+                              _text(record.get("note")), unit_row.id)
+
+    def progress(self, sheet: RawSheet, row: int, record: dict[str, Any]) -> ProgressRow | None:
+        status_text, text = _text(record.get("status")), _text(record.get("text"))
+        if status_text is None and text is None:
+            self.skipped += 1
+            return None
+        plan_id = _number(record.get("plan_id"))
+        ref = self.versions.get(int(plan_id)) if plan_id is not None and plan_id.is_integer() else None
+        task = None
+        if ref is not None:
+            task = self.session.scalar(select(Task).where(Task.version_id == ref.version.id,
+                                                          Task.code == _text(record.get("task"))))
+        if ref is None or task is None:
+            self.error(sheet, row, "任务编号", f"未知任务“{record.get('plan_id')}/{record.get('task')}”",
+                       f"unknown task '{record.get('plan_id')}/{record.get('task')}'")
+            return None
+        status = PROGRESS_STATUSES.get(status_text or "") or (
+            status_text if status_text in PROGRESS_STATUSES.values() else None)
+        if status is None:
+            self.error(sheet, row, "进展状态", f"进展状态“{status_text}”不在列表中（{'、'.join(PROGRESS_STATUSES)}）",
+                       f"progress status '{status_text}' is not one of the list")
+        if text is not None and len(text) > MAX_PROGRESS_TEXT:
+            self.error(sheet, row, "进展说明", f"进展说明超过{MAX_PROGRESS_TEXT}字",
+                       f"progress text longer than {MAX_PROGRESS_TEXT} characters")
+        years = [t.target.year for items in self.tracked.values() for t in items if t.ref.plan.id == ref.plan.id]
+        period = self.period(sheet, row, record.get("period"), None, max([y for y in years if y], default=None))
+        unit_row = self.reporter(sheet, row, record)
+        if unit_row is not None and all(r.unit_id != unit_row.id for r in task.responsibilities):
+            self.error(sheet, row, "填报单位", f"{unit_row.name}不是任务{task.code}的责任单位",
+                       f"{unit_row.name} is not responsible for task {task.code}")
+            return None
+        if status is None or period is None or unit_row is None:
+            return None
+        return ProgressRow(ref.plan.id, task, period, status, text, unit_row.id)
+
+
+_FREQ = {"year": "年", "quarter": "季度", "month": "月"}
+
+
+def import_collection(
+    db: Database, path: str | Path, *, actor: str, region: str | None = None, draft: bool = False
+) -> CollectionResult:
+    """Validate and store a filled template or CSV; raises ``ImportValidationError`` listing every bad row."""
+    return _store_parsed(db, parse_file(path), actor=actor, region=region, draft=draft)
+
+
+def submit_values(
+    db: Database, values: list[dict[str, Any]], *, reporter: str, actor: str, region: str | None = None,
+    draft: bool = False, source: str = "form",
+) -> CollectionResult:
+    """Store values entered elsewhere (a web form, a notebook) through the same checks as a file.
+
+    Each dict has the template's keys: ``indicator_id``, ``period``, ``value`` and optionally
+    ``unit``, ``source``, ``note``. All or nothing, like a file.
+    """
+    parsed = ParsedFile(source, region, reporter, indicators=RawSheet(None, list(enumerate(values, start=1))))
+    return _store_parsed(db, parsed, actor=actor, region=region, draft=draft)
+
+
+def _store_parsed(
+    db: Database, parsed: ParsedFile, *, actor: str, region: str | None, draft: bool
+) -> CollectionResult:
+    with db.transaction() as session:
+        region_row = _region(session, region or parsed.region)
+        validator = _Validator(session, region_row, parsed)
+        ind_sheet, task_sheet = parsed.indicators or RawSheet(None, []), parsed.tasks or RawSheet(None, [])
+        observations = [validator.observation(ind_sheet, n, rec) for n, rec in ind_sheet.rows]
+        progress = [validator.progress(task_sheet, n, rec) for n, rec in task_sheet.rows]
+        _check_duplicates(validator, parsed, observations)
+        _check_columns(validator, parsed)
+        if validator.errors:
+            ordered = sorted(validator.errors, key=lambda e: (e.sheet or "", e.row))
+            raise ImportValidationError(parsed.path, ordered)
+        result = CollectionResult(parsed.path, parsed.reporter, skipped_blank=validator.skipped)
+        status = "draft" if draft else "submitted"
+        for obs in observations:
+            if obs is not None:
+                outcome = _store_observation(session, obs, status, actor, parsed.path)
+                setattr(result, outcome, getattr(result, outcome) + 1)
+        for item in progress:
+            if item is not None and _store_progress(session, item, actor, parsed.path):
+                result.task_reports += 1
+        return result
+
+
+def _region(session: Session, name: str | None) -> Region:
+    if name:
+        return get_region(session, name)
+    regions = {ref.region.id: ref.region for ref in current_versions(session)}
+    if len(regions) != 1:
+        raise StoreError("请用 --region 指定地区", "give the region with --region")
+    return next(iter(regions.values()))
+
+
+def _check_duplicates(validator: _Validator, parsed: ParsedFile, rows: list[ObservationRow | None]) -> None:
+    seen: dict[tuple[int, str], int] = {}
+    if parsed.indicators is None:
+        return
+    for (number, _), obs in zip(parsed.indicators.rows, rows, strict=True):
+        if obs is None:
+            continue
+        key = (obs.indicator_id, obs.period.label)
+        if key in seen:
+            validator.error(parsed.indicators, number, "指标ID", f"与第{seen[key]}行重复（同一指标同一期间）",
+                            f"duplicates row {seen[key]} (same indicator and period)")
+        seen.setdefault(key, number)
+
+
+def _check_columns(validator: _Validator, parsed: ParsedFile) -> None:
+    """A sheet whose required headers are missing or renamed is reported once, as row 1."""
+    for attr, required in REQUIRED.items():
+        sheet: RawSheet | None = getattr(parsed, attr)
+        if sheet is None or sheet.columns is None:
+            continue
+        missing = [zh for key, zh in required.items() if key not in sheet.columns]
+        if missing:
+            validator.error(sheet, 1, None, f"缺少列：{'、'.join(missing)}（请使用 tanfeng data template 生成的表）",
+                            f"missing columns: {', '.join(k for k in required if k not in sheet.columns)}")
+
+
+def _store_observation(session: Session, row: ObservationRow, status: str, actor: str, source_file: str) -> str:
+    obs = session.scalar(select(Observation).where(Observation.indicator_id == row.indicator_id,
+                                                   Observation.period == row.period.label))
+    if obs is None:
+        obs = Observation(indicator_id=row.indicator_id, period=row.period.label, period_key=row.period.key,
+                          value=row.value, unit=row.unit, reporter_unit_id=row.reporter_id, source=row.source,
+                          note=row.note, status=status, updated_by=actor)
+        session.add(obs)
+        session.flush()
+        session.add(ObservationRevision(observation_id=obs.id, seq=1, actor=actor, action="create",
+                                        new_value=row.value, new_unit=row.unit, new_status=status,
+                                        source_file=source_file))
+        return "created"
+    same = (obs.value, obs.unit, obs.source, obs.note) == (row.value, row.unit, row.source, row.note)
+    if same and (obs.status == status or (obs.status == "accepted" and status == "submitted")):
+        return "unchanged"
+    seq = _next_seq(session, obs.id)
+    session.add(ObservationRevision(observation_id=obs.id, seq=seq, actor=actor, action="update",
+                                    old_value=obs.value, new_value=row.value, old_unit=obs.unit, new_unit=row.unit,
+                                    old_status=obs.status, new_status=status, source_file=source_file))
+    obs.value, obs.unit, obs.source, obs.note, obs.status = row.value, row.unit, row.source, row.note, status
+    obs.reporter_unit_id, obs.updated_by, obs.reason = row.reporter_id, actor, None
+    return "updated"
+
+
+def _next_seq(session: Session, observation_id: int) -> int:
+    last = session.scalar(select(ObservationRevision.seq).where(ObservationRevision.observation_id == observation_id)
+                          .order_by(ObservationRevision.seq.desc()).limit(1))
+    return (last or 0) + 1
+
+
+def _store_progress(session: Session, row: ProgressRow, actor: str, source_file: str) -> bool:
+    last = session.scalar(
+        select(TaskProgress).where(TaskProgress.plan_id == row.plan_id, TaskProgress.task_lineage == row.task.lineage,
+                                   TaskProgress.period == row.period.label,
+                                   TaskProgress.reporter_unit_id == row.reporter_id)
+        .order_by(TaskProgress.id.desc()).limit(1)
+    )
+    if last is not None and (last.status, last.text) == (row.status, row.text):
+        return False
+    session.add(TaskProgress(plan_id=row.plan_id, task_lineage=row.task.lineage, task_code=row.task.code,
+                             period=row.period.label, status=row.status, text=row.text,
+                             reporter_unit_id=row.reporter_id, actor=actor, source_file=source_file))
+    return True

@@ -8,17 +8,22 @@ from typing import Any
 import numpy as np
 import pint
 
+from tanfeng.errors import TanfengError
 from tanfeng.projection.baseyear import (
     GDP_UNIT,
     BaseYear,
+    BaseYearSource,
     EnergyUse,
     Factor,
     Forest,
     Fuel,
     Item,
     Sector,
+    Supplemented,
+    base_year_from_source,
     energy_matrix,
     per_activity_unit,
+    provides,
     to_tonnes,
 )
 from tanfeng.projection.engine import PEAK_METRICS
@@ -307,10 +312,64 @@ def read_base_year(ck: Checker, doc: dict[str, Any], sectors: tuple[Sector, ...]
         grid_factor=grid or none, electricity_non_fossil=nf or Factor(0.0, "1", none.source, True),
         non_energy=non_energy, sinks=sinks, forest=forest,
     )
+    check_activity(ck, base)
+    return None if ck.problems else base
+
+
+def check_activity(ck: Checker, base: BaseYear) -> None:
+    """Energy must be positive, and every sector that uses energy must have an activity level."""
     if not base.energy.sum() > 0:
         ck.add("base_year.energy", "基准年能耗合计为零", "base-year energy use is zero")
-    for sector, act, energy in zip(sectors, base.activity(), base.energy.sum(axis=1), strict=True):
+    for sector, act, energy in zip(base.sectors, base.activity(), base.energy.sum(axis=1), strict=True):
         if energy > 0 and act <= 0:
             key = f"base_year.structure.{sector.code}" if sector.activity == "gdp" else "base_year.population"
             ck.add(key, f"部门“{sector.name}”有能耗但活动水平为 0", f"sector '{sector.code}' uses energy but has no activity")
+
+
+SUPPLEMENT_KEYS = ("population", "structure")
+
+
+def read_supplement(ck: Checker, doc: dict[str, Any], src: BaseYearSource) -> BaseYear | None:
+    """The base year of ``src`` (an inventory) with the fields it lacks taken from a partial ``[base_year]``.
+
+    The file may only add population and value-added shares (``structure``), and only where the
+    source has none; anything the source already gives is an error rather than a silent override.
+    """
+    t = ck.table(doc.get("base_year"), "base_year", required=False) or {}
+    for key in t:
+        if key == "year":
+            if t[key] != src.year:
+                ck.add("base_year.year", f"与清单基准年 {src.year} 不一致", f"differs from the inventory year {src.year}")
+        elif key not in SUPPLEMENT_KEYS or provides(src, key):
+            ck.add(join("base_year", key), "清单已给出此项，情景文件中不应再写（二者只能有一个来源）",
+                   "the inventory already gives this field; remove it from the scenario file (one source only)")
+    try:
+        sectors = src.sectors()
+    except TanfengError as err:
+        ck.add("", str(err), "inventory")
+        return None
+    pop = None
+    if not provides(src, "population"):
+        pop = _quantity(ck, t.get("population"), "base_year.population", "person") if "population" in t else None
+        if "population" not in t and any(s.activity == "population" for s in sectors):
+            ck.add("base_year.population", "清单不含人口，请在 [base_year] 中给出 population",
+                   "the inventory has no population; give base_year.population")
+    shares = None
+    if not provides(src, "structure"):
+        codes = tuple(s.code for s in sectors if s.activity == "gdp")
+        if "structure" not in t:
+            ck.add("base_year.structure", f"清单不含增加值结构，请在 [base_year] 中给出 structure（部门：{'、'.join(codes)}）",
+                   f"the inventory has no value-added shares; give base_year.structure over {', '.join(codes)}")
+        else:
+            arr = read_shares(ck, t.get("structure"), "base_year.structure", codes)
+            shares = None if arr is None else dict(zip(codes, (float(x) for x in arr), strict=True))
+    if ck.problems:
+        return None
+    population = pop[1] if pop else Factor(0.0, "person", "无人口驱动的部门 / no population-driven sector", True)
+    try:
+        base = base_year_from_source(Supplemented(src, population, shares))
+    except TanfengError as err:
+        ck.add("", str(err), "inventory")
+        return None
+    check_activity(ck, base)
     return None if ck.problems else base

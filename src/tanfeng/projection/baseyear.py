@@ -201,6 +201,67 @@ def energy_matrix(uses: Iterable[EnergyUse], sectors: tuple[Sector, ...], fuels:
     return out
 
 
+class MissingBaseField(LookupError):
+    """A :class:`BaseYearSource` lacks a field (e.g. an inventory has no population); another
+    source, such as the scenario file's ``[base_year]``, must supply it."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+@dataclass(frozen=True)
+class Supplemented:
+    """A source with the fields it lacks (population, value-added shares) supplied from elsewhere."""
+
+    src: BaseYearSource
+    population_factor: Factor | None = None
+    shares: Mapping[str, float] | None = None
+
+    @property
+    def year(self) -> int:
+        return self.src.year
+
+    def gdp(self) -> Factor:
+        return self.src.gdp()
+
+    def population(self) -> Factor:
+        return self.population_factor if self.population_factor is not None else self.src.population()
+
+    def value_added_shares(self) -> Mapping[str, float]:
+        return self.shares if self.shares is not None else self.src.value_added_shares()
+
+    def energy_uses(self) -> Iterable[EnergyUse]:
+        return self.src.energy_uses()
+
+    def fuels(self) -> tuple[Fuel, ...]:
+        return self.src.fuels()
+
+    def sectors(self) -> tuple[Sector, ...]:
+        return self.src.sectors()
+
+    def grid_factor(self) -> Factor:
+        return self.src.grid_factor()
+
+    def electricity_non_fossil_share(self) -> Factor:
+        return self.src.electricity_non_fossil_share()
+
+    def non_energy(self) -> tuple[Item, ...]:
+        return self.src.non_energy()
+
+    def sinks(self) -> tuple[Item, ...]:
+        return self.src.sinks()
+
+
+def provides(src: BaseYearSource, name: str) -> bool:
+    """Whether ``src`` has the field ``population`` or ``structure`` (value-added shares)."""
+    try:
+        src.population() if name == "population" else src.value_added_shares()
+    except MissingBaseField:
+        return False
+    return True
+
+
 class BaseYearSource(Protocol):
     """What an inventory (the accounting engine's output) must offer to start a projection.
 
@@ -208,7 +269,8 @@ class BaseYearSource(Protocol):
     energy uses are physical quantities, factors carry their provenance.
     """
 
-    year: int
+    @property
+    def year(self) -> int: ...
 
     def gdp(self) -> Factor:
         """GDP at constant prices, with its unit (e.g. 亿元) and provenance."""
@@ -250,7 +312,7 @@ def base_year_from_source(src: BaseYearSource) -> BaseYear:
         population_source=pop,
         sectors=sectors,
         fuels=fuels,
-        structure=np.array([shares[s.code] for s in sectors if s.activity == "gdp"], dtype=float),
+        structure=np.array([shares.get(s.code, 0.0) for s in sectors if s.activity == "gdp"], dtype=float),
         energy=energy_matrix(src.energy_uses(), sectors, fuels),
         grid_factor=src.grid_factor(),
         electricity_non_fossil=src.electricity_non_fossil_share(),

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from tanfeng.errors import TanfengError
 from tanfeng.plans.model import Plan, Target
+from tanfeng.projection.baseyear import BaseYearSource
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
                   context_settings={"allow_interspersed_args": True}, subcommand_metavar="")
@@ -49,6 +50,25 @@ def read_plan_targets(path: Path) -> list[Target]:
         raise _fail(str(err)) from err
 
 
+def stored_targets(database: str, region: str | None) -> list[Target]:
+    """Targets of the current plan in the store (quotas included); the store is only read."""
+    from tanfeng.commands.common import open_db
+    from tanfeng.services.plan_targets import plan_targets
+
+    db = open_db(database)
+    try:
+        return plan_targets(db, region)
+    finally:
+        db.dispose()
+
+
+def inventory_base(path: Path, year: int | None) -> BaseYearSource:
+    """One year of an inventory file (the accounting engine's input and results) as a base-year source."""
+    from tanfeng.projection.inventory_source import inventory_source
+
+    return inventory_source(path, year)
+
+
 def parse_span(text: str | None) -> tuple[int, int] | None:
     if text is None:
         return None
@@ -82,6 +102,10 @@ def peak(
     plan: Path | None = typer.Option(None, "--plan", help="方案（JSON 或方案原文），用于核对目标 / plan whose targets to check"),
     scenario: list[str] | None = typer.Option(None, "--scenario", "-s", help="只计算这些情景 / only these scenarios"),
     decompose: str | None = typer.Option(None, "--decompose", help="LMDI 分解年份，如 2020:2030 / years to decompose"),
+    db: str | None = typer.Option(None, "--db", help="用数据库中当前方案的目标核对（数据库URL或SQLite文件）/ check the stored plan's targets"),
+    region: str | None = typer.Option(None, "--region", "-r", help="与 --db 同用：地区 / with --db: region"),
+    inventory: Path | None = typer.Option(None, "--inventory", help="以温室气体清单（xlsx/csv）为基准年 / base year from an inventory"),
+    inventory_year: int | None = typer.Option(None, "--inventory-year", help="清单中的基准年份（默认最早年份）/ inventory year"),
 ) -> None:
     """情景预测：达峰年份、达峰概率、目标核对、LMDI 分解 / scenario projection: peak year, P(peak), targets, LMDI."""
     from tanfeng.projection import export, render, report
@@ -92,9 +116,14 @@ def peak(
         raise _fail("请给出情景文件或 --example（二者选一）/ give a scenario file or --example, not both")
     scenarios = scenarios or example_scenarios_path()
     span = parse_span(decompose)
+    if region is not None and db is None:
+        raise _fail("--region 须与 --db 同用 / --region needs --db")
     targets = read_plan_targets(plan) if plan is not None else []
     try:
-        scn = load(scenarios)
+        if db is not None:
+            targets = [*targets, *stored_targets(db, region)]
+        base = inventory_base(inventory, inventory_year) if inventory is not None else None
+        scn = load(scenarios, base=base)
         reports = report.build(scn, scenario or None, targets=targets, runs=runs, seed=seed, between=span)
     except ScenarioError as err:
         typer.echo(f"tanfeng peak: {err}", err=True)

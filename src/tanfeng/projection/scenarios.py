@@ -19,8 +19,16 @@ import numpy as np
 from pydantic import ValidationError
 
 from tanfeng.plans.model import Target
-from tanfeng.projection.basefile import Meta, read_base_year, read_fuels, read_meta, read_sectors, read_shares
-from tanfeng.projection.baseyear import BaseYear
+from tanfeng.projection.basefile import (
+    Meta,
+    read_base_year,
+    read_fuels,
+    read_meta,
+    read_sectors,
+    read_shares,
+    read_supplement,
+)
+from tanfeng.projection.baseyear import BaseYear, BaseYearSource
 from tanfeng.projection.drivers import DriverInfo, catalogue, to_internal
 from tanfeng.projection.errors import Problem, ScenarioError
 from tanfeng.projection.paths import PathSpec, Period, coverage_problem, evaluate
@@ -70,11 +78,12 @@ def example_scenarios_path() -> Path:
     return Path(str(resources.files("tanfeng") / "data" / "scenarios" / "shangyou-xian.toml"))
 
 
-def load(path: str | Path, base: BaseYear | None = None) -> ScenarioSet:
+def load(path: str | Path, base: BaseYear | BaseYearSource | None = None) -> ScenarioSet:
     """Read and validate a scenario file; raises :class:`ScenarioError`.
 
-    ``base``: a base year from elsewhere (an inventory, via
-    :func:`tanfeng.projection.base_year_from_source`); the file must then not state one.
+    ``base``: a base year from elsewhere. A :class:`BaseYear` replaces the file's; a
+    :class:`BaseYearSource` (an inventory, :mod:`tanfeng.projection.inventory_source`) may be
+    completed by a partial ``[base_year]`` giving only what the source lacks (population, structure).
     """
     name = str(path)
     try:
@@ -103,7 +112,7 @@ def _decode(data: bytes) -> str:
             raise err from None
 
 
-def loads(text: str, name: str = "<scenarios>", base: BaseYear | None = None) -> ScenarioSet:
+def loads(text: str, name: str = "<scenarios>", base: BaseYear | BaseYearSource | None = None) -> ScenarioSet:
     """Read and validate scenario TOML given as a string (see :func:`load`)."""
     try:
         doc = tomllib.loads(text)
@@ -115,9 +124,11 @@ def loads(text: str, name: str = "<scenarios>", base: BaseYear | None = None) ->
         sectors, fuels = read_sectors(ck, doc), read_fuels(ck, doc)
         base = read_base_year(ck, doc, sectors, fuels)
     else:
-        for section in ("sectors", "fuels", "base_year"):
+        for section in ("sectors", "fuels", *(("base_year",) if isinstance(base, BaseYear) else ())):
             if section in doc:
                 ck.add(section, "基准年已由清单给出，文件中不应再写", "the base year comes from an inventory; remove it")
+        if not isinstance(base, BaseYear):
+            base = read_supplement(ck, doc, base)
     meta = read_meta(ck, doc, base.year if base else None)
     targets = _read_targets(ck, doc.get("targets", []))
     if base is None or meta is None or ck.problems:

@@ -79,7 +79,8 @@ def check_target(p: Projection, t: Target) -> TargetCheck:
         return _check_forest(p, t, i_year)
     series = indicator_series(p)[t.code]
     unit = (t.unit or "").strip()
-    if t.code == "non_fossil_share" and unit in PERCENT_UNITS and t.baseline_year is None:
+    # a share in % is a level (a quota such as "30 %" keeps the plan's baseline year)
+    if t.code == "non_fossil_share" and unit in PERCENT_UNITS and (t.baseline_year is None or t.change in (None, "level")):
         projected = float(series[i_year])
     else:
         if t.baseline_year is None:

@@ -1,0 +1,79 @@
+"""``tanfeng peak --db``: the stored plan's targets (quotas included) checked against a projection."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tanfeng.cli import app
+from tanfeng.db.session import Database
+from tanfeng.projection import example_scenarios_path, load, project
+from tanfeng.services.plan_targets import plan_targets
+
+
+def _run(*args: str) -> str:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _checks(output: str, scenario: str) -> dict[str, dict[str, object]]:
+    doc = json.loads(output)
+    rows = next(s for s in doc["scenarios"] if s["name"] == scenario)["targets"]
+    return {r["id"]: r for r in rows}
+
+
+def test_peak_checks_stored_targets_and_quotas(db_url: str, reference_plan_path: Path) -> None:
+    _run("plan", "import", str(reference_plan_path), "--db", db_url)
+    # before a quota: the deferred carbon-intensity target is listed but cannot be checked
+    before = _checks(_run("peak", "--example", "--db", db_url, "-f", "json", "-s", "policy"), "policy")
+    assert before["T2"]["met"] is None and "上级下达" in str(before["T2"]["note"])
+    _run("plan", "quota", "T2", "18", "--unit", "%", "--note", "示例：市下达", "--db", db_url)
+    _run("plan", "quota", "T3", "30", "--unit", "%", "--db", db_url)
+
+    out = _run("peak", "--example", "--db", db_url, "--region", "上犹县", "-f", "json")
+    scn = load(example_scenarios_path())
+    for name in ("baseline", "policy"):
+        checks = _checks(out, name)
+        p = project(scn, name)
+        i20, i25, i30 = p.index(2020), p.index(2025), p.index(2030)
+        # by hand: energy CO₂ per GDP, reduction 2020 → 2025 against the 18 % quota
+        ci = p.series("energy_co2") / p.series("gdp")
+        reduction = (1 - ci[i25] / ci[i20]) * 100
+        t2 = checks["T2"]
+        assert (t2["required"], t2["unit"], t2["year"], t2["baseline_year"]) == (18.0, "%", 2025, 2020)
+        assert t2["projected"] == pytest.approx(reduction) and t2["gap"] == pytest.approx(reduction - 18)
+        assert t2["met"] is bool(reduction >= 18)
+        # non-fossil share level in 2030 against the 30 % quota
+        t = p.totals
+        share = t.non_fossil_energy[0][i30] / t.weighted_energy[0][i30] * 100
+        t3 = checks["T3"]
+        assert t3["projected"] == pytest.approx(share) and t3["gap"] == pytest.approx(share - 30)
+        assert t3["met"] is bool(share >= 30)
+        # a plan target with its own value (energy intensity −13 % by 2025, stretch 13.5 %)
+        ei = p.series("energy") / p.series("gdp")
+        ei_red = (1 - ei[i25] / ei[i20]) * 100
+        assert checks["T1"]["gap"] == pytest.approx(ei_red - 13) and checks["T1"]["met"] is bool(ei_red >= 13)
+    # the baseline misses the energy-intensity target, the policy scenario meets it (illustrative paths)
+    assert _checks(out, "baseline")["T1"]["met"] is False and _checks(out, "policy")["T1"]["met"] is True
+
+
+def test_plan_targets_service(db: Database, db_url: str, reference_plan_path: Path) -> None:
+    _run("plan", "import", str(reference_plan_path), "--db", db_url)
+    _run("plan", "quota", "T2", "18", "--unit", "%", "--db", db_url)
+    targets = {t.id: t for t in plan_targets(db, "上犹县")}
+    assert targets["T1"].code == "energy_intensity" and targets["T1"].value == 13.0 and not targets["T1"].assigned
+    assert targets["T2"].value == 18.0 and targets["T2"].unit == "%" and not targets["T2"].assigned
+    assert targets["T3"].assigned and targets["T3"].value is None  # no quota yet: still deferred
+
+
+def test_peak_db_errors(db_url: str) -> None:
+    empty = CliRunner().invoke(app, ["peak", "--example", "--db", db_url])
+    assert empty.exit_code == 2 and "没有方案" in empty.output
+    unknown = CliRunner().invoke(app, ["peak", "--example", "--db", db_url, "--region", "不存在县"])
+    assert unknown.exit_code == 2 and "未知地区" in unknown.output
+    no_db = CliRunner().invoke(app, ["peak", "--example", "--region", "上犹县"])
+    assert no_db.exit_code == 2 and "--db" in no_db.output

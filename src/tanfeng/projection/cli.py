@@ -5,15 +5,19 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from pydantic import ValidationError
 
 from tanfeng.errors import TanfengError
 from tanfeng.plans.model import Plan, Target
-from tanfeng.projection.baseyear import BaseYearSource
+
+if TYPE_CHECKING:
+    from tanfeng.projection.inventory_source import InventorySource
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
                   context_settings={"allow_interspersed_args": True}, subcommand_metavar="")
@@ -62,7 +66,7 @@ def stored_targets(database: str, region: str | None) -> list[Target]:
         db.dispose()
 
 
-def inventory_base(path: Path, year: int | None) -> BaseYearSource:
+def inventory_base(path: Path, year: int | None) -> InventorySource:
     """One year of an inventory file (the accounting engine's input and results) as a base-year source."""
     from tanfeng.projection.inventory_source import inventory_source
 
@@ -124,6 +128,8 @@ def peak(
             targets = [*targets, *stored_targets(db, region)]
         base = inventory_base(inventory, inventory_year) if inventory is not None else None
         scn = load(scenarios, base=base)
+        if base is not None and base.result.label and not scn.label:  # 示例数据 inventories stay labelled
+            scn = replace(scn, meta=replace(scn.meta, label=base.result.label))
         reports = report.build(scn, scenario or None, targets=targets, runs=runs, seed=seed, between=span)
     except ScenarioError as err:
         typer.echo(f"tanfeng peak: {err}", err=True)

@@ -77,3 +77,9 @@ def test_peak_db_errors(db_url: str) -> None:
     assert unknown.exit_code == 2 and "未知地区" in unknown.output
     no_db = CliRunner().invoke(app, ["peak", "--example", "--region", "上犹县"])
     assert no_db.exit_code == 2 and "--db" in no_db.output
+
+
+def test_peak_db_does_not_create_a_database(tmp_path: Path) -> None:
+    missing = tmp_path / "none.db"
+    result = CliRunner().invoke(app, ["peak", "--example", "--db", str(missing)])
+    assert result.exit_code == 2 and "不存在" in result.output and not missing.exists()

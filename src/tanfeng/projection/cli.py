@@ -57,10 +57,17 @@ def read_plan_targets(path: Path) -> list[Target]:
 def stored_targets(database: str, region: str | None) -> list[Target]:
     """Targets of the current plan in the store (quotas included); the store is only read."""
     from tanfeng.commands.common import open_db
+    from tanfeng.db.migrate import current_revision, head_revision
     from tanfeng.services.plan_targets import plan_targets
 
-    db = open_db(database)
+    if "://" not in database and not Path(database).is_file():  # reading must not create a database file
+        raise _fail(f"{database}: 数据库文件不存在 / database file not found")
+    db = open_db(database, migrate=False)
     try:
+        revision = current_revision(db)
+        if revision != head_revision(db):
+            raise TanfengError(f"数据库版本{revision or '（空）'}与程序不符，请先运行 tanfeng db upgrade / "
+                               f"database schema {revision or '(empty)'} is not current; run tanfeng db upgrade")
         return plan_targets(db, region)
     finally:
         db.dispose()

@@ -18,6 +18,17 @@ from tanfeng.services.queries import current_versions
 from tanfeng.services.registry import get_region
 
 
+REDUCTION_CODES = ("energy_intensity", "carbon_intensity")
+
+
+def _baseline_year(row: TargetRow, indicator: Indicator) -> int | None:
+    """The target's own baseline year; an intensity reduction (a quota says only "18 %") takes the
+    indicator's, since a reduction has no meaning without one. Levels keep none."""
+    if row.baseline_year is not None or indicator.code not in REDUCTION_CODES:
+        return row.baseline_year
+    return indicator.baseline_year
+
+
 def _as_target(row: TargetRow, indicator: Indicator) -> Target:
     quota = row.assigned and row.quota_value is not None
     return Target.model_validate({
@@ -25,7 +36,7 @@ def _as_target(row: TargetRow, indicator: Indicator) -> Target:
         "change": row.change, "value": row.quota_value if quota else row.value,
         "unit": (row.quota_unit or row.unit) if quota else row.unit,
         "stretch_value": None if quota else row.stretch_value, "bound": row.bound, "commitment": row.commitment,
-        "year": row.year, "baseline_year": row.baseline_year or indicator.baseline_year,
+        "year": row.year, "baseline_year": _baseline_year(row, indicator),
         "assigned": row.assigned and not quota, "sentence": row.sentence,
     })
 

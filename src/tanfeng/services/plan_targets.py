@@ -17,7 +17,6 @@ from tanfeng.services.errors import StoreError
 from tanfeng.services.queries import current_versions
 from tanfeng.services.registry import get_region
 
-
 REDUCTION_CODES = ("energy_intensity", "carbon_intensity")
 
 

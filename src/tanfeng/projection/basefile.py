@@ -278,8 +278,7 @@ def read_base_year(ck: Checker, doc: dict[str, Any], sectors: tuple[Sector, ...]
     t = ck.table(doc.get(key), key)
     if t is None:
         return None
-    ck.known(t, key, ("year", "gdp", "population", "structure", "energy", "grid_factor",
-                      "electricity_non_fossil", "non_energy", "sinks", "forest"))
+    ck.known(t, key, BASE_KEYS)
     year = ck.integer(t.get("year"), "base_year.year")
     gdp = _quantity(ck, t.get("gdp"), "base_year.gdp", GDP_UNIT)
     if gdp is not None and gdp[0] <= 0:
@@ -327,6 +326,8 @@ def check_activity(ck: Checker, base: BaseYear) -> None:
 
 
 SUPPLEMENT_KEYS = ("population", "structure")
+BASE_KEYS = ("year", "gdp", "population", "structure", "energy", "grid_factor", "electricity_non_fossil",
+             "non_energy", "sinks", "forest")
 
 
 def read_supplement(ck: Checker, doc: dict[str, Any], src: BaseYearSource) -> BaseYear | None:
@@ -336,7 +337,8 @@ def read_supplement(ck: Checker, doc: dict[str, Any], src: BaseYearSource) -> Ba
     source has none; anything the source already gives is an error rather than a silent override.
     """
     t = ck.table(doc.get("base_year"), "base_year", required=False) or {}
-    for key in t:
+    ck.known(t, "base_year", BASE_KEYS)
+    for key in (k for k in t if k in BASE_KEYS):
         if key == "year":
             if t[key] != src.year:
                 ck.add("base_year.year", f"与清单基准年 {src.year} 不一致", f"differs from the inventory year {src.year}")

@@ -68,7 +68,8 @@ class InventorySource:
             years = "、".join(str(y) for y in self.result.years) or "无 / none"
             raise ProjectionError(f"{self.inp.source}: 清单中没有 {self.year} 年（有：{years}）/ "
                                   f"the inventory has no year {self.year} (has: {years})")
-        self._rows = [r for r in self.inp.rows if r.year == self.year and r.section == "energy"]
+        # a zero row adds nothing and would leave its fuel without a coefficient
+        self._rows = [r for r in self.inp.rows if r.year == self.year and r.section == "energy" and r.amount > 0]
         if not self._rows:
             raise ProjectionError(f"{self.inp.source}: {self.year} 年没有能源消费数据 / no energy use in {self.year}")
 

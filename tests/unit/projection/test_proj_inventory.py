@@ -40,6 +40,7 @@ SMALL = """表,类别,子类,年份,数量,单位,用途,年生长率（%）,年
 年度数据,调入电力中非化石能源比重,,2021,30,%,,,,
 能源消费,工业和建筑业,柴油,2021,1000,吨,燃料,,,
 能源消费,居民生活,电力,2021,100,万千瓦时,燃料,,,
+能源消费,服务业,汽油,2021,0,吨,燃料,,,
 本地发电,水电,,2021,20,万千瓦时,,,,
 """
 
@@ -77,7 +78,8 @@ def test_small_inventory_by_hand(tmp_path: Path) -> None:
     assert src.year == 2021
     scn = loads(_scenarios("industry = 1.0", 2021), "s.toml", base=src)
     b = scn.base
-    assert [s.code for s in b.sectors] == ["industry", "residential"]
+    assert [s.code for s in b.sectors] == ["industry", "residential"]  # the zero 服务业 row adds nothing
+    assert [f.code for f in b.fuels] == ["diesel", "electricity"]
     assert b.population == pytest.approx(260_000) and b.gdp == pytest.approx(100_000)  # 10 亿元 = 100000 万元
     # diesel: 1000 t × 42.652 GJ/t ÷ 1000 × 20.2 tC/TJ × 0.98 × 44/12 (省级/企业指南缺省值)
     diesel_co2 = 1000 * 42.652 / 1000 * 20.2 * 0.98 * 44 / 12
@@ -97,7 +99,6 @@ def test_small_inventory_by_hand(tmp_path: Path) -> None:
 
 def test_file_may_only_add_missing_fields(tmp_path: Path) -> None:
     src = inventory_source(example_inventory_path(), 2020)
-    unknown_key = '\ngdp_extra = 1\n'
     doubled = _scenarios(EXAMPLE_STRUCTURE, 2020).replace(
         "[scenarios.base]", 'gdp = { value = 1.0, unit = "亿元", source = "x", verified = false }\n\n[scenarios.base]')
     with pytest.raises(ScenarioError) as err:
@@ -108,8 +109,9 @@ def test_file_may_only_add_missing_fields(tmp_path: Path) -> None:
         loads(missing, "s.toml", base=src)
     assert "base_year.structure" in str(err.value) and "industry" in str(err.value)
     with pytest.raises(ScenarioError) as err:
-        loads(_scenarios(EXAMPLE_STRUCTURE, 2020, unknown_key), "s.toml", base=src)
-    assert "gdp_extra" in str(err.value)
+        loads(_scenarios(EXAMPLE_STRUCTURE, 2020).replace("[scenarios.base]", "gdp_extra = 1\n\n[scenarios.base]"),
+              "s.toml", base=src)
+    assert "base_year.gdp_extra" in str(err.value) and "未知的键" in str(err.value)
     sectors = "[sectors.a]\nname = \"甲\"\nactivity = \"gdp\"\n" + _scenarios(EXAMPLE_STRUCTURE, 2020)
     with pytest.raises(ScenarioError) as err:
         loads(sectors, "s.toml", base=src)

@@ -15,6 +15,7 @@ from tanfeng.commands import db as db_cmd
 from tanfeng.commands import plan as plan_cmd
 from tanfeng.commands.views import status_app, units_app
 from tanfeng.errors import PlanReadError
+from tanfeng.reports.cli import app as report_app
 
 app = typer.Typer(
     name="tanfeng",
@@ -92,6 +93,7 @@ app.add_typer(plan_cmd.app, name="plan")
 app.add_typer(data_cmd.app, name="data")
 app.add_typer(status_app, name="status")
 app.add_typer(units_app, name="units")
+app.add_typer(report_app, name="report")
 
 
 def main() -> None:

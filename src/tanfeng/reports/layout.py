@@ -181,7 +181,7 @@ def _headline(report: AnnualReport) -> Section:
     blocks: list[Block] = [
         Para("下表列出方案主要目标的基期值、目标值、截至本年度的最新值、按进度应达到的值、差距和预警等级。"
              "累计下降类指标（如能耗强度）以较基期累计下降的百分比计。"),
-        Table("主要指标完成情况", "主要指标", TARGET_HEADERS, rows, [0.7, 2.6, 0.9, 1.1, 1.1, 1.1, 1.1, 1.1, 1.1, 1.1, 1, 1.9]),
+        Table("主要指标完成情况", "主要指标", TARGET_HEADERS, rows, [0.6, 2.2, 0.8, 1.25, 1.25, 1.25, 1.25, 1.25, 1.25, 1.25, 1.25, 1.7]),
     ]
     for s in report.series:
         png = charts.trajectory_chart(charts.TrajectoryData(s.code, s.indicator, s.unit, report.year, s.expected,

@@ -11,16 +11,16 @@ import io
 import shutil
 import subprocess
 import warnings
-from dataclasses import dataclass
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 
 import matplotlib
-
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 # Families tried by name when fontconfig is not available (CJK coverage is what matters).
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
@@ -90,9 +90,8 @@ def _png(fig: Figure) -> bytes:
 def _style() -> Iterator[bool]:
     """rc settings for one chart; yields whether Chinese labels can be drawn."""
     family = cjk_font()
-    params = {"font.family": [family, "sans-serif"] if family else ["sans-serif"], "axes.unicode_minus": False,
-              "font.size": 9}
-    with matplotlib.rc_context(params):
+    families = [family, "sans-serif"] if family else ["sans-serif"]
+    with matplotlib.rc_context({"font.family": families, "axes.unicode_minus": False, "font.size": 9}):
         yield family is not None
 
 
@@ -112,7 +111,7 @@ def trajectory_chart(data: TrajectoryData) -> bytes:
         title = f"{data.code} {data.title}" if zh else data.code
         ax.set_title(title + (f"（{data.unit}）" if zh and data.unit else ""), fontsize=10)
         ax.set_xlabel("年份" if zh else "year")
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8)
         return _png(fig)
@@ -150,7 +149,7 @@ def levels_chart(counts: Sequence[tuple[str, str, int]]) -> bytes:
             ax.text(n, i, f" {n}", va="center", fontsize=9)
         ax.invert_yaxis()
         ax.set_xlabel("目标个数" if zh else "targets")
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         return _png(fig)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from tanfeng.db.session import Database
 from tanfeng.plans import example_plan_path, read
@@ -70,7 +71,7 @@ def build_demo_database(db: Database, plan_path: str | Path | None = None, *, ac
     for code, value in DEMO_BASELINES.items():
         if code in rows:
             set_baseline(db, plan=str(result.plan_id), target=rows[code].target, year=2020, value=value, actor=ACTOR)
-    by_unit: dict[str, list[dict[str, object]]] = {}
+    by_unit: dict[str, list[dict[str, Any]]] = {}
     for code, values in DEMO_VALUES.items():
         row = rows.get(code)
         if row is None or row.lead_unit is None:
@@ -79,8 +80,8 @@ def build_demo_database(db: Database, plan_path: str | Path | None = None, *, ac
             by_unit.setdefault(row.lead_unit, []).append(
                 {"indicator_id": row.indicator_id, "period": str(year), "value": value, "unit": row.unit,
                  "source": DEMO_SOURCE})
-    for unit, values in by_unit.items():
-        submit_values(db, values, reporter=unit, actor=ACTOR, region=result.region, source=DEMO_SOURCE)
+    for unit, entries in by_unit.items():
+        submit_values(db, entries, reporter=unit, actor=ACTOR, region=result.region, source=DEMO_SOURCE)
     if accept:
         ids = [o.id for o in list_observations(db, status="submitted") if o.period == "2023"]
         if ids:

@@ -7,6 +7,7 @@ its own 仿宋/黑体/楷体; the charts are PNGs drawn with the packaged CJK fo
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -31,9 +32,9 @@ TEXT_WIDTH_CM = 21 - 2.8 - 2.6
 HEADING_FONTS = {1: (HEI, False), 2: (KAI, False), 3: (BODY_FONT, True)}
 
 
-def _set_fonts(rpr_owner: object, name: str) -> None:
+def _set_fonts(rpr_owner: Any, name: str) -> None:
     """Name the font for Latin and East Asian text, dropping theme fonts that would override it."""
-    element = rpr_owner.element if hasattr(rpr_owner, "element") else rpr_owner  # a Run or a style
+    element = rpr_owner.element  # a Run or a style
     rpr = element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:

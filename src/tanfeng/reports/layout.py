@@ -97,9 +97,7 @@ class Outline:
 
 
 def _number(sections: list[Section], level: int = 1) -> None:
-    n = 0
-    for s in sections:
-        n += 1
+    for n, s in enumerate(sections, start=1):
         s.level, s.number = level, heading_number(level, n)
         _number([b for b in s.blocks if isinstance(b, Section)], level + 1)
 
@@ -247,7 +245,8 @@ def _inventory(report: AnnualReport) -> Section:
     blocks: list[Block] = [Para(f"清单依据活动水平文件“{inv.source}”（{inv.label or inv.region}），按 tanfeng.accounting "
                                 f"默认因子库计算，全球增温潜势取{inv.gwp}；所用因子中{inv.unverified_factors}个尚未核实，"
                                 "结果仅供参考。")]
-    rows: list[list[Cell]] = [[zh, *vals] for _, zh, vals in inv.sectors] + [[zh, *vals] for zh, vals in inv.totals]
+    rows: list[list[Cell]] = [[zh, *vals] for _, zh, vals in inv.sectors]
+    rows += [[zh, *vals] for zh, vals in inv.totals]
     blocks.append(Table("温室气体排放（万吨二氧化碳当量）", "清单", ["项目", *years], rows))
     blocks.append(Figure("分部门温室气体排放", charts.sector_chart(
         inv.years, [(zh, vals) for _, zh, vals in inv.sectors], "万吨二氧化碳当量", [c for c, _, _ in inv.sectors])))

@@ -6,7 +6,9 @@ Built once from the content; the docx and html renderers draw it, the xlsx rende
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from tanfeng.reports import charts
 from tanfeng.reports.content import AnnualReport, TargetLine
@@ -58,8 +60,17 @@ class Table:
 
 @dataclass
 class Figure:
+    """A chart, drawn on first use (the xlsx export never draws it)."""
+
     caption: str
-    png: bytes
+    draw: Callable[[], bytes]
+    _png: bytes | None = field(default=None, repr=False)
+
+    @property
+    def png(self) -> bytes:
+        if self._png is None:
+            self._png = self.draw()
+        return self._png
 
 
 @dataclass
@@ -151,7 +162,7 @@ def _summary(report: AnnualReport) -> Section:
     units = sorted({m.unit for m in report.missing})
     blocks.append(Para(f"{report.year}年度共报送指标数据{f.values_in_year}条、任务进展{f.progress_in_year}条；"
                        + (f"{len(units)}个责任单位存在未报送事项（详见第四部分）。" if units else "各责任单位均已报送。")))
-    blocks.append(Figure("目标预警等级分布", charts.levels_chart(report.level_counts())))
+    blocks.append(Figure("目标预警等级分布", partial(charts.levels_chart, report.level_counts())))
     changes: list[Block]
     if report.changes:
         rows: list[list[Cell]] = [["预警等级" if c.kind == "level" else "任务进展", c.item, c.before, c.after]
@@ -182,9 +193,8 @@ def _headline(report: AnnualReport) -> Section:
         Table("主要指标完成情况", "主要指标", TARGET_HEADERS, rows, [0.6, 2.2, 0.8, 1.25, 1.25, 1.25, 1.25, 1.25, 1.25, 1.25, 1.25, 1.7]),
     ]
     for s in report.series:
-        png = charts.trajectory_chart(charts.TrajectoryData(s.code, s.indicator, s.unit, report.year, s.expected,
-                                                            s.values, s.milestones))
-        blocks.append(Figure(f"{s.code} {s.indicator}：实际值与应达进度", png))
+        data = charts.TrajectoryData(s.code, s.indicator, s.unit, report.year, s.expected, s.values, s.milestones)
+        blocks.append(Figure(f"{s.code} {s.indicator}：实际值与应达进度", partial(charts.trajectory_chart, data)))
     return Section("主要指标完成情况", blocks=blocks)
 
 
@@ -248,8 +258,8 @@ def _inventory(report: AnnualReport) -> Section:
     rows: list[list[Cell]] = [[zh, *vals] for _, zh, vals in inv.sectors]
     rows += [[zh, *vals] for zh, vals in inv.totals]
     blocks.append(Table("温室气体排放（万吨二氧化碳当量）", "清单", ["项目", *years], rows))
-    blocks.append(Figure("分部门温室气体排放", charts.sector_chart(
-        inv.years, [(zh, vals) for _, zh, vals in inv.sectors], "万吨二氧化碳当量", [c for c, _, _ in inv.sectors])))
+    blocks.append(Figure("分部门温室气体排放", partial(
+        charts.sector_chart, inv.years, [(zh, vals) for _, zh, vals in inv.sectors], "万吨二氧化碳当量", [c for c, _, _ in inv.sectors])))
     if inv.indicator_year is not None:
         blocks.append(Table(f"{inv.indicator_year}年能耗和碳排放强度（清单核算）", "清单指标", ["指标", "数值"],
                             [[name, value] for name, value in inv.indicators]))
@@ -268,7 +278,7 @@ def _projection(report: AnnualReport) -> Section:
         Para(f"预测依据情景文件“{pr.source}”（{pr.title}）；达峰概率为按各情景不确定性抽样{pr.runs}次、"
              f"在{pr.peak_by}年及以前达峰的比例。"),
         Table("各情景达峰年份与峰值", "达峰预测", ["情景", "达峰年份", "峰值（万吨）", f"{pr.peak_by}年前达峰概率"], rows),
-        Figure("排放预测", charts.projection_chart(pr.years, pr.paths, "万吨二氧化碳", pr.peak_by)),
+        Figure("排放预测", partial(charts.projection_chart, pr.years, pr.paths, "万吨二氧化碳", pr.peak_by)),
     ]
     blocks += [Para(n, "note") for n in pr.notes]
     return Section("达峰预测", blocks=blocks)
@@ -286,7 +296,7 @@ def _appendix(report: AnnualReport) -> Section:
 
 
 def build_outline(report: AnnualReport) -> Outline:
-    """Lay the content out as numbered sections, with the charts rendered."""
+    """Lay the content out as numbered sections (charts are drawn when a renderer asks for them)."""
     f = report.facts
     sections = [
         _summary(report),

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
 from tanfeng.reports import charts
 from tanfeng.reports.content import AnnualReport, TargetLine
@@ -234,12 +235,18 @@ def _problems(report: AnnualReport) -> Section:
     if not blocks:
         blocks.append(Para("本年度未发现红色、黄色预警指标和进展滞后的任务。"))
     blocks = [Section("预警指标和滞后任务", blocks=blocks)]
-    kind = {"value": "指标数据", "progress": "任务进展"}
     if report.missing:
-        rows: list[list[Cell]] = [[m.unit, kind[m.kind], m.item, m.period] for m in report.missing]
+        by_unit: dict[str, tuple[list[str], list[str]]] = {}
+        for m in report.missing:
+            values, tasks = by_unit.setdefault(m.unit, ([], []))
+            (values if m.kind == "value" else tasks).append(m.item if m.kind == "value" else m.item.split()[0])
+        rows: list[list[Cell]] = [[unit, len(v), "、".join(v) or "—", len(t), "、".join(t) or "—"]
+                                  for unit, (v, t) in sorted(by_unit.items(), key=lambda kv: -len(kv[1][0] + kv[1][1]))]
         missing: list[Block] = [
-            Para(f"{len({m.unit for m in report.missing})}个责任单位有{len(report.missing)}项应报事项未报送："),
-            Table("未报送事项", "未报送", ["责任单位", "类别", "事项", "期间"], rows, [1.6, 1.1, 4.5, 0.9])]
+            Para(f"{len(by_unit)}个责任单位有{len(report.missing)}项{report.year}年度应报事项未报送（指标数据按方案"
+                 "基期后、目标年前的年度计，任务进展按牵头任务计）："),
+            Table("未报送事项", "未报送", ["责任单位", "指标数据（项）", "未报送的指标", "任务进展（项）", "未报送进展的任务"],
+                  rows, [1.6, 0.9, 4, 0.9, 2.4])]
     else:
         missing = [Para("各责任单位均已报送本年度应报的指标数据和任务进展。")]
     blocks.append(Section("未按时报送的单位", blocks=missing))
@@ -252,7 +259,7 @@ def _inventory(report: AnnualReport) -> Section:
         return Section("温室气体清单", blocks=[Para("本报告未附清单核算数据（生成时可用 --inventory 指定活动水平文件）。",
                                                    "note")])
     years = [str(y) for y in inv.years]
-    blocks: list[Block] = [Para(f"清单依据活动水平文件“{inv.source}”（{inv.label or inv.region}），按 tanfeng.accounting "
+    blocks: list[Block] = [Para(f"清单依据活动水平文件“{Path(inv.source).name}”（{inv.label or inv.region}），按 tanfeng.accounting "
                                 f"默认因子库计算，全球增温潜势取{inv.gwp}；所用因子中{inv.unverified_factors}个尚未核实，"
                                 "结果仅供参考。")]
     rows: list[list[Cell]] = [[zh, *vals] for _, zh, vals in inv.sectors]
@@ -275,7 +282,7 @@ def _projection(report: AnnualReport) -> Section:
                                f"{s.probability * 100:.0f}%" if s.probability is not None else "—"]
                               for s in pr.scenarios]
     blocks: list[Block] = [
-        Para(f"预测依据情景文件“{pr.source}”（{pr.title}）；达峰概率为按各情景不确定性抽样{pr.runs}次、"
+        Para(f"预测依据情景文件“{Path(pr.source).name}”（{pr.title}）；达峰概率为按各情景不确定性抽样{pr.runs}次、"
              f"在{pr.peak_by}年及以前达峰的比例。"),
         Table("各情景达峰年份与峰值", "达峰预测", ["情景", "达峰年份", "峰值（万吨）", f"{pr.peak_by}年前达峰概率"], rows),
         Figure("排放预测", partial(charts.projection_chart, pr.years, pr.paths, "万吨二氧化碳", pr.peak_by)),
@@ -291,7 +298,7 @@ def _appendix(report: AnnualReport) -> Section:
     return Section("附件：方案目标清单", blocks=[
         Para("方案提出的全部目标，含方案原文，供核对。"),
         Table("附表 方案目标清单", "目标清单", ["编号", "指标", "目标年", "目标值", "单位", "所在任务", "牵头单位", "预警",
-                                       "方案原文"], rows, [0.6, 2.2, 0.8, 0.9, 0.8, 0.8, 1.3, 1.4, 4.5]),
+                                       "方案原文"], rows, [0.7, 2, 1.15, 1.15, 0.8, 0.9, 1.3, 1.3, 4.2]),
     ])
 
 

@@ -13,6 +13,11 @@ from tanfeng.reports.annual import build_annual_report
 app = typer.Typer(help="报告 / reports for the leading group", no_args_is_help=True)
 
 
+@app.callback()
+def _reports() -> None:
+    """报告 / reports for the leading group."""
+
+
 class ReportFormat(StrEnum):
     docx = "docx"
     html = "html"

@@ -154,11 +154,23 @@ def _counts_text(report: AnnualReport) -> str:
             f"里程碑目标{milestones}项。")
 
 
+def _projection_text(report: AnnualReport) -> str:
+    pr = report.projection
+    assert pr is not None
+    parts = [f"{s.title}" + (f"{s.peak_year}年达峰" if s.status == "peaked" else "预测期内未达峰")
+             + (f"（{pr.peak_by}年前达峰概率{s.probability * 100:.0f}%）" if s.probability is not None else "")
+             for s in pr.scenarios]
+    label = f"（{pr.label}）" if pr.label else ""
+    return f"达峰预测{label}：" + "；".join(parts) + "（详见第五部分）。"
+
+
 def _summary(report: AnnualReport) -> Section:
     f = report.facts
     blocks: list[Block] = [Para(_basis(report))]
     for t in report.peak_targets:
         blocks.append(Para(f"达峰目标：{t.sentence}。" + (f"方案确定的达峰年份为{f.peak_year}年。" if f.peak_year else "")))
+    if report.projection is not None:
+        blocks.append(Para(_projection_text(report)))
     blocks.append(Para(_counts_text(report)))
     units = sorted({m.unit for m in report.missing})
     blocks.append(Para(f"{report.year}年度共报送指标数据{f.values_in_year}条、任务进展{f.progress_in_year}条；"
@@ -284,7 +296,7 @@ def _projection(report: AnnualReport) -> Section:
     blocks: list[Block] = [
         Para(f"预测依据情景文件“{Path(pr.source).name}”（{pr.title}）；达峰概率为按各情景不确定性抽样{pr.runs}次、"
              f"在{pr.peak_by}年及以前达峰的比例。"),
-        Table("各情景达峰年份与峰值", "达峰预测", ["情景", "达峰年份", "峰值（万吨）", f"{pr.peak_by}年前达峰概率"], rows),
+        Table("各情景达峰年份与峰值", "达峰预测", ["情景", "达峰年份", "峰值（万吨二氧化碳）", f"{pr.peak_by}年前达峰概率"], rows),
         Figure("排放预测", partial(charts.projection_chart, pr.years, pr.paths, "万吨二氧化碳", pr.peak_by)),
     ]
     blocks += [Para(n, "note") for n in pr.notes]

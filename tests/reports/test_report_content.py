@@ -163,3 +163,18 @@ def test_demo_is_not_claimed_for_plain_data(db: Database, tmp_path: Path) -> Non
     doc = Document(io.BytesIO(render(report, "docx")))
     assert not any("示例数据" in p.text for p in doc.paragraphs)
     assert len(report.missing) > 0  # nobody reported anything
+
+
+def test_returned_values_are_left_out(db: Database) -> None:
+    from tanfeng.services.review import list_observations, review
+
+    build_demo_database(db)
+    rc = next(t for t in build_annual_content(db, 2024).targets if t.indicator_code == "renewable_capacity")
+    assert rc.latest_period == "2024"
+    obs = next(o for o in list_observations(db) if o.indicator_id == rc.indicator_id and o.period == "2024")
+    review(db, [obs.id], action="return", reason="口径不对", actor="office")
+    report = build_annual_content(db, 2024)
+    rc = next(t for t in report.targets if t.indicator_code == "renewable_capacity")
+    assert (rc.latest_period, rc.latest_value) == ("2023", pytest.approx(38.0))
+    series = next(s for s in report.series if s.code == rc.code)
+    assert [y for y, _ in series.values] == [2023.0]

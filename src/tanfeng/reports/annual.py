@@ -55,14 +55,17 @@ def _changes(targets: list[TargetLine], before: dict[str, StatusRow], facts: Pla
     return out
 
 
-def _series(db: Database, targets: list[TargetLine], year: int) -> list[Series]:
+def _series(db: Database, targets: list[TargetLine], year: int, accepted_only: bool) -> list[Series]:
+    """Chart data of the headline indicators: the values status counts (not drafts or returned ones)."""
+    statuses = ("accepted",) if accepted_only else ("submitted", "accepted")
     out, seen = [], set()
     for t in targets:
         if not t.headline or t.shape == "milestone" or t.indicator_id in seen:
             continue
         seen.add(t.indicator_id)
-        s = indicator_series(db, t.indicator_id)
-        values = [(p.year, p.value) for p in s.values if p.value is not None and p.year <= year]
+        s = indicator_series(db, t.indicator_id, accepted_only=accepted_only)
+        values = [(p.year, p.value) for p in s.values
+                  if p.value is not None and p.year <= year and p.status in statuses]
         if not s.expected and not values:
             continue
         out.append(Series(t.code, s.indicator, s.unit, [(float(y), v) for y, v in s.expected], values,
@@ -96,7 +99,7 @@ def build_annual_content(
     before = {r.target: r for r in compute_status(db, region=facts.region, as_of=year - 1, accepted_only=accepted_only)
               if r.plan_id == facts.plan_id}
     targets = _target_lines(rows, before, facts)
-    return AnnualReport(year, facts, targets, _changes(targets, before, facts), _series(db, targets, year),
+    return AnnualReport(year, facts, targets, _changes(targets, before, facts), _series(db, targets, year, accepted_only),
                         datetime.now(UTC), inv, proj)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import threading
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "
                 "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC", "AR PL UMing CN")
 LEVEL_COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828", "none": "#9e9e9e"}
 DPI = 150
+_DRAWING = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -88,10 +90,13 @@ def _png(fig: Figure) -> bytes:
 
 @contextmanager
 def _style() -> Iterator[bool]:
-    """rc settings for one chart; yields whether Chinese labels can be drawn."""
+    """rc settings for one chart; yields whether Chinese labels can be drawn.
+
+    rcParams are global: the lock keeps two web requests drawing at once from undoing each other's fonts.
+    """
     family = cjk_font()
     families = [family, "sans-serif"] if family else ["sans-serif"]
-    with matplotlib.rc_context({"font.family": families, "axes.unicode_minus": False, "font.size": 9}):
+    with _DRAWING, matplotlib.rc_context({"font.family": families, "axes.unicode_minus": False, "font.size": 9}):
         yield family is not None
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from integration.conftest import db, db_url, pg_url, sqlite_template  # noqa: F401  (shared fixtures)
+from integration.conftest import builder, db, db_url, pg_url, sqlite_template  # noqa: F401  (shared fixtures)
 from tanfeng.db.session import Database
 from tanfeng.reports.demo import build_demo_database
 

@@ -24,6 +24,7 @@ LAZY_GROUPS: dict[str, str] = {
     "units": "tanfeng.commands.views:units_app",
     "inventory": "tanfeng.accounting.cli:app",
     "report": "tanfeng.reports.cli:app",
+    "peak": "tanfeng.projection.cli:app",
 }
 
 

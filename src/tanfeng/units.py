@@ -64,6 +64,8 @@ CHINESE_UNITS: dict[str, str] = {
     "座": "item",
     "处": "item",
     "项": "item",
+    "万人": "10000 * person",
+    "人": "person",
     "%": "percent",
     "％": "percent",
     "个百分点": "percentage_point",
@@ -74,6 +76,8 @@ _DEFINITIONS = """
 tce = 29.3076 * GJ = tonne_coal_equivalent
 t_CO2 = [co2_mass] = tCO2
 t_CO2e = t_CO2 = tCO2e
+kg_CO2 = 0.001 * t_CO2 = kgCO2
+person = [population]
 mu = 666.6666666666666 * m ** 2
 CNY = [currency] = yuan
 vehicle = [count]

@@ -1,26 +1,21 @@
-"""The projection hook: with ``tanfeng.projection`` installed the report shows each scenario's peak;
-without it ``--scenarios`` is refused with a clear message (exit 2)."""
+"""The projection in the report: each scenario's peak year, peak value and probability of peaking in time."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+from docx import Document
 from typer.testing import CliRunner
 
+from tanfeng import projection
 from tanfeng.cli import app
 from tanfeng.db.session import Database
 from tanfeng.reports.annual import build_annual_content
 from tanfeng.reports.layout import build_outline
 
-HAVE_PROJECTION = importlib.util.find_spec("tanfeng.projection") is not None
 
-
-@pytest.mark.skipif(not HAVE_PROJECTION, reason="tanfeng.projection not merged yet (the other branch checks the refusal)")
 def test_projection_section_matches_the_projection(demo_db: Database) -> None:
-    from tanfeng import projection
-
     path = projection.example_scenarios_path()
     report = build_annual_content(demo_db, 2024, scenarios=path)
     assert report.projection is not None and report.demo
@@ -34,11 +29,22 @@ def test_projection_section_matches_the_projection(demo_db: Database) -> None:
     assert [r[0] for r in table.rows] == [s.title for s in report.projection.scenarios]
 
 
-@pytest.mark.skipif(HAVE_PROJECTION, reason="tanfeng.projection is installed (the other branch checks the section)")
-def test_scenarios_option_without_the_projection_module(demo_path: Path, tmp_path: Path) -> None:
-    scenarios = tmp_path / "s.toml"
-    scenarios.write_text("[meta]\n", encoding="utf-8")
+def test_cli_with_inventory_and_scenarios(demo_path: Path, tmp_path: Path) -> None:
+    from tanfeng.accounting import example_inventory_path
+
     out = tmp_path / "r.docx"
     result = CliRunner().invoke(app, ["report", "annual", "--year", "2024", "-o", str(out), "--db", str(demo_path),
-                                      "--scenarios", str(scenarios)])
-    assert result.exit_code == 2 and "tanfeng.projection" in result.output and not out.exists()
+                                      "--inventory", str(example_inventory_path()),
+                                      "--scenarios", str(projection.example_scenarios_path())])
+    assert result.exit_code == 0, result.output
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "达峰预测（示例数据）：" in text and "（一）温室气体清单" in text and "（二）达峰预测" in text
+
+
+def test_bad_scenario_file_exits_2(demo_path: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[meta]\ntitle = 1\n", encoding="utf-8")
+    out = tmp_path / "r.docx"
+    result = CliRunner().invoke(app, ["report", "annual", "--year", "2024", "-o", str(out), "--db", str(demo_path),
+                                      "--scenarios", str(bad)])
+    assert result.exit_code == 2 and "bad.toml" in result.output and not out.exists()

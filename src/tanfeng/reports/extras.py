@@ -1,20 +1,19 @@
 """Optional inputs of the annual report: an inventory (``tanfeng.accounting``) and peak scenarios (projection).
 
-The database holds neither yet, so the report takes the files and computes them here.
+The database holds neither yet, so the report takes the files and computes them here (with the
+default factors, and the Monte Carlo seeded so the same file gives the same report).
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 from tanfeng.accounting import IndicatorError, compute, indicators, read_inventory
 from tanfeng.accounting.render import TOTAL_ZH
 from tanfeng.accounting.results import SECTOR_ZH, InventoryResult
 from tanfeng.errors import TanfengError
+from tanfeng.projection import ScenarioSet, load, project_all, simulate
 
 DEMO_LABEL = "示例数据"
 MONTE_CARLO_RUNS = 2000  # enough for a probability to ±1 percentage point, well under a second
@@ -107,32 +106,23 @@ class ProjectionSummary:
         return DEMO_LABEL in self.label or DEMO_LABEL in self.title
 
 
-def _projection_module() -> ModuleType:
-    try:
-        return importlib.import_module("tanfeng.projection")
-    except ImportError as err:
-        raise TanfengError("此版本未包含达峰预测模块（tanfeng.projection），不能使用 --scenarios / "
-                           "this version has no projection module; --scenarios is unavailable") from err
-
-
-def _probability(proj: Any, scn: Any, name: str) -> float | None:
+def _probability(scn: ScenarioSet, name: str) -> float | None:
     if not scn.scenarios[name].uncertainty:
         return None
-    return float(proj.simulate(scn, name, MONTE_CARLO_RUNS, seed=MONTE_CARLO_SEED).p_peak_by)
+    return float(simulate(scn, name, MONTE_CARLO_RUNS, seed=MONTE_CARLO_SEED).p_peak_by)
 
 
 def projection_summary(path: str | Path) -> ProjectionSummary:
     """Project every scenario of a scenario file: peak year and value, probability of peaking in time."""
-    proj = _projection_module()
-    scn = proj.load(path)
+    scn = load(path)
     meta = scn.meta
-    results = proj.project_all(scn)
+    results = project_all(scn)
     peaks, paths = [], []
     for p in results:
         name = p.scenario.name
         title = p.scenario.title or name
         peaks.append(ScenarioPeak(name, title, int(p.peak.year), float(p.peak.value) / 1e4, str(p.peak.status),
-                                  _probability(proj, scn, name)))
+                                  _probability(scn, name)))
         paths.append((title, [float(v) / 1e4 for v in p.series(meta.peak_metric)]))
     years = [int(y) for y in scn.years]
     return ProjectionSummary(str(path), meta.title, meta.label, meta.peak_metric, int(meta.peak_by), years, peaks,

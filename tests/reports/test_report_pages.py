@@ -16,6 +16,7 @@ from PIL import Image
 
 from tanfeng.accounting import example_inventory_path
 from tanfeng.db.session import Database
+from tanfeng.projection import example_scenarios_path
 from tanfeng.reports import charts
 from tanfeng.reports.annual import build_annual_report
 
@@ -35,7 +36,8 @@ def test_docx_renders_to_png_pages(demo_db: Database, artifacts: Path, tmp_path:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         assert charts.cjk_font() is not None, "no CJK font: .ci/run should install fonts-noto-cjk"
     docx = tmp_path / "annual-2024.docx"
-    docx.write_bytes(build_annual_report(demo_db, 2024, fmt="docx", inventory=example_inventory_path()))
+    docx.write_bytes(build_annual_report(demo_db, 2024, fmt="docx", inventory=example_inventory_path(),
+                                         scenarios=example_scenarios_path()))
     profile = tmp_path / "lo-profile"  # a private profile: no clash with another soffice running
     subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(docx)], check=True, capture_output=True, timeout=180)

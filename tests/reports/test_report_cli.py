@@ -78,3 +78,10 @@ def test_the_report_bytes_open(demo_path: Path) -> None:
     finally:
         db.dispose()
     assert doc.core_properties.title == "上犹县碳达峰实施方案2024年度实施情况评估报告"
+
+
+def test_default_file_name_is_the_title(demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out = _run("report", "annual", "--year", "2024", "--format", "xlsx", "--db", str(demo_path))
+    assert code == 0, out
+    assert (tmp_path / "上犹县碳达峰实施方案2024年度实施情况评估报告.xlsx").is_file()

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from tanfeng.commands.common import DbOption, RegionOption, handle_errors, open_db
-from tanfeng.reports.annual import build_annual_report
+from tanfeng.reports.annual import build_annual_content, render
 
 app = typer.Typer(help="报告 / reports for the leading group", no_args_is_help=True)
 
@@ -28,7 +28,8 @@ class ReportFormat(StrEnum):
 @handle_errors
 def annual(
     year: int = typer.Option(..., "--year", "-y", help="评估年度 / the evaluated year"),
-    out: Path = typer.Option(..., "--out", "-o", help="输出文件 / output file"),
+    out: Path | None = typer.Option(None, "--out", "-o",
+                                    help="输出文件（默认：报告标题.docx，当前目录）/ output file (default: the title)"),
     fmt: ReportFormat | None = typer.Option(None, "--format", "-f",
                                             help="docx（默认，按文件扩展名）、html、xlsx / output format"),
     region: RegionOption = None,
@@ -40,10 +41,12 @@ def annual(
     database: DbOption = None,
 ) -> None:
     """生成年度评估报告 / write the annual evaluation report (Word, web page or Excel)."""
-    chosen = fmt.value if fmt else (out.suffix.lower().lstrip(".") if out.suffix.lower() in (".html", ".xlsx")
-                                    else "docx")
-    data = build_annual_report(open_db(database), year, region, chosen, plan=plan, inventory=inventory,
-                               scenarios=scenarios, accepted_only=accepted_only)
+    suffix = out.suffix.lower() if out else ""
+    chosen = fmt.value if fmt else (suffix.lstrip(".") if suffix in (".html", ".xlsx") else "docx")
+    content = build_annual_content(open_db(database), year, region=region, plan=plan, inventory=inventory,
+                                   scenarios=scenarios, accepted_only=accepted_only)
+    data = render(content, chosen)
+    out = out or Path(content.filename(chosen))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     typer.echo(f"{out}（{chosen}，{len(data) // 1024} KB）")

@@ -88,6 +88,10 @@ class AnnualReport:
     def title(self) -> str:
         return f"{self.facts.title}{self.year}年度实施情况评估报告"
 
+    def filename(self, fmt: str) -> str:
+        """A file name for downloads: the title plus the format's suffix."""
+        return f"{self.title}.{fmt}"
+
     @property
     def demo(self) -> bool:
         """True when any part of the content is demonstration data (示例数据)."""

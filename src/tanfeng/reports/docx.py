@@ -118,6 +118,7 @@ def _title(doc: DocxDocument, outline: Outline) -> None:
 def _para(doc: DocxDocument, para: Para) -> None:
     p = doc.add_paragraph()
     if para.style == "note":
+        p.paragraph_format.line_spacing = Pt(20)
         _run(p, para.text, KAI, 12)
     elif para.style == "banner":
         _run(p, para.text, HEI, 12, True, RGBColor(0xC0, 0, 0))

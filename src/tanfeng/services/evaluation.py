@@ -139,7 +139,7 @@ def _actions(session: Session, ref: PlanRef, year: int) -> list[ActionFacts]:
                           next((n for r, n in roles if r == "lead"), None), [n for r, n in roles if r == "co"],
                           current.get(task.lineage), previous.get(task.lineage))
         actions.get(task.action_code or "", loose).tasks.append(facts)
-    return [a for a in actions.values()] + ([loose] if loose.tasks else [])
+    return list(actions.values()) + ([loose] if loose.tasks else [])
 
 
 def _missing(session: Session, ref: PlanRef, year: int, grace_days: int, actions: list[ActionFacts]) -> list[MissingReport]:

@@ -217,7 +217,8 @@ def _action_section(report: AnnualReport, action: ActionFacts) -> Section:
         r = t.report
         rows.append([t.code, t.title, t.lead_unit or "—", r.status_label if r else "未报送",
                      (r.text or "—") if r else "—", r.period if r else "—", r.reporter if r else "—"])
-    blocks: list[Block] = [Table(f"{action.code} {action.name}：任务进展", action.code or "其他任务",
+    name = f"{action.code} {action.name}" if action.code else "其他任务"
+    blocks: list[Block] = [Table(f"{name}：任务进展", action.code or "其他任务",
                                  ["任务编号", "任务", "牵头单位", "进展状态", "进展说明", "报送期间", "报送单位"],
                                  rows, [0.8, 2.4, 1.3, 1.1, 4, 0.9, 1.3])]
     codes = {t.code for t in action.tasks}

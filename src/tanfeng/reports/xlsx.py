@@ -58,6 +58,9 @@ def render_outline(outline: Outline) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         for row in table.rows:
             ws.append(list(row))
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, float) and not cell.value.is_integer():
+                    cell.number_format = "#,##0.00"  # full precision kept, two decimals shown
         ws.freeze_panes = ws.cell(row=head_row + 1, column=1)
         for i, header in enumerate(table.headers, start=1):
             longest = max([len(str(header))] + [len(str(r[i - 1])) for r in table.rows if r[i - 1] is not None])

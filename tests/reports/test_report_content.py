@@ -14,7 +14,7 @@ from tanfeng.accounting import compute, example_inventory_path, read_inventory
 from tanfeng.db.session import Database
 from tanfeng.reports import charts
 from tanfeng.reports.annual import build_annual_content, build_annual_report, render
-from tanfeng.reports.demo import build_demo_database
+from tanfeng.reports.demo import DEMO_PROGRESS, DEMO_VALUES, build_demo_database
 from tanfeng.reports.layout import NO_FONT_NOTE, TARGET_HEADERS, build_outline, fmt_num, zh_number
 from tanfeng.services.status import compute_status
 
@@ -73,10 +73,13 @@ def test_docx_matches_the_database(db: Database) -> None:
     assert len(doc.inline_shapes) >= 1 + sum(1 for r in headline[1:] if status[r[0]].latest_value is not None)
 
 
-def test_levels_changes_and_missing_reports(demo_db: Database) -> None:
-    report = build_annual_content(demo_db, 2024)
+def test_levels_changes_and_missing_reports(db: Database) -> None:
+    build_demo_database(db)
+    report = build_annual_content(db, 2024)
+    assert report.facts.values_in_year == sum(2024 in v for v in DEMO_VALUES.values())
+    assert report.facts.progress_in_year == sum(p[1] == "2024" for p in DEMO_PROGRESS)
     now = {t.code: t for t in report.targets}
-    before = {r.target: r for r in compute_status(demo_db, as_of=2023)}
+    before = {r.target: r for r in compute_status(db, as_of=2023)}
     counts = {code: n for code, _, n in report.level_counts()}
     assert counts["red"] == sum(1 for t in report.targets if t.level == "red") >= 1
     level_changes = {c.item.split()[0] for c in report.changes if c.kind == "level"}

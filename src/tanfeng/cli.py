@@ -15,6 +15,7 @@ from tanfeng.commands import db as db_cmd
 from tanfeng.commands import plan as plan_cmd
 from tanfeng.commands.views import status_app, units_app
 from tanfeng.errors import PlanReadError
+from tanfeng.web import cli as web_cli
 
 app = typer.Typer(
     name="tanfeng",
@@ -78,20 +79,14 @@ def parse(
         raise typer.Exit(code=2)
 
 
-@app.command()
-def demo() -> None:
-    """读取随附的参考方案（上犹县）并输出提纲 / read the bundled reference plan and print its outline."""
-    from tanfeng.plans import example_plan_path, read
-    from tanfeng.plans.render import to_markdown
-
-    typer.echo(to_markdown(read(example_plan_path())))
-
-
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(plan_cmd.app, name="plan")
 app.add_typer(data_cmd.app, name="data")
 app.add_typer(status_app, name="status")
 app.add_typer(units_app, name="units")
+app.add_typer(web_cli.users_app, name="users")
+app.command("serve")(web_cli.serve)
+app.command("demo")(web_cli.demo)
 
 
 def main() -> None:

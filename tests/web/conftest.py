@@ -58,7 +58,7 @@ def _cheap_password_hashes() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def web_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def web_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
     path = tmp_path_factory.mktemp("web") / "web.db"
     shutil.copy(sqlite_template, path)
     db = Database(f"sqlite:///{path}")

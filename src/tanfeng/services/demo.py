@@ -44,7 +44,7 @@ class DemoAccount:
 
 @dataclass
 class DemoResult:
-    path: Path
+    path: Path | None
     url: str
     plan: str
     accounts: list[DemoAccount] = field(default_factory=list)
@@ -57,9 +57,6 @@ def _fresh(path: Path) -> Database:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     db = Database(sqlite_url(path))
     upgrade(db)
-    with db.transaction() as session:
-        session.add(ChangeLog(actor=ACTOR, entity=DEMO_ENTITY, action="build",
-                              detail={"note": "本数据库中的填报值、基期值、下达指标均为示例数据 / illustrative demo data"}))
     return db
 
 
@@ -148,31 +145,40 @@ def _lead_counts(rows: list[StatusRow]) -> list[str]:
     return sorted(counts, key=lambda u: (-counts[u], u))
 
 
-def build_demo(path: Path, *, today: date | None = None, plan_path: Path | None = None) -> DemoResult:
-    """A fresh demo database at ``path`` (replaced if it exists), with accounts whose passwords are random."""
+def populate_demo(db: Database, *, today: date | None = None, plan_path: Path | None = None) -> DemoResult:
+    """Fill an empty, migrated database with the reference plan, illustrative data and demo accounts."""
     today = today or date.today()
     open_year = today.year - 1
+    with db.transaction() as session:
+        session.add(ChangeLog(actor=ACTOR, entity=DEMO_ENTITY, action="build",
+                              detail={"note": "本数据库中的填报值、基期值、下达指标均为示例数据 / illustrative demo data"}))
+    plan = read(plan_path or example_plan_path())
+    imported = import_plan(db, plan, actor=ACTOR)
+    _assign_plan_wide(db, compute_status(db, today=today), plan.meta.issuer)
+    _illustrate_baselines_and_quotas(db, compute_status(db, today=today))
+    rows = compute_status(db, today=today)
+    units = {name: uid for uid, name, _ in list_units(db)}
+    leads = [u for u in _lead_counts(rows) if u in units] or list(units)
+    result = DemoResult(None, db.url, imported.title, open_period=str(open_year))
+    result.values = _report_values(db, rows, units, leads[0], open_year)
+    _report_progress(db, units, open_year)
+    plan_accounts = [("admin", "admin", None), ("office", "office", None), ("unit-a", "unit", leads[0]),
+                     ("unit-b", "unit", leads[1] if len(leads) > 1 else leads[0]), ("viewer", "viewer", None)]
+    for username, role, unit in plan_accounts:
+        password = secrets.token_urlsafe(9)
+        display = {"admin": "系统管理员", "office": "办公室（示例）", "viewer": "领导（只读）"}.get(username, unit)
+        accounts.create_user(db, username=username, password=password, role=role, display_name=display,
+                             unit_id=units[unit] if unit else None)
+        result.accounts.append(DemoAccount(username, password, role, unit))
+    return result
+
+
+def build_demo(path: Path, *, today: date | None = None, plan_path: Path | None = None) -> DemoResult:
+    """A fresh demo SQLite database at ``path`` (replaced if it exists); account passwords are random."""
     db = _fresh(path)
     try:
-        plan = read(plan_path or example_plan_path())
-        imported = import_plan(db, plan, actor=ACTOR)
-        _assign_plan_wide(db, compute_status(db, today=today), plan.meta.issuer)
-        _illustrate_baselines_and_quotas(db, compute_status(db, today=today))
-        rows = compute_status(db, today=today)
-        units = {name: uid for uid, name, _ in list_units(db)}
-        leads = [u for u in _lead_counts(rows) if u in units] or list(units)
-        result = DemoResult(path, db.url, imported.title, open_period=str(open_year))
-        first_unit = leads[0]
-        result.values = _report_values(db, rows, units, first_unit, open_year)
-        _report_progress(db, units, open_year)
-        plan_accounts = [("admin", "admin", None), ("office", "office", None), ("unit-a", "unit", leads[0]),
-                         ("unit-b", "unit", leads[1] if len(leads) > 1 else leads[0]), ("viewer", "viewer", None)]
-        for username, role, unit in plan_accounts:
-            password = secrets.token_urlsafe(9)
-            display = {"admin": "系统管理员", "office": "办公室（示例）", "viewer": "领导（只读）"}.get(username, unit)
-            accounts.create_user(db, username=username, password=password, role=role, display_name=display,
-                                 unit_id=units[unit] if unit else None)
-            result.accounts.append(DemoAccount(username, password, role, unit))
+        result = populate_demo(db, today=today, plan_path=plan_path)
+        result.path = path
         return result
     finally:
         db.dispose()

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from tanfeng.db.account_models import AuditEntry
 from tanfeng.db.models import ChangeLog, ObservationRevision, PlanVersion, TaskProgress
 from tanfeng.db.session import Database
 from tanfeng.services.queries import current_versions
@@ -53,9 +52,10 @@ class Overview:
 
 def data_stamp(db: Database) -> tuple[int, ...]:
     """Changes whenever anything the overview shows changes (cheap: a few max(id))."""
+    columns = (ObservationRevision.id, ChangeLog.id, PlanVersion.id, TaskProgress.id)
     with db.transaction() as session:
-        return tuple(session.scalar(select(func.coalesce(func.max(col), 0))) or 0 for col in (
-            ObservationRevision.id, ChangeLog.id, PlanVersion.id, TaskProgress.id))
+        row = session.execute(select(*(select(func.coalesce(func.max(c), 0)).scalar_subquery() for c in columns))).one()
+        return tuple(int(v) for v in row)
 
 
 def is_demo(db: Database) -> bool:
@@ -109,7 +109,3 @@ def build_overview(db: Database, *, thresholds: Thresholds | None = None, today:
     counts = {level: sum(1 for r in rows if r.level == level) for level in ("green", "yellow", "red", "none")}
     return Overview(peaks, headline, charts, overdue, counts)
 
-
-def recent_audit_count(db: Database) -> int:
-    with db.transaction() as session:
-        return session.scalar(select(func.count()).select_from(AuditEntry)) or 0

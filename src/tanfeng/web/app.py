@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tanfeng.config import Settings, normalise_database_url
 from tanfeng.db.session import Database
@@ -29,6 +29,29 @@ HERE = Path(__file__).parent
 def plotly_js_path() -> Path:
     """Plotly's bundled JS from the installed ``plotly`` wheel (nothing third-party in this repository)."""
     return Path(str(resources.files("plotly") / "package_data" / "plotly.min.js"))
+
+
+SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"same-origin")]
+
+
+class SecurityHeaders:
+    """Plain ASGI middleware (cheaper than an ``@app.middleware`` wrapper under load)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _is_api(request: Request) -> bool:
@@ -82,13 +105,7 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
                        session_cookie="tanfeng_session", max_age=settings.session_max_age, same_site="lax",
                        https_only=settings.cookie_secure)
 
-    @app.middleware("http")
-    async def _headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    app.add_middleware(SecurityHeaders)
 
     @app.get("/static/vendor/plotly.min.js", include_in_schema=False)
     def _plotly() -> FileResponse:

@@ -2,22 +2,49 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from tanfeng import __version__
-from tanfeng.accounting.cli import app as inventory_app
-from tanfeng.commands import data as data_cmd
-from tanfeng.commands import db as db_cmd
-from tanfeng.commands import plan as plan_cmd
-from tanfeng.commands.views import status_app, units_app
 from tanfeng.errors import PlanReadError
 from tanfeng.web import cli as web_cli
 
+# Command groups imported only when used: `tanfeng parse` should not pay for SQLAlchemy, pint,
+# numpy and openpyxl (the store, accounting and report stacks) at every start.
+LAZY_GROUPS: dict[str, str] = {
+    "db": "tanfeng.commands.db:app",
+    "plan": "tanfeng.commands.plan:app",
+    "data": "tanfeng.commands.data:app",
+    "status": "tanfeng.commands.views:status_app",
+    "units": "tanfeng.commands.views:units_app",
+    "inventory": "tanfeng.accounting.cli:app",
+    "users": "tanfeng.web.cli:users_app",
+}
+
+
+class LazyGroup(TyperGroup):
+    """The root group: sub-command groups come from ``LAZY_GROUPS`` on first use."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        return [*super().list_commands(ctx), *(n for n in LAZY_GROUPS if n not in self.commands)]
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:  # type: ignore[override]  # typer's vendored click type
+        if cmd_name in LAZY_GROUPS and cmd_name not in self.commands:
+            module, attr = LAZY_GROUPS[cmd_name].split(":")
+            command = typer.main.get_command(getattr(importlib.import_module(module), attr))
+            command.name = cmd_name
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
 app = typer.Typer(
+    cls=LazyGroup,
     name="tanfeng",
     help="碳峰 tanfeng — 碳达峰实施方案的读取、跟踪、核算、预测与报告 / "
     "read, track, account, project and report a carbon-peaking plan.",
@@ -25,7 +52,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.add_typer(inventory_app, name="inventory")
 
 
 class PlanFormat(StrEnum):
@@ -79,12 +105,6 @@ def parse(
         raise typer.Exit(code=2)
 
 
-app.add_typer(db_cmd.app, name="db")
-app.add_typer(plan_cmd.app, name="plan")
-app.add_typer(data_cmd.app, name="data")
-app.add_typer(status_app, name="status")
-app.add_typer(units_app, name="units")
-app.add_typer(web_cli.users_app, name="users")
 app.command("serve")(web_cli.serve)
 app.command("demo")(web_cli.demo)
 

@@ -78,7 +78,7 @@ mu = 666.6666666666666 * m ** 2
 CNY = [currency] = yuan
 vehicle = [count]
 item = vehicle
-percentage_point = [percentage_point] = pp
+percentage_point = [percentage_point]
 kgce = 0.001 * tce
 gce = 0.000001 * tce
 head = [livestock]

@@ -1,4 +1,4 @@
-"""Every store command is documented: a help text (Chinese / English) and a mention in the README."""
+"""Every command is documented: a help text (Chinese / English) and a mention in the README."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import typer.main
 from tanfeng.cli import app
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-GROUPS = ("db", "plan", "data", "status", "units")
 
 
 def _commands() -> list[tuple[str, Any]]:
@@ -24,8 +23,8 @@ def _commands() -> list[tuple[str, Any]]:
         for name, sub in getattr(command, "commands", {}).items():
             walk(f"{prefix} {name}", sub)
 
-    for group in GROUPS:
-        walk(group, root.commands[group])
+    for name in root.list_commands(None):
+        walk(name, root.get_command(None, name))  # sub-command groups load lazily
     return out
 
 

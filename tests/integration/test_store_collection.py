@@ -246,3 +246,13 @@ def test_values_entered_in_a_form_go_through_the_same_checks(db: Database, build
         review(db, [obs.id], action="accept", actor="office")
     assert review(db, [obs.id], action="submit", actor="web-user") == 1
     assert compute_status(db)[2].latest_value == 30
+
+
+def test_missing_columns_are_reported_once(db: Database, builder: PlanBuilder, tmp_path: Path) -> None:
+    _setup(db, builder)
+    path = tmp_path / "cols.csv"
+    path.write_text("填报单位,指标,年份,数\n县发改委,x,2023,1\n", encoding="utf-8")
+    with pytest.raises(ImportValidationError) as caught:
+        import_collection(db, path, actor="clerk")
+    first = caught.value.errors[0]
+    assert first.row == 1 and "缺少列" in first.zh and "指标ID" in first.zh and "本期值" in first.zh

@@ -114,13 +114,22 @@ def test_overdue_reports_are_listed_per_unit(db_url: str, db: Database, builder:
     _report(db, tmp_path, [f"县发改委,{ids['renewable_capacity']},2022,20,万千瓦"])
     units = {u.unit: u for u in unit_matrix(db, today=date(2024, 6, 1))}
     fagai = units["县发改委"]
-    overdue = {(o.indicator, o.period) for o in fagai.open_reports if o.kind == "overdue"}
+    overdue = {(o.subject, o.period) for o in fagai.open_reports if o.kind == "overdue"}
     # plan issued 2023 → reporting from 2022; by mid-2024 the years 2022 and 2023 are closed
     assert ("光伏发电装机容量", "2023") in overdue and ("光伏发电装机容量", "2022") not in overdue
     assert ("单位地区生产总值能源消耗", "2022") in overdue
     assert all(o.period in ("2022", "2023") for o in fagai.open_reports)
     assert fagai.lead_tasks == ["A1.1 大力发展可再生能源"] and fagai.co_tasks == ["A1.2 提升森林碳汇能力"]
     assert {o.period for o in units["县林业局"].open_reports} == {"2022", "2023"}
+    # task progress is owed by the lead unit from the year of issue (2023) on
+    progress = {(o.task, o.period) for o in fagai.open_reports if o.kind == "progress_overdue"}
+    assert progress == {("A1.1", "2023")}
+    path = tmp_path / "p.csv"
+    path.write_text("填报单位,方案ID,任务编号,填报期间,进展状态,进展说明\n"
+                    f"县发改委,{fagai_plan_id(db)},A1.1,2023,按计划推进,完成\n", encoding="utf-8")
+    import_collection(db, path, actor="clerk")
+    fagai = {u.unit: u for u in unit_matrix(db, today=date(2024, 6, 1))}["县发改委"]
+    assert not [o for o in fagai.open_reports if o.kind == "progress_overdue"]
     result = CliRunner().invoke(app, ["units", "--format", "json", "--db", db_url])
     assert result.exit_code == 0, result.output
     names = {u["unit"] for u in json.loads(result.output)}
@@ -171,3 +180,8 @@ def test_indicator_series_for_charts(db: Database, builder: PlanBuilder, tmp_pat
     assert dict(series.expected)[2025] == pytest.approx(81.8) and dict(series.expected)[2030] == pytest.approx(82.4)
     assert [(p.period, p.value) for p in series.values] == [("2020", 80.0), ("2022", 80.5)]
     assert series.baseline_value == 80.0
+
+
+def fagai_plan_id(db: Database) -> int:
+    with db.transaction() as s:
+        return s.scalars(select(Indicator.plan_id)).first() or 0

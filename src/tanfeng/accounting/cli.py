@@ -12,7 +12,7 @@ from tanfeng.accounting.activity import InventoryInputError
 from tanfeng.accounting.factors import BUILTIN_SETS, GWP_METRICS, library
 from tanfeng.accounting.indicators import CarbonScope, ElectricityMethod, IndicatorOptions, indicators
 from tanfeng.accounting.inventory import DEFAULT_GWP, compute
-from tanfeng.accounting.observations import plan_observations
+from tanfeng.accounting.observations import Observation, plan_observations
 from tanfeng.accounting.readers import read_csv_records, read_inventory
 from tanfeng.errors import TanfengError
 
@@ -67,6 +67,14 @@ def compute_cmd(
     exclude_non_fossil: bool = typer.Option(False, "--exclude-non-fossil", help="能耗强度扣除非化石能源"),
     scope: CarbonScope = typer.Option(CarbonScope.with_indirect, "--carbon-scope",
                                       help="碳强度口径 / CO₂ scope: with_indirect | direct"),
+    record: bool = typer.Option(False, "--record", help="把指标记为方案目标的观测值（按指标代码匹配）/ record the "
+                                "indicators as observations of the plan's targets with the same code"),
+    database: str | None = typer.Option(None, "--db", help="数据库URL或SQLite文件 / database (with --record)"),
+    region: str | None = typer.Option(None, "--region", "-r", help="地区 / region (with --record)"),
+    reporter: str | None = typer.Option(None, "--reporter", help="填报单位（默认各指标牵头单位）/ reporting unit "
+                                        "(default: each indicator's lead unit)"),
+    actor: str | None = typer.Option(None, "--actor", help="操作人 / who acts (with --record)"),
+    draft: bool = typer.Option(False, "--draft", help="记为草稿而不提交 / record as drafts"),
 ) -> None:
     """计算清单与双控指标 / compute the inventory and the dual-control indicators."""
     from tanfeng.accounting import render
@@ -82,6 +90,11 @@ def compute_cmd(
         obs = plan_observations(result, target_year, base_year, opts) if has_base else None
     except TanfengError as err:
         raise _fail(err) from err
+    if record:
+        if obs is None:
+            raise _fail(TanfengError("记录需要考核年和基准年的数据 / --record needs data for the assessed and base year"))
+        _record(obs, database, region, reporter, actor, draft)
+        return
     if fmt is OutFormat.xlsx:
         assert out is not None
         render.write_xlsx(result, out, ind, obs)
@@ -93,6 +106,26 @@ def compute_cmd(
     else:
         out.write_text(text + "\n", encoding="utf-8")
         typer.echo(f"已写入 / written: {out}", err=True)
+
+
+def _record(obs: dict[str, Observation], database: str | None, region: str | None, reporter: str | None,
+            actor: str | None, draft: bool) -> None:
+    # the store (SQLAlchemy, Alembic) is imported only when recording
+    from tanfeng.commands.common import actor_name, open_db
+    from tanfeng.services.inventory_record import record_inventory
+
+    try:
+        result = record_inventory(open_db(database), obs, actor=actor_name(actor), region=region, reporter=reporter,
+                                  draft=draft)
+    except TanfengError as err:
+        raise _fail(err) from err
+    for item in result.recorded:
+        typer.echo(f"{item.indicator}\t{item.period}\t{item.value:.4g} {item.unit}\t{item.reporter}")
+    for why in result.skipped:
+        typer.echo(f"未记录 / not recorded: {why}", err=True)
+    c = result.collection
+    typer.echo(f"已记录 / recorded: {c.created} 新增 created, {c.updated} 更新 updated, {c.unchanged} 未变 unchanged"
+               f"（{'草稿 draft' if draft else '已提交 submitted'}）", err=True)
 
 
 @app.command("factors")

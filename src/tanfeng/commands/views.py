@@ -101,11 +101,17 @@ _KIND = {"overdue": "逾期未报", "returned": "已退回", "draft": "草稿未
 
 
 def _open_reports_text(reports: list[OpenReport]) -> list[str]:
-    """One entry per indicator and kind: 森林覆盖率 2022、2023（逾期未报）."""
+    """One entry per indicator and kind (森林覆盖率 2022、2023（逾期未报）); task reports counted."""
     grouped: dict[tuple[str, str], list[str]] = {}
+    tasks: dict[str, set[str]] = {}
     for report in reports:
-        grouped.setdefault((report.indicator, report.kind), []).append(report.period)
-    return [f"{name} {'、'.join(periods)}（{_KIND[kind]}）" for (name, kind), periods in grouped.items()]
+        if report.kind == "progress_overdue":
+            tasks.setdefault(report.period, set()).add(report.task or report.subject)
+            continue
+        grouped.setdefault((report.subject, report.kind), []).append(report.period)
+    out = [f"{name} {'、'.join(periods)}（{_KIND[kind]}）" for (name, kind), periods in grouped.items()]
+    out += [f"{period}年任务进展{len(codes)}项未报" for period, codes in sorted(tasks.items())]
+    return out
 
 
 @alias_app.command("add")

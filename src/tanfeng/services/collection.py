@@ -38,6 +38,11 @@ _HEADER_KEYS |= {"填报单位": "reporter", "reporter": "reporter", "期间": "
 class RawSheet:
     name: str | None
     rows: list[tuple[int, dict[str, Any]]]  # (row number, key → cell value)
+    columns: set[str] | None = None  # recognised header keys (None: rows built in code)
+
+
+REQUIRED = {"indicators": {"indicator_id": "指标ID", "period": "填报期间", "value": "本期值"},
+            "tasks": {"plan_id": "方案ID", "task": "任务编号", "period": "填报期间", "status": "进展状态"}}
 
 
 @dataclass
@@ -124,7 +129,8 @@ def parse_file(path: str | Path) -> ParsedFile:
             all_rows = [[_cell_value(c) for c in r] for r in wb[sheet].iter_rows()]
             if all_rows:
                 body = [(i, r) for i, r in enumerate(all_rows[1:], start=2)]
-                setattr(parsed, attr, RawSheet(sheet, _rows(all_rows[0], body)))
+                columns = {k for k in map(_header_key, all_rows[0]) if k}
+                setattr(parsed, attr, RawSheet(sheet, _rows(all_rows[0], body), columns))
     wb.close()
     if parsed.indicators is None and parsed.tasks is None:
         raise StoreError(f"{p}: 工作簿中没有“{IND_SHEET}”或“{TASK_SHEET}”工作表",
@@ -156,8 +162,8 @@ def _parse_csv(p: Path) -> ParsedFile:
         raise StoreError(f"{p}: 文件为空", f"{p}: empty file")
     rows = _rows(table[0], [(i, r) for i, r in enumerate(table[1:], start=2)])
     parsed = ParsedFile(str(p), None, None)
-    keys = {_header_key(h) for h in table[0]}
-    sheet = RawSheet(None, rows)
+    keys = {k for k in map(_header_key, table[0]) if k}
+    sheet = RawSheet(None, rows, keys)
     if "task" in keys:
         parsed.tasks = sheet
     else:
@@ -341,6 +347,7 @@ def _store_parsed(
         observations = [validator.observation(ind_sheet, n, rec) for n, rec in ind_sheet.rows]
         progress = [validator.progress(task_sheet, n, rec) for n, rec in task_sheet.rows]
         _check_duplicates(validator, parsed, observations)
+        _check_columns(validator, parsed)
         if validator.errors:
             ordered = sorted(validator.errors, key=lambda e: (e.sheet or "", e.row))
             raise ImportValidationError(parsed.path, ordered)
@@ -377,6 +384,18 @@ def _check_duplicates(validator: _Validator, parsed: ParsedFile, rows: list[Obse
             validator.error(parsed.indicators, number, "指标ID", f"与第{seen[key]}行重复（同一指标同一期间）",
                             f"duplicates row {seen[key]} (same indicator and period)")
         seen.setdefault(key, number)
+
+
+def _check_columns(validator: _Validator, parsed: ParsedFile) -> None:
+    """A sheet whose required headers are missing or renamed is reported once, as row 1."""
+    for attr, required in REQUIRED.items():
+        sheet: RawSheet | None = getattr(parsed, attr)
+        if sheet is None or sheet.columns is None:
+            continue
+        missing = [zh for key, zh in required.items() if key not in sheet.columns]
+        if missing:
+            validator.error(sheet, 1, None, f"缺少列：{'、'.join(missing)}（请使用 tanfeng data template 生成的表）",
+                            f"missing columns: {', '.join(k for k in required if k not in sheet.columns)}")
 
 
 def _store_observation(session: Session, row: ObservationRow, status: str, actor: str, source_file: str) -> str:

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tanfeng.db.models import Indicator, Observation, Responsibility, Task, Unit
+from tanfeng.db.models import Indicator, Observation, Responsibility, Task, TaskProgress, Unit
 from tanfeng.db.session import Database
-from tanfeng.services.queries import current_versions
+from tanfeng.services.queries import PlanRef, current_versions
 from tanfeng.services.registry import get_region
 from tanfeng.services.tracked import TrackedTarget, load_tracked, observed_periods
 from tanfeng.tracking.periods import Period
@@ -18,10 +18,13 @@ from tanfeng.tracking.periods import Period
 
 @dataclass(frozen=True)
 class OpenReport:
-    indicator_id: int
-    indicator: str
+    """Something a unit still owes: a value (overdue, returned, draft) or a task progress report."""
+
+    kind: str  # overdue | progress_overdue | returned | draft
+    subject: str  # the indicator's name, or "A1.1 task title"
     period: str
-    kind: str  # overdue | returned | draft
+    indicator_id: int | None = None
+    task: str | None = None
     reason: str | None = None
 
 
@@ -77,7 +80,8 @@ def overdue_reports(
             if key in seen or period.label in reported.get(item.indicator.id, set()):
                 continue
             seen.add(key)
-            out.setdefault(lead, []).append(OpenReport(item.indicator.id, item.indicator.name, period.label, "overdue"))
+            out.setdefault(lead, []).append(
+                OpenReport("overdue", item.indicator.name, period.label, indicator_id=item.indicator.id))
     return out
 
 
@@ -119,6 +123,9 @@ def unit_matrix(
         for unit_id, reports in overdue.items():
             entry(session.get_one(Unit, unit_id)).open_reports.extend(reports)
         _pending(session, [item.indicator.id for item in tracked], entry)
+        for ref in refs:
+            for unit_id, report in progress_overdue(session, ref, tracked, today, grace_days):
+                entry(session.get_one(Unit, unit_id)).open_reports.append(report)
         return sorted(units.values(), key=lambda u: (u.region, -len(u.lead_tasks), u.unit))
 
 
@@ -134,4 +141,43 @@ def _pending(session: Any, indicator_ids: list[int], entry: Any) -> None:
     )
     for obs, name in rows:
         entry(session.get_one(Unit, obs.reporter_unit_id)).open_reports.append(
-            OpenReport(obs.indicator_id, name, obs.period, obs.status, obs.reason))
+            OpenReport(obs.status, name, obs.period, indicator_id=obs.indicator_id, reason=obs.reason))
+
+
+def progress_years(ref: PlanRef, tracked: list[TrackedTarget], today: date, grace_days: int) -> list[int]:
+    """Closed years a plan's tasks owe a progress report for: from the year of issue to its last target year."""
+    version = ref.version
+    years = [t.target.year for t in tracked if t.ref.plan.id == ref.plan.id and t.target.year]
+    if version.issued_date and version.issued_date[:4].isdigit():
+        start = int(version.issued_date[:4])
+    else:
+        bases = [t.indicator.baseline_year for t in tracked if t.ref.plan.id == ref.plan.id and t.indicator.baseline_year]
+        if not bases:
+            return []
+        start = min(bases) + 1
+    end = max([*years, version.peak_year or 0]) or start
+    return [y for y in range(start, end + 1) if Period(y, 12, "year").is_closed(today, grace_days)]
+
+
+def progress_overdue(
+    session: Any, ref: PlanRef, tracked: list[TrackedTarget], today: date, grace_days: int
+) -> list[tuple[int, OpenReport]]:
+    """(lead unit id, report) for every task of the version without a progress report for a closed year."""
+    years = progress_years(ref, tracked, today, grace_days)
+    if not years:
+        return []
+    reported = set(session.execute(
+        select(TaskProgress.task_lineage, TaskProgress.period).where(TaskProgress.plan_id == ref.plan.id)
+    ).all())
+    leads = session.execute(
+        select(Task.code, Task.title, Task.lineage, Responsibility.unit_id)
+        .join(Responsibility, Responsibility.task_id == Task.id)
+        .where(Task.version_id == ref.version.id, Responsibility.role == "lead")
+        .order_by(Task.position)
+    ).all()
+    out = []
+    for code, title, lineage, unit_id in leads:
+        for year in years:
+            if (lineage, str(year)) not in reported:
+                out.append((unit_id, OpenReport("progress_overdue", f"{code} {title}", str(year), task=code)))
+    return out

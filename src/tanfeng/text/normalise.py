@@ -50,7 +50,8 @@ _STRENGTH = {"。": 4, "；": 3, "，": 2, ",": 2, "、": 1}
 _OUTLINE_START = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}[、．.]|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[、．.](?!\d)|[（(]\d{1,2}[）)]|第[一二三四五六七八九十]{1,3}[章节部分条])"
 )
-_TERMINAL = tuple("。！？；：…）」』”】")
+_TERMINAL = tuple("。！？；：…）」』”】;:!?")
+_CONTINUATION_START = "“《（(0123456789，、。；：）》”,;:)%"
 
 
 @dataclass(frozen=True)
@@ -134,49 +135,69 @@ def _join_broken_lines(lines: list[str]) -> list[str]:
         if len(near) >= max(6, 0.4 * len(lengths)) and open_ended >= 0.6 * len(near) and 15 <= mode < 120:
             wrap = mode
     out: list[str] = []
+    prev_raw, prev_view = "", ""
     for line in lines:
-        if out and _continues(out[-1], line, wrap):
+        view = _strip_pinyin(line) if "(" in line or "（" in line or "【" in line else line
+        if out and _continues(prev_view, view, wrap, len(prev_raw)):
             out[-1] += line
         else:
             out.append(line)
+        prev_raw, prev_view = line, view
     return out
 
 
-_TITLE_LINE = re.compile(r"^[^，。；]{4,60}(?:方案|规划|计划|意见|办法|通知)(?:（[^）]{1,20}）)?$")
+_TITLE_LINE = re.compile(r"^[^，。；,;]{4,60}(?:方案|规划|規劃|计划|計劃|意见|意見|办法|辦法|通知)(?:[（(][^）)]{1,20}[）)])?$")
 
 
-def _continues(prev: str, line: str, wrap: int) -> bool:
+def _continues(prev: str, line: str, wrap: int, prev_width: int) -> bool:
+    """Whether physical line ``line`` continues ``prev`` (both seen without pinyin annotations);
+    ``prev_width`` is the previous line's printed width, compared with the detected wrap width."""
     if not prev or not line or prev.endswith(_TERMINAL) or _OUTLINE_START.match(line):
         return False
     if "\t" in prev or "\t" in line:  # table rows
         return False
+    if re.search(r"[(（【\[][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{0,6}$", prev):
+        return True  # an annotation such as 碳(t|an) cut by the break
+    if len(prev) >= 15 and (prev.count("(") > prev.count(")") or prev.count("（") > prev.count("）")):
+        return True  # a bracket left open by the break
     if _TITLE_LINE.match(line) or _TITLE_LINE.match(prev):
         return False
-    if not _CJK_RE.match(line[0]) and line[0] not in "“《（0123456789":
+    if not _CJK_RE.match(line[0]) and line[0] not in _CONTINUATION_START:
         return False
-    if wrap and len(prev) >= wrap - 3:
+    if line[0] in "，、。；：）》”,;:)%":  # a line never starts with these: the break fell before them
         return True
+    if wrap and prev_width >= wrap - 3:
+        return True
+    if _OUTLINE_START.match(prev) and len(prev) >= 8 and 0 <= line.find("。") <= 6:
+        return True  # a heading's title cut just before its full stop: 3.加快绿色交通基础设施建|设。
     return len(prev) >= 40 and _CJK_RE.match(prev[-1]) is not None
 
 
 def normalise(raw: str) -> Normalised:
-    """Normalise a whole plan text; see the module docstring."""
+    """Normalise a whole plan text; see the module docstring.
+
+    Broken lines are re-joined first, on the raw text, so that a pinyin annotation, a bracket or a
+    number split by a PDF line break is whole again before the character-level rules run.
+    """
     text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate(_WIDTH)
     text = _ARTIFACTS.sub("", text)
-    text = _strip_pinyin(text)
-    text, script = to_simplified(text)
-    lines: list[str] = []
+    raw_lines: list[str] = []
     for raw_line in text.split("\n"):
         if _HEADER_NOISE.match(raw_line) or _PAGE_MARK.match(raw_line):
             continue
-        for line in _split_inline_outline(raw_line):
-            line = _QMARK_NOISE.sub("", line)
-            line = _fix_ascii_punct(line)
-            line = _SPACE_BETWEEN.sub("", line)
-            line = _SPACE_BETWEEN.sub("", line)  # overlapping runs such as "2 0 2 5"
-            line = _PUNCT_RUN.sub(_collapse_punct, line).strip(" ")
-            line = re.sub(r" *\t *", "\t", line)
-            if line:
-                lines.append(line)
-    return Normalised("\n".join(_join_broken_lines(lines)), script)
+        raw_lines.extend(p.strip(" ") for p in _split_inline_outline(raw_line.rstrip()) if p.strip())
+    text = "\n".join(_join_broken_lines(raw_lines))
+    text = _strip_pinyin(text)
+    text, script = to_simplified(text)
+    lines: list[str] = []
+    for line in text.split("\n"):
+        line = _QMARK_NOISE.sub("", line)
+        line = _fix_ascii_punct(line)
+        line = _SPACE_BETWEEN.sub("", line)
+        line = _SPACE_BETWEEN.sub("", line)  # overlapping runs such as "2 0 2 5"
+        line = _PUNCT_RUN.sub(_collapse_punct, line).strip(" ")
+        line = re.sub(r" *\t *", "\t", line)
+        if line:
+            lines.append(line)
+    return Normalised("\n".join(lines), script)

@@ -5,18 +5,26 @@ from __future__ import annotations
 import secrets
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from platformdirs import user_data_dir
 
-from tanfeng.config import Settings
-from tanfeng.db.migrate import upgrade
-from tanfeng.db.session import Database
 from tanfeng.errors import TanfengError
-from tanfeng.services import accounts
-from tanfeng.services.errors import StoreError
+
+if TYPE_CHECKING:
+    from tanfeng.db.session import Database
+
+# Heavy modules (SQLAlchemy, argon2, FastAPI) are imported inside the commands: `tanfeng parse` stays fast.
 
 users_app = typer.Typer(help="工作台账号 / accounts of the web workspace", no_args_is_help=True)
+
+
+def _database(db: str | None) -> Database:
+    from tanfeng.config import Settings
+    from tanfeng.db.session import Database
+
+    return Database.from_settings(Settings.load(db))
 
 
 def _fail(err: Exception) -> None:
@@ -36,11 +44,12 @@ def serve(
     db: str | None = typer.Option(None, "--db", help="数据库URL或SQLite文件 / database URL or SQLite file"),
 ) -> None:
     """启动网页工作台 / serve the web workspace (needs TANFENG_SECRET_KEY outside development)."""
+    from tanfeng.db.migrate import upgrade
     from tanfeng.web import WebSettings, create_app
 
     try:
         settings = WebSettings()
-        database = Database.from_settings(Settings.load(db or settings.database_url))
+        database = _database(db or settings.database_url)
         upgrade(database)
     except (TanfengError, ValueError) as err:
         _fail(err)
@@ -57,6 +66,8 @@ def demo(
     port: int = typer.Option(8000, help="端口 / port"),
 ) -> None:
     """主任务：建示例数据库（示例数据）并启动网页工作台 / the main job: build the demo database and serve it."""
+    from tanfeng.db.session import Database
+    from tanfeng.services import accounts
     from tanfeng.services.demo import build_demo
     from tanfeng.web import WebSettings, create_app
 
@@ -93,9 +104,12 @@ def add_user(
     db: str | None = typer.Option(None, "--db", help="数据库 / database"),
 ) -> None:
     """新建账号（密码以argon2散列保存）/ create an account (password stored as an argon2 hash)."""
+    from tanfeng.db.migrate import upgrade
+    from tanfeng.services import accounts
+    from tanfeng.services.errors import StoreError
     from tanfeng.services.workspace import list_units
 
-    database = Database.from_settings(Settings.load(db))
+    database = _database(db)
     password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt(
         "密码 / password", hide_input=True, confirmation_prompt=True)
     try:
@@ -117,6 +131,7 @@ def add_user(
 @users_app.command("list")
 def list_users(db: str | None = typer.Option(None, "--db", help="数据库 / database")) -> None:
     """列出账号 / list the accounts."""
-    database = Database.from_settings(Settings.load(db))
-    for a in accounts.list_accounts(database):
+    from tanfeng.services import accounts
+
+    for a in accounts.list_accounts(_database(db)):
         typer.echo(f"{a.id}\t{a.username}\t{a.role}\t{a.unit or ''}\t{'active' if a.active else 'inactive'}")

@@ -67,3 +67,13 @@ def test_question_mark_mojibake_removed() -> None:
 def test_to_simplified_mixed_script() -> None:
     _, script = to_simplified("这是简体中文的一段文字，里面只有一个繁體字和很多很多很多很多很多很多很多很多很多很多很多很多的简体字" * 3)
     assert script in ("mixed", "simplified")
+
+
+def test_breaks_inside_annotations_headings_and_before_punctuation_are_joined() -> None:
+    raw = "为完整、准确、全面贯彻新发展理念，做好碳(t\nan)中和工作\n，统筹推进。\n3.加快绿色交通基础设施建\n设。将绿色低碳理念贯穿始终。\n"
+    assert normalise(raw).text == "为完整、准确、全面贯彻新发展理念，做好碳中和工作，统筹推进。\n3.加快绿色交通基础设施建设。将绿色低碳理念贯穿始终。"
+
+
+def test_brackets_split_by_a_break_are_rejoined_before_punctuation_rules() -> None:
+    raw = "关于印发重庆市能源发展“十四五”规划(2\n021—2025年)的通知"
+    assert normalise(raw).text == "关于印发重庆市能源发展“十四五”规划（2021—2025年）的通知"

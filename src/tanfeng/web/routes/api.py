@@ -122,7 +122,7 @@ def logout(request: Request, user: Annotated[Account, Depends(writer(*ROLES))]) 
 
 
 @router.get("/me")
-def me(request: Request, user: CurrentUser) -> dict[str, Any]:
+async def me(request: Request, user: CurrentUser) -> dict[str, Any]:
     return {"user": _public(user), "csrf_token": csrf_token(request.session)}
 
 

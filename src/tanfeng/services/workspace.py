@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from tanfeng.db.models import (
     Action,
+    Indicator,
     Observation,
     PlanVersion,
     Region,
@@ -148,6 +149,17 @@ class UnitTask:
     text: str | None
 
 
+@dataclass(frozen=True)
+class ReturnedItem:
+    observation_id: int
+    indicator_id: int
+    indicator: str
+    period: str
+    value: float
+    unit: str | None
+    reason: str | None
+
+
 @dataclass
 class UnitWork:
     unit_id: int
@@ -155,7 +167,7 @@ class UnitWork:
     period: str
     indicators: list[UnitIndicator] = field(default_factory=list)
     tasks: list[UnitTask] = field(default_factory=list)
-    returned: list[UnitIndicator] = field(default_factory=list)
+    returned: list[ReturnedItem] = field(default_factory=list)
 
 
 def unit_work(db: Database, unit_id: int, period: str) -> UnitWork:
@@ -183,12 +195,12 @@ def unit_work(db: Database, unit_id: int, period: str) -> UnitWork:
             work.indicators.append(UnitIndicator(ind.id, ind.name, ind.unit, roles[ind.id], "；".join(by_indicator[ind.id]),
                                                  ind.frequency, obs.value if obs else None, obs.status if obs else None,
                                                  obs.reason if obs else None))
-        for obs, name, unit_of in session.execute(
-                select(Observation, Target.indicator_text, Observation.unit).join(Target, Target.indicator_id == Observation.indicator_id)
-                .where(Observation.reporter_unit_id == unit_id, Observation.status == "returned")):
-            if all(r.indicator_id != obs.indicator_id or r.frequency != obs.period for r in work.returned):
-                work.returned.append(UnitIndicator(obs.indicator_id, name, unit_of, "", "", obs.period, obs.value,
-                                                   obs.status, obs.reason))
+        for obs, name in session.execute(
+                select(Observation, Indicator.name).join(Indicator, Indicator.id == Observation.indicator_id)
+                .where(Observation.reporter_unit_id == unit_id, Observation.status == "returned")
+                .order_by(Observation.period_key)):
+            work.returned.append(ReturnedItem(obs.id, obs.indicator_id, name, obs.period, obs.value, obs.unit,
+                                              obs.reason))
         work.tasks = _unit_tasks(session, unit_id, period)
         return work
 

@@ -26,6 +26,10 @@ class Forbidden(Exception):
         self.message = message
 
 
+class RateLimited(Forbidden):
+    """Too many failed logins (429)."""
+
+
 # The dependencies below are ``async`` on purpose: FastAPI runs each *sync* dependency in a worker
 # thread, and these are cheap (the account lookup is one indexed query), so hopping threads would cost
 # more than it saves under load.

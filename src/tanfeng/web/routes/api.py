@@ -22,7 +22,7 @@ from tanfeng.services.plan_import import import_plan
 from tanfeng.services.status import compute_status, indicator_series
 from tanfeng.services.workspace import plan_trees
 from tanfeng.web import actions
-from tanfeng.web.deps import OFFICE, WRITERS, CurrentUser, DbDep, reader, record, writer
+from tanfeng.web.deps import OFFICE, WRITERS, CurrentUser, DbDep, Forbidden, RateLimited, reader, record, writer
 from tanfeng.web.plan_upload import read_upload
 from tanfeng.web.routes.auth import login_account
 from tanfeng.web.security import csrf_token
@@ -105,12 +105,10 @@ def _public(account: Account) -> dict[str, Any]:
 
 @router.post("/session")
 def login(request: Request, body: Credentials) -> JSONResponse:
-    from tanfeng.web.deps import Forbidden
-
     try:
         account = login_account(request, body.username, body.password)
     except Forbidden as err:
-        return JSONResponse({"detail": err.message}, status_code=429 if "过多" in err.message else 401)
+        return JSONResponse({"detail": err.message}, status_code=429 if isinstance(err, RateLimited) else 401)
     return JSONResponse({"user": _public(account), "csrf_token": csrf_token(request.session)})
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tanfeng.services.accounts import Account, authenticate
-from tanfeng.web.deps import Forbidden, MaybeUser, record
+from tanfeng.web.deps import Forbidden, MaybeUser, RateLimited, record
 from tanfeng.web.security import csrf_valid
 
 router = APIRouter(include_in_schema=False)
@@ -26,7 +26,7 @@ def login_account(request: Request, username: str, password: str) -> Account:
     client = request.client.host if request.client else "?"
     keys = (f"ip:{client}", f"user:{username.strip()}")
     if limiter.blocked(*keys):
-        raise Forbidden("登录失败次数过多，请稍后再试 / too many failed logins; try again later")
+        raise RateLimited("登录失败次数过多，请稍后再试 / too many failed logins; try again later")
     account = authenticate(request.app.state.db, username, password)
     if account is None:
         limiter.fail(*keys)
@@ -61,7 +61,7 @@ def login_submit(
     try:
         login_account(request, username, password)
     except Forbidden as err:
-        status = 429 if "过多" in err.message else 401
+        status = 429 if isinstance(err, RateLimited) else 401
         return renderer.page(request, "login.html", {"next": _safe_next(next), "error": err.message,
                                                      "username": username}, status_code=status)
     return RedirectResponse(_safe_next(next), status_code=303)

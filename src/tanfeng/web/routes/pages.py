@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
@@ -11,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tanfeng.services import audit, review
 from tanfeng.services.accounts import Account
+from tanfeng.services.audit import AuditInfo
 from tanfeng.services.overview import Overview, build_overview, data_stamp, series_chart
 from tanfeng.services.status import compute_status
 from tanfeng.services.workspace import plan_trees, responsibility_matrix
@@ -21,25 +24,40 @@ from tanfeng.web.inventory_view import inventory_summary
 router = APIRouter(include_in_schema=False)
 
 
-async def cached_overview(request: Request) -> Overview:
-    """The overview is recomputed (in a worker thread) only when the stored data changed (cheap stamp query)."""
+# How long the overview may be served without asking the database whether anything changed. Writes
+# through this process clear the cache at once; other processes' writes (CLI, other workers) show
+# within this time.
+CHECK_INTERVAL = 1.0
+
+
+@dataclass(frozen=True)
+class CachedOverview:
+    key: tuple[object, ...]
+    checked: float
+    overview: Overview
+    activity: list[AuditInfo]
+
+
+async def cached_overview(request: Request) -> CachedOverview:
+    """The overview, recomputed (in a worker thread) only when the stored data changed."""
     db = request.app.state.db
-    cache: dict[tuple[object, ...], Overview] = request.app.state.overview_cache
+    cache: dict[str, CachedOverview] = request.app.state.overview_cache
+    entry, now = cache.get("overview"), time.monotonic()
+    if entry is not None and now - entry.checked < CHECK_INTERVAL:
+        return entry
     key = (*data_stamp(db), date.today().isoformat())
-    found = cache.get(key)
-    if found is None:
-        found = await run_in_threadpool(build_overview, db)
-        cache.clear()
-        cache[key] = found
-    return found
+    data = entry.overview if entry is not None and entry.key == key else await run_in_threadpool(build_overview, db)
+    entry = CachedOverview(key, now, data, audit.recent(db, limit=10))
+    cache["overview"] = entry
+    return entry
 
 
 @router.get("/", response_class=HTMLResponse)
 async def overview(request: Request, user: CurrentUser) -> Response:
-    # async: when cached, the page costs two small queries and a render; no worker-thread hop
-    data = await cached_overview(request)
-    activity = audit.recent(request.app.state.db, limit=10) if user.role in OFFICE else []
-    return request.app.state.renderer.page(request, "overview.html", {"user": user, "o": data,
+    # async: a cached page costs one account lookup and a render, without a worker-thread hop
+    cached = await cached_overview(request)
+    activity = cached.activity if user.role in OFFICE else []
+    return request.app.state.renderer.page(request, "overview.html", {"user": user, "o": cached.overview,
                                                                       "activity": activity})
 
 

@@ -93,3 +93,22 @@ def test_demo_builds_a_fresh_labelled_database_twice(tmp_path: Path) -> None:
         assert len(list_plans(db)) == 1  # rebuilt, not appended to
     finally:
         db.dispose()
+
+
+def test_target_page_shows_each_plan_version_and_who_reported(
+        fx: Fixture, client_for: Callable[[str | None], TestClient]) -> None:
+    from tanfeng.services.plan_import import import_plan
+
+    final = PlanBuilder(status="final", date="2023-09-01")
+    final.target("T4")["value"] = 82.5
+    final.targets[3]["sentence"] = "森林覆盖率稳定在82.5%"
+    import_plan(fx.db, final.plan(), actor="office")
+    unit = client_for("unit")
+    assert unit.post("/api/v1/observations", json={"values": [
+        {"indicator_id": fx.indicator["forest_coverage"], "period": "2024", "value": 81.0}]}).status_code == 201
+    page = client_for("viewer").get(f"/targets/{fx.indicator['forest_coverage']}").text
+    versions = page.split('id="versions"')[1].split("</table>")[0]
+    assert "第1版" in versions and "第2版" in versions
+    assert "81.8%" in versions and "82.5%" in versions
+    history = page.split('id="history"')[1].split("</table>")[0]
+    assert "unit" in history and "81" in history and "待审核" in history

@@ -281,3 +281,28 @@ def list_units(db: Database) -> list[tuple[int, str, str]]:
                                .order_by(Unit.region_id, Unit.id))
         regions = dict(session.execute(select(Region.id, Region.name)).all())
         return [(uid, name, regions.get(rid, "")) for uid, name, rid in rows]
+
+
+@dataclass(frozen=True)
+class TargetVersion:
+    version: int
+    status: str
+    issued_date: str | None
+    imported_by: str
+    code: str
+    value: float | None
+    unit: str | None
+    year: int | None
+    assigned: bool
+    quota_value: float | None
+    sentence: str
+
+
+def target_versions(db: Database, indicator_id: int) -> list[TargetVersion]:
+    """The indicator's targets in every stored plan version (draft → final …), oldest first."""
+    with db.transaction() as session:
+        rows = session.execute(select(Target, PlanVersion).join(PlanVersion, PlanVersion.id == Target.version_id)
+                               .where(Target.indicator_id == indicator_id)
+                               .order_by(PlanVersion.number, Target.position))
+        return [TargetVersion(v.number, v.status, v.issued_date, v.imported_by, t.code, t.value, t.unit, t.year,
+                              t.assigned, t.quota_value, t.sentence) for t, v in rows]

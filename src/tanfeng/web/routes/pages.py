@@ -16,7 +16,7 @@ from tanfeng.services.accounts import Account
 from tanfeng.services.audit import AuditInfo
 from tanfeng.services.overview import Overview, build_overview, data_stamp, series_chart
 from tanfeng.services.status import compute_status
-from tanfeng.services.workspace import plan_trees, responsibility_matrix
+from tanfeng.services.workspace import plan_trees, responsibility_matrix, target_versions
 from tanfeng.web import actions
 from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, reader, writer
 from tanfeng.web.inventory_view import inventory_summary
@@ -72,7 +72,8 @@ def target(request: Request, user: CurrentUser, db: DbDep, indicator_id: int) ->
     chart = series_chart(db, indicator_id)
     rows = [r for r in compute_status(db) if r.indicator_id == indicator_id]
     return request.app.state.renderer.page(request, "target.html", {
-        "user": user, "chart": chart, "rows": rows, "history": review.history(db, indicator_id)})
+        "user": user, "chart": chart, "rows": rows, "history": review.history(db, indicator_id),
+        "versions": target_versions(db, indicator_id)})
 
 
 @router.get("/matrix", response_class=HTMLResponse)

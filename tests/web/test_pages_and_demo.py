@@ -1,0 +1,114 @@
+"""Pages render for every role, language switch, plan upload with corrections, and ``tanfeng demo --no-serve``."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from tanfeng.cli import app as cli_app
+from tanfeng.db.session import Database
+from tanfeng.services.examples import PlanBuilder
+from tanfeng.services.overview import is_demo
+from tanfeng.services.plan_admin import list_plans
+from tanfeng.services.review import list_observations
+
+from .conftest import Fixture
+
+PAGES = ["/", "/plan", "/plan?q=林业", "/targets/4", "/matrix", "/workspace", "/inventory"]
+
+
+@pytest.mark.parametrize("role", ["admin", "office", "unit", "viewer"])
+def test_every_page_renders_for_every_role(role: str, client_for: Callable[[str | None], TestClient]) -> None:
+    client = client_for(role)
+    for path in PAGES:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.text[:300])
+        assert "碳峰" in response.text
+    overview = client.get("/").text
+    assert "森林覆盖率" in overview and 'class="light' in overview
+    assert ("生成年度评估报告" in overview) == (role in ("admin", "office"))
+    inventory = client.get("/inventory").text
+    assert "示例数据" in inventory and "能源活动" in inventory
+
+
+def test_plan_search_and_language_switch(client_for: Callable[[str | None], TestClient]) -> None:
+    client = client_for("viewer")
+    found = client.get("/plan", params={"q": "造林"}).text
+    assert "A1.2" in found and "A1.1 大力发展可再生能源" not in found
+    assert client.get("/lang/en", params={"next": "/plan"}).headers["location"] == "/plan"
+    english = client.get("/").text
+    assert "Headline targets" in english and "主要目标" not in english
+    assert client.get("/lang/en", params={"next": "//evil.example"}).headers["location"] == "/"
+
+
+def test_unit_workspace_lists_only_its_work(fx: Fixture, client_for: Callable[[str | None], TestClient]) -> None:
+    page = client_for("unit").get("/workspace", params={"period": "2024"}).text
+    assert "森林覆盖率" in page and "光伏发电装机容量" not in page
+    assert "A1.2" in page and "A1.1" not in page
+
+
+def test_plan_upload_preview_correct_and_save(fx: Fixture, client_for: Callable[[str | None], TestClient]) -> None:
+    office = client_for("office")
+    document = PlanBuilder(region="乙县", title="乙县碳达峰实施方案").plan().to_json().encode()
+    preview = office.post("/plans/preview", files={"file": ("乙县.json", document, "application/json")})
+    assert preview.status_code == 200
+    assert "光伏发电装机容量达到50万千瓦" in preview.text  # the source sentence next to the extraction
+    hidden = re.search(r'name="document" value="([^"]+)"', preview.text)
+    assert hidden is not None
+    form = {"document": html.unescape(hidden.group(1)), "target.T3.value": "60", "target.T3.unit": "万千瓦",
+            "task.A1.1.lead": "乙县能源局", "task.A1.1.units": "乙县能源局、住建局"}
+    saved = office.post("/plans/save", data=form)
+    assert saved.status_code == 303
+    plans = {p.title: p for p in list_plans(fx.db)}
+    assert "乙县碳达峰实施方案" in plans
+    tree = next(t for t in office.get("/api/v1/plans").json() if t["title"] == "乙县碳达峰实施方案")
+    task = next(t for a in tree["actions"] for t in a["tasks"] if t["code"] == "A1.1")
+    assert [u["unit"] for u in task["units"] if u["role"] == "lead"] == ["县能源局"]  # region prefix folded by the store
+    assert [(t["value"], t["unit"]) for t in task["targets"]] == [(60.0, "万千瓦")]
+    bad = office.post("/plans/save", data=form | {"target.T3.value": "六十"})
+    assert bad.status_code == 422 and "六十" in bad.text
+
+
+def test_demo_builds_a_fresh_labelled_database_twice(tmp_path: Path) -> None:
+    runner = CliRunner()
+    path = tmp_path / "demo.db"
+    for _ in range(2):
+        result = runner.invoke(cli_app, ["demo", "--no-serve", "--db", str(path)])
+        assert result.exit_code == 0, result.output
+        assert "http://127.0.0.1:8000" in result.output and "示例数据" in result.output
+        for username in ("admin", "office", "unit-a", "unit-b", "viewer"):
+            assert re.search(rf"^\s+{username}\s+\S{{8,}}\s", result.output, re.M), username
+    db = Database(f"sqlite:///{path}")
+    try:
+        assert is_demo(db)
+        values = list_observations(db)
+        assert values and all(v.status in ("accepted", "submitted", "returned") for v in values)
+        assert {v.status for v in values} >= {"accepted", "submitted", "returned"}
+        assert len(list_plans(db)) == 1  # rebuilt, not appended to
+    finally:
+        db.dispose()
+
+
+def test_target_page_shows_each_plan_version_and_who_reported(
+        fx: Fixture, client_for: Callable[[str | None], TestClient]) -> None:
+    from tanfeng.services.plan_import import import_plan
+
+    final = PlanBuilder(status="final", date="2023-09-01")
+    final.target("T4")["value"] = 82.5
+    final.targets[3]["sentence"] = "森林覆盖率稳定在82.5%"
+    import_plan(fx.db, final.plan(), actor="office")
+    unit = client_for("unit")
+    assert unit.post("/api/v1/observations", json={"values": [
+        {"indicator_id": fx.indicator["forest_coverage"], "period": "2024", "value": 81.0}]}).status_code == 201
+    page = client_for("viewer").get(f"/targets/{fx.indicator['forest_coverage']}").text
+    versions = page.split('id="versions"')[1].split("</table>")[0]
+    assert "第1版" in versions and "第2版" in versions
+    assert "81.8%" in versions and "82.5%" in versions
+    history = page.split('id="history"')[1].split("</table>")[0]
+    assert "unit" in history and "81" in history and "待审核" in history

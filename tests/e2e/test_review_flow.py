@@ -73,3 +73,19 @@ def test_unit_submits_office_accepts_overview_changes(browser: Any, server: str,
     page.goto(f"{server}/targets/{chosen}")
     assert str(target["target_value"]).rstrip("0").rstrip(".") in page.text_content("#history")
     context.close()
+
+
+def test_office_downloads_the_annual_report_from_the_overview(browser: Any, server: str, demo: DemoResult) -> None:
+    context = browser.new_context(locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    _login(page, server, demo, "office")
+    with page.expect_download() as download_info:
+        page.click("#annual-report")
+    download = download_info.value
+    assert download.suggested_filename.endswith(".docx") and "年度" in download.suggested_filename
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / "annual-report.docx"
+    download.save_as(str(path))
+    assert path.read_bytes()[:2] == b"PK"  # a zip container: the Word file
+    context.close()
+

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from tanfeng.cli import app as cli_app
 from tanfeng.db.session import Database
+from tanfeng.services.audit import recent
 from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.overview import is_demo
 from tanfeng.services.plan_admin import list_plans
@@ -112,3 +113,28 @@ def test_target_page_shows_each_plan_version_and_who_reported(
     assert "81.8%" in versions and "82.5%" in versions
     history = page.split('id="history"')[1].split("</table>")[0]
     assert "unit" in history and "81" in history and "待审核" in history
+
+
+def test_office_downloads_the_annual_report(fx: Fixture, client_for: Callable[[str | None], TestClient]) -> None:
+    from io import BytesIO
+    from urllib.parse import unquote
+
+    import docx
+    from openpyxl import load_workbook
+
+    office = client_for("office")
+    assert "生成年度评估报告" in office.get("/").text
+    token = office.headers.pop("X-CSRF-Token")
+    response = office.post("/reports/annual", data={"year": "2024", "fmt": "docx", "csrf_token": token})
+    assert response.status_code == 200
+    assert "示例县碳达峰实施方案" in unquote(response.headers["content-disposition"])
+    text = "\n".join(p.text for p in docx.Document(BytesIO(response.content)).paragraphs)
+    assert "2024" in text and "森林覆盖率" in text
+    office.headers["X-CSRF-Token"] = token
+    sheet = office.post("/api/v1/reports/annual", json={"year": 2024, "format": "xlsx"})
+    assert sheet.status_code == 200
+    workbook = load_workbook(BytesIO(sheet.content))
+    assert any("森林覆盖率" in str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row)
+    assert [e.action for e in recent(fx.db)][:2] == ["annual_report", "annual_report"]
+    bad = office.post("/api/v1/reports/annual", json={"year": 1800, "format": "xlsx"})
+    assert bad.status_code == 422 and "1800" in bad.json()["detail"]

@@ -108,7 +108,8 @@ CASES = [
         "region": "示例县", "unit": "住建局", "new_name": "县住房和城乡建设局"}), OFFICE_ONLY),
     Case("alias unit", lambda c, fx: c.post("/api/v1/units/aliases", json={
         "region": "示例县", "alias": "县林草局", "unit": "县林业局"}), OFFICE_ONLY | {"admin": 201, "office": 201}),
-    Case("annual report", lambda c, fx: c.post("/api/v1/reports/annual"), OFFICE_ONLY | {"admin": 501, "office": 501}),
+    Case("annual report", lambda c, fx: c.post("/api/v1/reports/annual", json={"year": 2024, "format": "xlsx"}),
+         OFFICE_ONLY),
     Case("logout", lambda c, fx: c.delete("/api/v1/session"), {"admin": 200, "office": 200, "unit": 200,
                                                               "viewer": 200, None: 401}),
 ]

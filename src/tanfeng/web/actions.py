@@ -6,15 +6,18 @@ for; the office and the administrator write for any unit (e.g. entering a paper 
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
+from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
+from tanfeng.accounting import example_inventory_path
 from tanfeng.db.session import Database
+from tanfeng.projection import example_scenarios_path
+from tanfeng.reports.annual import build_annual_content, render
 from tanfeng.services import accounts, plan_admin, registry, review
 from tanfeng.services.collection import CollectionResult, import_collection, parse_file, submit_progress, submit_values
 from tanfeng.services.errors import StoreError
@@ -141,16 +144,27 @@ def alias_unit(request: Request, user: accounts.Account, region: str, alias: str
     record(request, user, "alias_unit", "unit", info.id, alias=alias, unit=unit)
 
 
-def report_service() -> Any:
-    """The annual report service (``tanfeng.reports``, built on its own branch), or None before it lands."""
-    return importlib.import_module("tanfeng.reports") if importlib.util.find_spec("tanfeng.reports") else None
+
+REPORT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "html": "text/html; charset=utf-8"}
 
 
-def annual_report_response(request: Request, user: accounts.Account) -> JSONResponse:
-    """REPORT HOOK (生成年度评估报告): call the annual report service once ``tanfeng.reports`` is merged."""
-    if report_service() is None:
-        return JSONResponse({"detail": "年度评估报告功能尚未安装 / the annual report service is not installed yet"},
-                            status_code=501)
-    record(request, user, "annual_report_requested", "report", None)
-    return JSONResponse({"detail": "年度评估报告服务已安装，待接入 / report service present; wiring pending"},
-                        status_code=501)
+def annual_report(request: Request, user: accounts.Account, year: int | None, fmt: str,
+                  plan_id: int | None) -> Response:
+    """生成年度评估报告: the annual evaluation report (tanfeng.reports) as a download.
+
+    On the demo database the bundled example inventory and scenario file (示例数据) go into the report too.
+    """
+    db: Database = request.app.state.db
+    year = year or date.today().year - 1
+    extra: dict[str, Any] = {}
+    if request.app.state.demo:
+        extra = {"inventory": example_inventory_path(), "scenarios": example_scenarios_path()}
+    content = build_annual_content(db, year, plan=plan_id, **extra)
+    data = render(content, fmt)
+    record(request, user, "annual_report", "plan", content.facts.plan_id, year=year, format=fmt)
+    name = content.filename(fmt)
+    disposition = f"attachment; filename=\"annual-report-{year}.{fmt}\"; filename*=UTF-8''{quote(name)}"
+    return Response(data, media_type=REPORT_TYPES.get(fmt, "application/octet-stream"),
+                    headers={"Content-Disposition": disposition})

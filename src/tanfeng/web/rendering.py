@@ -52,6 +52,5 @@ class Renderer:
             "demo": request.app.state.demo, "messages": messages,
             "t": lambda key: word(key, lang), "status_word": lambda s: status_word(s, lang),
             "level_word": lambda lv: level_word(lv, lang),
-            "report_available": getattr(request.app.state, "report_available", False),
         }
         return self.templates.TemplateResponse(request, name, base | context, status_code=status_code)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from tanfeng.plans.model import Plan
@@ -233,9 +233,16 @@ def alias_unit(request: Request, user: Office, body: UnitAlias) -> dict[str, boo
     return {"ok": True}
 
 
-@router.post("/reports/annual")
-def annual_report(request: Request, user: Office) -> JSONResponse:
-    return actions.annual_report_response(request, user)
+class ReportRequest(BaseModel):
+    year: int | None = Field(None, description="评估年度（默认上一年）/ evaluated year (default: last year)")
+    format: Literal["docx", "xlsx", "html"] = "docx"
+    plan_id: int | None = None
+
+
+@router.post("/reports/annual", response_class=Response,
+             responses={200: {"description": "年度评估报告文件 / the report file (docx, xlsx or html)"}})
+def annual_report(request: Request, user: Office, body: ReportRequest) -> Response:
+    return actions.annual_report(request, user, body.year, body.format, body.plan_id)
 
 
 @router.get("/audit")

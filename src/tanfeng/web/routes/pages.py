@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from tanfeng.services import audit, review
@@ -58,7 +58,8 @@ async def overview(request: Request, user: CurrentUser) -> Response:
     cached = await cached_overview(request)
     activity = cached.activity if user.role in OFFICE else []
     return request.app.state.renderer.page(request, "overview.html", {"user": user, "o": cached.overview,
-                                                                      "activity": activity})
+                                                                      "activity": activity,
+                                                                      "report_year": date.today().year - 1})
 
 
 @router.get("/plan", response_class=HTMLResponse)
@@ -95,10 +96,7 @@ def audit_page(request: Request, user: Annotated[Account, Depends(reader(*OFFICE
 
 
 @router.post("/reports/annual")
-def annual_report(request: Request, user: Annotated[Account, Depends(writer(*OFFICE))]) -> Response:
-    """生成年度评估报告 — the place where the annual report service (tanfeng.reports) plugs in."""
-    response = actions.annual_report_response(request, user)
-    if response.status_code == 501:
-        request.app.state.renderer.flash(request, "年度评估报告功能尚未安装 / the annual report service is not "
-                                                  "installed yet", "warn")
-    return RedirectResponse("/", status_code=303)
+def annual_report(request: Request, user: Annotated[Account, Depends(writer(*OFFICE))],
+                  year: Annotated[int | None, Form()] = None, fmt: Annotated[str, Form()] = "docx") -> Response:
+    """生成年度评估报告 — the annual report service (tanfeng.reports); the file is downloaded."""
+    return actions.annual_report(request, user, year, fmt, None)

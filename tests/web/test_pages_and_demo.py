@@ -138,3 +138,11 @@ def test_office_downloads_the_annual_report(fx: Fixture, client_for: Callable[[s
     assert [e.action for e in recent(fx.db)][:2] == ["annual_report", "annual_report"]
     bad = office.post("/api/v1/reports/annual", json={"year": 1800, "format": "xlsx"})
     assert bad.status_code == 422 and "1800" in bad.json()["detail"]
+
+
+def test_serve_refuses_to_start_without_a_secret_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TANFENG_SECRET_KEY", raising=False)
+    monkeypatch.delenv("TANFENG_MODE", raising=False)
+    result = CliRunner().invoke(cli_app, ["serve", "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 2
+    assert "TANFENG_SECRET_KEY" in result.output

@@ -187,3 +187,12 @@ def test_page_forms_redirect_logged_out_and_refuse_missing_csrf(
     assert office.post(path, data=data).status_code == 403
     viewer = client_for("viewer")
     assert viewer.post(path, data=data).status_code == 403
+
+
+def test_unit_uploads_its_own_file_under_a_short_name(fx: Fixture,
+                                                      client_for: Callable[[str | None], TestClient]) -> None:
+    client = client_for("unit")
+    files = {"file": ("填报.xlsx", _xlsx("林业局", fx.indicator["forest_coverage"]), "application/octet-stream")}
+    response = client.post("/api/v1/uploads", files=files)
+    assert response.status_code == 201, response.text
+    assert [(o.reporter, o.value) for o in list_observations(fx.db)] == [(OWN_UNIT, 80.5)]

@@ -306,3 +306,17 @@ def target_versions(db: Database, indicator_id: int) -> list[TargetVersion]:
                                .order_by(PlanVersion.number, Target.position))
         return [TargetVersion(v.number, v.status, v.issued_date, v.imported_by, t.code, t.value, t.unit, t.year,
                               t.assigned, t.quota_value, t.sentence) for t, v in rows]
+
+
+def unit_ids_for_names(db: Database, names: set[str], region: str | None = None) -> dict[str, int | None]:
+    """Written unit names (aliases, short forms) → unit id, in the region (or any region with a current plan)."""
+    from tanfeng.services.registry import find_unit, get_region
+
+    with db.transaction() as session:
+        regions = [get_region(session, region)] if region else list(
+            {r.region.id: r.region for r in current_versions(session)}.values())
+        out: dict[str, int | None] = {}
+        for name in names:
+            found = next((u for reg in regions if (u := find_unit(session, reg, name)) is not None), None)
+            out[name] = found.id if found else None
+        return out

@@ -21,7 +21,7 @@ from tanfeng.reports.annual import build_annual_content, render
 from tanfeng.services import accounts, plan_admin, registry, review
 from tanfeng.services.collection import CollectionResult, import_collection, parse_file, submit_progress, submit_values
 from tanfeng.services.errors import StoreError
-from tanfeng.services.workspace import indicator_unit_ids, list_units, task_unit_ids
+from tanfeng.services.workspace import indicator_unit_ids, list_units, task_unit_ids, unit_ids_for_names
 from tanfeng.web.deps import Forbidden, record
 
 
@@ -77,11 +77,11 @@ def upload(request: Request, user: accounts.Account, path: Path, filename: str) 
     db: Database = request.app.state.db
     parsed = parse_file(path)
     if user.role == "unit":
-        own = _unit_name(db, user.unit_id or 0)
-        names = {parsed.reporter} | {str(r.get("reporter")) for sheet in (parsed.indicators, parsed.tasks)
-                                     if sheet for _, r in sheet.rows if r.get("reporter")}
-        if any(n and n != own for n in names):
-            raise Forbidden(f"文件中的填报单位不是{own} / the file reports for another unit than {own}")
+        names = {n for n in [parsed.reporter, *(str(r["reporter"]) for sheet in (parsed.indicators, parsed.tasks)
+                                                if sheet for _, r in sheet.rows if r.get("reporter"))] if n}
+        # names are resolved like the import does (aliases, short forms); unknown names fail validation there
+        if any(uid is not None and uid != user.unit_id for uid in unit_ids_for_names(db, names, parsed.region).values()):
+            raise Forbidden(f"文件中的填报单位不是{user.unit} / the file reports for another unit than {user.unit}")
         indicator_ids = {int(r["indicator_id"]) for _, r in (parsed.indicators.rows if parsed.indicators else [])
                          if str(r.get("indicator_id", "")).isdigit() and r.get("value") not in (None, "")}
         for indicator_id in indicator_ids:

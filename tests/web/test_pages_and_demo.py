@@ -146,3 +146,27 @@ def test_serve_refuses_to_start_without_a_secret_key(tmp_path: Path, monkeypatch
     result = CliRunner().invoke(cli_app, ["serve", "--db", str(tmp_path / "x.db")])
     assert result.exit_code == 2
     assert "TANFENG_SECRET_KEY" in result.output
+
+
+def test_office_computes_an_uploaded_inventory(fx: Fixture, client_for: Callable[[str | None], TestClient]) -> None:
+    from tanfeng.accounting import example_inventory_path
+    from tanfeng.services.plan_admin import assign_units
+
+    assign_units(fx.db, plan="1", target="T1", lead="县发改委", co=[], actor="office")
+    data = example_inventory_path().read_bytes()
+    office = client_for("office")
+    token = office.headers.pop("X-CSRF-Token")
+    page = office.post("/inventory", data={"csrf_token": token, "record": "on"},
+                       files={"file": ("县清单.csv", data, "text/csv")})
+    assert page.status_code == 200, page.text[:500]
+    assert "县清单.csv" in page.text and "能源活动" in page.text and 'id="recorded"' in page.text
+    assert recent(fx.db)[0].action == "record_inventory"
+    stored = list_observations(fx.db)
+    assert [(o.indicator_id, o.reporter) for o in stored] == [(fx.indicator["energy_intensity"], "县发改委")]
+    broken = office.post("/inventory", data={"csrf_token": token},
+                         files={"file": ("坏.csv", data.replace(b"\n", b"\n,,,\xe6\x9c\xaa\xe7\x9f\xa5,,\n", 3), "text/csv")})
+    assert broken.status_code == 422
+    unit = client_for("unit")
+    unit_token = unit.headers.pop("X-CSRF-Token")
+    assert unit.post("/inventory", data={"csrf_token": unit_token},
+                     files={"file": ("x.csv", data, "text/csv")}).status_code == 403

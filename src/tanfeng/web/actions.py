@@ -21,8 +21,10 @@ from tanfeng.reports.annual import build_annual_content, render
 from tanfeng.services import accounts, plan_admin, registry, review
 from tanfeng.services.collection import CollectionResult, import_collection, parse_file, submit_progress, submit_values
 from tanfeng.services.errors import StoreError
+from tanfeng.services.inventory_record import RecordResult, record_inventory
 from tanfeng.services.workspace import indicator_unit_ids, list_units, task_unit_ids, unit_ids_for_names
 from tanfeng.web.deps import Forbidden, record
+from tanfeng.web.inventory_view import compute_file
 
 
 def _unit_name(db: Database, unit_id: int) -> str:
@@ -168,3 +170,17 @@ def annual_report(request: Request, user: accounts.Account, year: int | None, fm
     disposition = f"attachment; filename=\"annual-report-{year}.{fmt}\"; filename*=UTF-8''{quote(name)}"
     return Response(data, media_type=REPORT_TYPES.get(fmt, "application/octet-stream"),
                     headers={"Content-Disposition": disposition})
+
+
+def inventory(request: Request, user: accounts.Account, path: Path, filename: str,
+              record_values: bool) -> tuple[dict[str, Any], RecordResult | None]:
+    """Compute an activity-data file; optionally record its indicators as observations of the plan's targets."""
+    summary, observations = compute_file(path, filename)
+    if not record_values:
+        return summary, None
+    if observations is None:
+        raise StoreError("记录需要基准年和之后年份的数据", "recording needs data for the base year and a later year")
+    result = record_inventory(request.app.state.db, observations, actor=user.username)
+    record(request, user, "record_inventory", "file", None, filename=filename,
+           values=[(r.code, r.period, r.value) for r in result.recorded], skipped=result.skipped)
+    return summary, result

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -85,6 +87,21 @@ def matrix(request: Request, user: CurrentUser, db: DbDep) -> Response:
 @router.get("/inventory", response_class=HTMLResponse)
 def inventory(request: Request, user: CurrentUser) -> Response:
     return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": inventory_summary()})
+
+
+@router.post("/inventory", response_class=HTMLResponse)
+async def inventory_upload(request: Request, user: Annotated[Account, Depends(writer(*OFFICE))],
+                           file: Annotated[UploadFile, File()], record: Annotated[str, Form()] = "") -> Response:
+    """Compute an uploaded activity-data file; with ``record`` store its indicators as the plan's values."""
+    suffix = Path(file.filename or "inventory.xlsx").suffix.lower() or ".xlsx"
+    data = await file.read()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"inventory{suffix}"
+        path.write_bytes(data)
+        summary, recorded = await run_in_threadpool(actions.inventory, request, user, path,
+                                                    file.filename or path.name, record == "on")
+    return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": summary,
+                                                                       "recorded": recorded})
 
 
 @router.get("/audit", response_class=HTMLResponse)

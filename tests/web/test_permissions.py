@@ -196,3 +196,20 @@ def test_unit_uploads_its_own_file_under_a_short_name(fx: Fixture,
     response = client.post("/api/v1/uploads", files=files)
     assert response.status_code == 201, response.text
     assert [(o.reporter, o.value) for o in list_observations(fx.db)] == [(OWN_UNIT, 80.5)]
+
+
+def test_office_accepts_several_values_at_once_all_or_none(
+        fx: Fixture, client_for: Callable[[str | None], TestClient]) -> None:
+    submit_values(fx.db, [{"indicator_id": fx.indicator["forest_coverage"], "period": str(y), "value": 80 + y % 10}
+                          for y in (2022, 2023, 2024)], reporter=OWN_UNIT, actor="setup")
+    ids = [o.id for o in list_observations(fx.db, status="submitted")]
+    office = client_for("office")
+    token = office.headers.pop("X-CSRF-Token")
+    accepted = list_observations(fx.db, status="accepted")
+    assert office.post("/review/bulk", data={"csrf_token": token, "ids": [*ids[:2], 999]}).status_code == 422
+    assert list_observations(fx.db, status="accepted") == accepted == []  # none accepted: 999 does not exist
+    assert office.post("/review/bulk", data={"csrf_token": token, "ids": ids}).status_code == 303
+    assert {o.id for o in list_observations(fx.db, status="accepted")} == set(ids)
+    unit = client_for("unit")
+    unit_token = unit.headers.pop("X-CSRF-Token")
+    assert unit.post("/review/bulk", data={"csrf_token": unit_token, "ids": ids}).status_code == 403

@@ -97,9 +97,18 @@ def upload(request: Request, user: accounts.Account, path: Path, filename: str) 
 
 def review_one(request: Request, user: accounts.Account, observation_id: int, action: str,
                reason: str | None) -> None:
-    db: Database = request.app.state.db
-    review.review(db, [observation_id], action=action, actor=user.username, reason=reason)
-    record(request, user, f"review_{action}", "observation", observation_id, reason=reason)
+    review_many(request, user, [observation_id], action, reason)
+
+
+def review_many(request: Request, user: accounts.Account, observation_ids: list[int], action: str,
+                reason: str | None) -> int:
+    """Accept or return several values at once: all or none (the service checks every one first)."""
+    if not observation_ids:
+        raise StoreError("没有选择任何填报值", "no value selected")
+    count = review.review(request.app.state.db, observation_ids, action=action, actor=user.username, reason=reason)
+    entity_id = observation_ids[0] if len(observation_ids) == 1 else None
+    record(request, user, f"review_{action}", "observation", entity_id, ids=observation_ids, reason=reason)
+    return count
 
 
 def quota(request: Request, user: accounts.Account, plan_id: int, target: str, value: float, unit: str | None,

@@ -26,6 +26,15 @@ def review_page(request: Request, user: OfficeReader, db: DbDep, status: str = "
     return request.app.state.renderer.page(request, "review.html", {"user": user, "items": items, "status": status})
 
 
+@router.post("/review/bulk")
+async def review_bulk(request: Request, user: Office) -> Response:
+    form = await request.form()
+    ids = [int(str(v)) for v in form.getlist("ids") if str(v).isdigit()]
+    count = actions.review_many(request, user, ids, "accept", None)
+    request.app.state.renderer.flash(request, f"已采纳{count}项 / {count} accepted")
+    return RedirectResponse("/review", 303)
+
+
 @router.post("/review/{observation_id}/{action}")
 def review_action(request: Request, user: Office, observation_id: int, action: str,
                   reason: Annotated[str, Form()] = "") -> Response:

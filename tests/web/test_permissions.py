@@ -8,6 +8,7 @@ from io import BytesIO
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
@@ -213,3 +214,22 @@ def test_office_accepts_several_values_at_once_all_or_none(
     unit = client_for("unit")
     unit_token = unit.headers.pop("X-CSRF-Token")
     assert unit.post("/review/bulk", data={"csrf_token": unit_token, "ids": ids}).status_code == 403
+
+
+def test_the_matrix_covers_every_write_endpoint_of_the_api(app: FastAPI) -> None:
+    """A new write endpoint fails this test until it has a row in CASES (and is added here)."""
+    schema = TestClient(app).get("/api/v1/openapi.json").json()
+    writes = {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops
+              if method in ("post", "put", "patch", "delete")}
+    covered = {
+        ("POST", "/api/v1/observations"), ("POST", "/api/v1/progress"), ("POST", "/api/v1/uploads"),
+        ("POST", "/api/v1/observations/{observation_id}/accept"),
+        ("POST", "/api/v1/observations/{observation_id}/return"),
+        ("PUT", "/api/v1/plans/{plan_id}/targets/{target}/quota"), ("POST", "/api/v1/plans/preview"),
+        ("POST", "/api/v1/plans"), ("POST", "/api/v1/users"), ("PATCH", "/api/v1/users/{account_id}"),
+        ("POST", "/api/v1/units/rename"), ("POST", "/api/v1/units/aliases"), ("POST", "/api/v1/reports/annual"),
+        ("DELETE", "/api/v1/session"),
+        ("POST", "/api/v1/session"),  # the login itself: tested in test_security
+    }
+    assert writes == covered
+    assert len(CASES) >= len(covered) - 1

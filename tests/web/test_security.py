@@ -128,3 +128,8 @@ def test_review_flow_on_sqlite_and_postgresql(db_url: str) -> None:
             conn.execute(text("DELETE FROM audit_log"))
     finally:
         db.dispose()
+
+
+def test_empty_upload_is_refused_with_a_message(client_for: Callable[[str | None], TestClient]) -> None:
+    response = client_for("unit").post("/api/v1/uploads", files={"file": ("空.xlsx", b"", "application/octet-stream")})
+    assert response.status_code == 422 and "空.xlsx" in response.json()["detail"]

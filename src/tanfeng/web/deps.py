@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, UploadFile
 
 from tanfeng.db.session import Database
 from tanfeng.services import audit
 from tanfeng.services.accounts import Account, get_account
+from tanfeng.services.errors import StoreError
 from tanfeng.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
 
 WRITERS = ("admin", "office", "unit")
@@ -109,3 +110,17 @@ def record(request: Request, user: Account | None, action: str, entity: str | No
                  username=user.username if user else str(detail.get("username", "?")), action=action,
                  entity=entity, entity_id=entity_id, detail=detail, client=client)
     request.app.state.overview_cache.clear()
+
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+async def read_upload_bytes(file: UploadFile, limit: int = MAX_UPLOAD_BYTES) -> bytes:
+    """The uploaded file's bytes; refuses an empty or oversized file with a clear message."""
+    data = await file.read(limit + 1)
+    name = file.filename or "upload"
+    if not data:
+        raise StoreError(f"{name}: 文件为空", f"{name}: the file is empty")
+    if len(data) > limit:
+        raise StoreError(f"{name}: 文件超过{limit // 1024 // 1024}MB", f"{name}: larger than {limit // 1024 // 1024} MB")
+    return data

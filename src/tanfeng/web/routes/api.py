@@ -22,7 +22,18 @@ from tanfeng.services.plan_import import import_plan
 from tanfeng.services.status import compute_status, indicator_series
 from tanfeng.services.workspace import plan_trees
 from tanfeng.web import actions
-from tanfeng.web.deps import OFFICE, WRITERS, CurrentUser, DbDep, Forbidden, RateLimited, reader, record, writer
+from tanfeng.web.deps import (
+    OFFICE,
+    WRITERS,
+    CurrentUser,
+    DbDep,
+    Forbidden,
+    RateLimited,
+    read_upload_bytes,
+    reader,
+    record,
+    writer,
+)
 from tanfeng.web.plan_upload import read_upload
 from tanfeng.web.routes.auth import login_account
 from tanfeng.web.security import csrf_token
@@ -168,7 +179,7 @@ async def upload_template(request: Request, user: Writer, file: Annotated[Upload
     suffix = Path(file.filename or "upload.xlsx").suffix.lower() or ".xlsx"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{suffix}"
-        path.write_bytes(await file.read())
+        path.write_bytes(await read_upload_bytes(file))
         return asdict(actions.upload(request, user, path, file.filename or path.name))
 
 
@@ -191,7 +202,7 @@ def set_quota(request: Request, user: Office, plan_id: int, target: str, body: Q
 
 @router.post("/plans/preview")
 async def preview_plan(request: Request, user: Office, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
-    plan = read_upload(await file.read(), file.filename or "plan.txt")
+    plan = read_upload(await read_upload_bytes(file), file.filename or "plan.txt")
     return plan.model_dump(mode="json", exclude_none=True)
 
 

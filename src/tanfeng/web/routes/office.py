@@ -12,7 +12,7 @@ from tanfeng.services.accounts import ROLE_LABELS, Account, list_accounts
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.registry import units_with_aliases
 from tanfeng.web import actions
-from tanfeng.web.deps import OFFICE, DbDep, reader, record, writer
+from tanfeng.web.deps import OFFICE, DbDep, read_upload_bytes, reader, record, writer
 from tanfeng.web.plan_upload import apply_corrections, read_upload
 
 router = APIRouter(include_in_schema=False)
@@ -102,7 +102,7 @@ def upload_page(request: Request, user: OfficeReader) -> Response:
 
 @router.post("/plans/preview", response_class=HTMLResponse)
 async def preview(request: Request, user: Office, file: Annotated[UploadFile, File()]) -> Response:
-    plan = read_upload(await file.read(), file.filename or "plan.txt")
+    plan = read_upload(await read_upload_bytes(file), file.filename or "plan.txt")
     return request.app.state.renderer.page(request, "plan_upload.html", {
         "user": user, "plan": plan, "document": plan.to_json()})
 

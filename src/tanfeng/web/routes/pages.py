@@ -20,7 +20,7 @@ from tanfeng.services.overview import Overview, build_overview, data_stamp, seri
 from tanfeng.services.status import compute_status
 from tanfeng.services.workspace import plan_trees, responsibility_matrix, target_versions
 from tanfeng.web import actions
-from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, reader, writer
+from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, read_upload_bytes, reader, writer
 from tanfeng.web.inventory_view import inventory_summary
 
 router = APIRouter(include_in_schema=False)
@@ -94,7 +94,7 @@ async def inventory_upload(request: Request, user: Annotated[Account, Depends(wr
                            file: Annotated[UploadFile, File()], record: Annotated[str, Form()] = "") -> Response:
     """Compute an uploaded activity-data file; with ``record`` store its indicators as the plan's values."""
     suffix = Path(file.filename or "inventory.xlsx").suffix.lower() or ".xlsx"
-    data = await file.read()
+    data = await read_upload_bytes(file)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"inventory{suffix}"
         path.write_bytes(data)

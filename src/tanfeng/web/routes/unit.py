@@ -18,7 +18,7 @@ from tanfeng.services.errors import StoreError
 from tanfeng.services.templates import PROGRESS_STATUSES, write_template
 from tanfeng.services.workspace import list_units, unit_work
 from tanfeng.web import actions
-from tanfeng.web.deps import WRITERS, CurrentUser, DbDep, writer
+from tanfeng.web.deps import WRITERS, CurrentUser, DbDep, read_upload_bytes, writer
 
 router = APIRouter(include_in_schema=False)
 Writer = Annotated[Account, Depends(writer(*WRITERS))]
@@ -82,7 +82,7 @@ async def upload(request: Request, user: Writer, file: Annotated[UploadFile, Fil
     suffix = Path(file.filename or "upload.xlsx").suffix.lower() or ".xlsx"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{suffix}"
-        path.write_bytes(await file.read())
+        path.write_bytes(await read_upload_bytes(file))
         result = actions.upload(request, user, path, file.filename or path.name)
     request.app.state.renderer.flash(request, _summary(result))
     return RedirectResponse("/workspace", 303)

@@ -170,3 +170,18 @@ def test_office_computes_an_uploaded_inventory(fx: Fixture, client_for: Callable
     unit_token = unit.headers.pop("X-CSRF-Token")
     assert unit.post("/inventory", data={"csrf_token": unit_token},
                      files={"file": ("x.csv", data, "text/csv")}).status_code == 403
+
+
+def test_office_finds_and_enters_a_quota_from_the_review_page(
+        fx: Fixture, client_for: Callable[[str | None], TestClient]) -> None:
+    office = client_for("office")
+    page = office.get("/review").text.split('id="quotas"')[1]
+    assert "单位地区生产总值二氧化碳排放" in page and "待录入" in page
+    token = office.headers.pop("X-CSRF-Token")
+    indicator = fx.indicator["carbon_intensity"]
+    saved = office.post(f"/targets/{indicator}/quota", data={"csrf_token": token, "plan_id": "1", "target": "T2",
+                                                             "value": "18", "unit": "%", "note": "市下达"})
+    assert saved.status_code == 303
+    after = office.get("/review").text.split('id="quotas"')[1]
+    assert "18%" in after and "待录入" not in after
+    assert recent(fx.db)[0].action == "set_quota"

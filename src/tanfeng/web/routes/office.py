@@ -11,6 +11,7 @@ from tanfeng.services import review
 from tanfeng.services.accounts import ROLE_LABELS, Account, list_accounts
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.registry import units_with_aliases
+from tanfeng.services.status import compute_status
 from tanfeng.web import actions
 from tanfeng.web.deps import OFFICE, DbDep, read_upload_bytes, reader, record, writer
 from tanfeng.web.plan_upload import apply_corrections, read_upload
@@ -23,7 +24,9 @@ OfficeReader = Annotated[Account, Depends(reader(*OFFICE))]
 @router.get("/review", response_class=HTMLResponse)
 def review_page(request: Request, user: OfficeReader, db: DbDep, status: str = "submitted") -> Response:
     items = review.list_observations(db, status=status)
-    return request.app.state.renderer.page(request, "review.html", {"user": user, "items": items, "status": status})
+    quotas = [r for r in compute_status(db) if r.assigned]  # targets deferred to a quota from above
+    return request.app.state.renderer.page(request, "review.html", {"user": user, "items": items, "status": status,
+                                                                    "quotas": quotas})
 
 
 @router.post("/review/bulk")

@@ -185,3 +185,12 @@ def test_office_finds_and_enters_a_quota_from_the_review_page(
     after = office.get("/review").text.split('id="quotas"')[1]
     assert "18%" in after and "待录入" not in after
     assert recent(fx.db)[0].action == "set_quota"
+
+
+def test_responsibility_matrix_counts_lead_and_co_tasks(client_for: Callable[[str | None], TestClient]) -> None:
+    viewer = client_for("viewer")
+    rows = re.findall(r"<tr><th>([^<]+)</th><td[^>]*>([^<]*)</td>", viewer.get("/matrix").text)
+    cells = {unit: " ".join(cell.split()) for unit, cell in rows}
+    assert cells["县发改委"] == "牵头 1 配合 1" and cells["县林业局"] == "牵头 1" and cells["县住建局"] == "配合 1"
+    viewer.get("/lang/en")
+    assert "lead 1 co 1" in " ".join(viewer.get("/matrix").text.split())

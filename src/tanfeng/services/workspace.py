@@ -224,7 +224,7 @@ def _unit_tasks(session: Session, unit_id: int, period: str) -> list[UnitTask]:
 @dataclass
 class Matrix:
     actions: list[tuple[str, str]]
-    rows: list[tuple[int, str, list[str]]]  # unit id, unit, one cell per action: '牵头 n' / '配合 n' / ''
+    rows: list[tuple[int, str, list[tuple[int, int]]]]  # unit id, unit, per action: (tasks led, tasks supported)
 
 
 def responsibility_matrix(db: Database) -> Matrix:
@@ -243,13 +243,10 @@ def responsibility_matrix(db: Database) -> Matrix:
             counts[(unit.id, action_code or "-")][role] += 1
         rows = []
         for uid, name in units.items():
-            cells = []
-            for code, _ in actions:
-                c = counts.get((uid, code), {})
-                parts = ([f"牵头{c['lead']}"] if c.get("lead") else []) + ([f"配合{c['co']}"] if c.get("co") else [])
-                cells.append(" ".join(parts))
+            cells = [(counts.get((uid, code), {}).get("lead", 0), counts.get((uid, code), {}).get("co", 0))
+                     for code, _ in actions]
             rows.append((uid, name, cells))
-        rows.sort(key=lambda r: -sum(1 for c in r[2] if "牵头" in c))
+        rows.sort(key=lambda r: (-sum(1 for lead, _ in r[2] if lead), r[1]))
         return Matrix(actions, rows)
 
 

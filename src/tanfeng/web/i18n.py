@@ -53,6 +53,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "demo": ("示例数据：本页数值为演示用，不是真实统计数据",
              "示例数据 — illustrative demo data, not official statistics"),
     "none": ("无", "none"),
+    "role_lead": ("牵头", "lead"),
+    "role_co": ("配合", "co"),
+    "draft": ("征求意见稿", "draft"),
+    "final": ("正式稿", "final"),
+    "awaiting_quota": ("待下达", "quota pending"),
+    "version": ("第{n}版", "version {n}"),
 }
 
 STATUS_WORDS: dict[str, tuple[str, str]] = {
@@ -68,6 +74,10 @@ LEVEL_WORDS: dict[str, tuple[str, str]] = {
 def word(key: str, lang: str) -> str:
     zh, en = WORDS.get(key, (key, key))
     return en if lang == "en" else zh
+
+
+def version_word(number: int, lang: str) -> str:
+    return word("version", lang).format(n=number)
 
 
 def status_word(status: str | None, lang: str) -> str:

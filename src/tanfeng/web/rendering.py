@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from tanfeng.web.i18n import level_word, status_word, word
+from tanfeng.web.i18n import level_word, status_word, version_word, word
 from tanfeng.web.security import CSRF_FIELD, csrf_token
 from tanfeng.web.settings import WebSettings
 
@@ -51,6 +51,6 @@ class Renderer:
             "request": request, "user": user, "lang": lang, "csrf_field": CSRF_FIELD, "csrf": token,
             "demo": request.app.state.demo, "messages": messages,
             "t": lambda key: word(key, lang), "status_word": lambda s: status_word(s, lang),
-            "level_word": lambda lv: level_word(lv, lang),
+            "level_word": lambda lv: level_word(lv, lang), "version_word": lambda n: version_word(n, lang),
         }
         return self.templates.TemplateResponse(request, name, base | context, status_code=status_code)

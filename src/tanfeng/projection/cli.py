@@ -71,6 +71,17 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def _stored_targets(database: str, region: str | None, plan_ref: str | None) -> list[Target]:
+    # the store (SQLAlchemy) is imported only when the targets come from the database
+    from tanfeng.commands.common import open_db
+    from tanfeng.services.plan_targets import stored_targets
+
+    try:
+        return stored_targets(open_db(database), region=region, plan=plan_ref)
+    except TanfengError as err:
+        raise _fail(str(err)) from err
+
+
 @app.callback(invoke_without_command=True)
 def peak(
     scenarios: Path | None = typer.Argument(None, help="情景文件（TOML）/ scenario file (TOML)"),
@@ -82,6 +93,10 @@ def peak(
     plan: Path | None = typer.Option(None, "--plan", help="方案（JSON 或方案原文），用于核对目标 / plan whose targets to check"),
     scenario: list[str] | None = typer.Option(None, "--scenario", "-s", help="只计算这些情景 / only these scenarios"),
     decompose: str | None = typer.Option(None, "--decompose", help="LMDI 分解年份，如 2020:2030 / years to decompose"),
+    database: str | None = typer.Option(None, "--db", help="从数据库读取方案目标（含已录入的上级下达指标）/ check the "
+                                        "targets of the plan stored in this database (URL or SQLite file)"),
+    region: str | None = typer.Option(None, "--region", "-r", help="与 --db 同用：地区 / region (with --db)"),
+    plan_ref: str | None = typer.Option(None, "--plan-id", help="与 --db 同用：方案ID或标题 / plan id or title (with --db)"),
 ) -> None:
     """情景预测：达峰年份、达峰概率、目标核对、LMDI 分解 / scenario projection: peak year, P(peak), targets, LMDI."""
     from tanfeng.projection import export, render, report
@@ -92,7 +107,11 @@ def peak(
         raise _fail("请给出情景文件或 --example（二者选一）/ give a scenario file or --example, not both")
     scenarios = scenarios or example_scenarios_path()
     span = parse_span(decompose)
+    if plan is not None and database is not None:
+        raise _fail("--plan 与 --db 只能选一个 / give --plan or --db, not both")
     targets = read_plan_targets(plan) if plan is not None else []
+    if database is not None:
+        targets = _stored_targets(database, region, plan_ref)
     try:
         scn = load(scenarios)
         reports = report.build(scn, scenario or None, targets=targets, runs=runs, seed=seed, between=span)

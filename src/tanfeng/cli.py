@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 
 from tanfeng import __version__
 from tanfeng.errors import PlanReadError
+from tanfeng.web import cli as web_cli
 
 # Command groups imported only when used: `tanfeng parse` should not pay for SQLAlchemy, pint,
 # numpy and openpyxl (the store, accounting and report stacks) at every start.
@@ -23,7 +24,9 @@ LAZY_GROUPS: dict[str, str] = {
     "status": "tanfeng.commands.views:status_app",
     "units": "tanfeng.commands.views:units_app",
     "inventory": "tanfeng.accounting.cli:app",
+    "report": "tanfeng.reports.cli:app",
     "peak": "tanfeng.projection.cli:app",
+    "users": "tanfeng.web.cli:users_app",
 }
 
 
@@ -104,13 +107,8 @@ def parse(
         raise typer.Exit(code=2)
 
 
-@app.command()
-def demo() -> None:
-    """读取随附的参考方案（上犹县）并输出提纲 / read the bundled reference plan and print its outline."""
-    from tanfeng.plans import example_plan_path, read
-    from tanfeng.plans.render import to_markdown
-
-    typer.echo(to_markdown(read(example_plan_path())))
+app.command("serve")(web_cli.serve)
+app.command("demo")(web_cli.demo)
 
 
 def main() -> None:

@@ -54,25 +54,6 @@ def read_plan_targets(path: Path) -> list[Target]:
         raise _fail(str(err)) from err
 
 
-def stored_targets(database: str, region: str | None) -> list[Target]:
-    """Targets of the current plan in the store (quotas included); the store is only read."""
-    from tanfeng.commands.common import open_db
-    from tanfeng.db.migrate import current_revision, head_revision
-    from tanfeng.services.plan_targets import plan_targets
-
-    if "://" not in database and not Path(database).is_file():  # reading must not create a database file
-        raise _fail(f"{database}: 数据库文件不存在 / database file not found")
-    db = open_db(database, migrate=False)
-    try:
-        revision = current_revision(db)
-        if revision != head_revision(db):
-            raise TanfengError(f"数据库版本{revision or '（空）'}与程序不符，请先运行 tanfeng db upgrade / "
-                               f"database schema {revision or '(empty)'} is not current; run tanfeng db upgrade")
-        return plan_targets(db, region)
-    finally:
-        db.dispose()
-
-
 def inventory_base(path: Path, year: int | None) -> InventorySource:
     """One year of an inventory file (the accounting engine's input and results) as a base-year source."""
     from tanfeng.projection.inventory_source import inventory_source
@@ -102,6 +83,29 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def _stored_targets(database: str, region: str | None, plan_ref: str | None) -> list[Target]:
+    """Targets of the stored plan (quotas included); the store is only read, never created or upgraded."""
+    # the store (SQLAlchemy) is imported only when the targets come from the database
+    from tanfeng.commands.common import open_db
+    from tanfeng.db.migrate import current_revision, head_revision
+    from tanfeng.services.plan_targets import stored_targets
+
+    if "://" not in database and not Path(database).is_file():
+        raise _fail(f"{database}: 数据库文件不存在 / database file not found")
+    try:
+        db = open_db(database, migrate=False)
+        try:
+            revision = current_revision(db)
+            if revision != head_revision(db):
+                raise TanfengError(f"数据库版本{revision or '（空）'}与程序不符，请先运行 tanfeng db upgrade / "
+                                   f"database schema {revision or '(empty)'} is not current; run tanfeng db upgrade")
+            return stored_targets(db, region=region, plan=plan_ref)
+        finally:
+            db.dispose()
+    except TanfengError as err:
+        raise _fail(str(err)) from err
+
+
 @app.callback(invoke_without_command=True)
 def peak(
     scenarios: Path | None = typer.Argument(None, help="情景文件（TOML）/ scenario file (TOML)"),
@@ -113,10 +117,12 @@ def peak(
     plan: Path | None = typer.Option(None, "--plan", help="方案（JSON 或方案原文），用于核对目标 / plan whose targets to check"),
     scenario: list[str] | None = typer.Option(None, "--scenario", "-s", help="只计算这些情景 / only these scenarios"),
     decompose: str | None = typer.Option(None, "--decompose", help="LMDI 分解年份，如 2020:2030 / years to decompose"),
-    db: str | None = typer.Option(None, "--db", help="用数据库中当前方案的目标核对（数据库URL或SQLite文件）/ check the stored plan's targets"),
-    region: str | None = typer.Option(None, "--region", "-r", help="与 --db 同用：地区 / with --db: region"),
+    database: str | None = typer.Option(None, "--db", help="从数据库读取方案目标（含已录入的上级下达指标）/ check the "
+                                        "targets of the plan stored in this database (URL or SQLite file)"),
+    region: str | None = typer.Option(None, "--region", "-r", help="与 --db 同用：地区 / region (with --db)"),
+    plan_ref: str | None = typer.Option(None, "--plan-id", help="与 --db 同用：方案ID或标题 / plan id or title (with --db)"),
     inventory: Path | None = typer.Option(None, "--inventory", help="以温室气体清单（xlsx/csv）为基准年 / base year from an inventory"),
-    inventory_year: int | None = typer.Option(None, "--inventory-year", help="清单中的基准年份（默认最早年份）/ inventory year"),
+    inventory_year: int | None = typer.Option(None, "--inventory-year", help="清单中的基准年份（默认清单基准年）/ inventory year"),
 ) -> None:
     """情景预测：达峰年份、达峰概率、目标核对、LMDI 分解 / scenario projection: peak year, P(peak), targets, LMDI."""
     from tanfeng.projection import export, render, report
@@ -127,12 +133,14 @@ def peak(
         raise _fail("请给出情景文件或 --example（二者选一）/ give a scenario file or --example, not both")
     scenarios = scenarios or example_scenarios_path()
     span = parse_span(decompose)
-    if region is not None and db is None:
-        raise _fail("--region 须与 --db 同用 / --region needs --db")
+    if plan is not None and database is not None:
+        raise _fail("--plan 与 --db 只能选一个 / give --plan or --db, not both")
+    if (region is not None or plan_ref is not None) and database is None:
+        raise _fail("--region、--plan-id 须与 --db 同用 / --region and --plan-id need --db")
     targets = read_plan_targets(plan) if plan is not None else []
+    if database is not None:
+        targets = _stored_targets(database, region, plan_ref)
     try:
-        if db is not None:
-            targets = [*targets, *stored_targets(db, region)]
         base = inventory_base(inventory, inventory_year) if inventory is not None else None
         scn = load(scenarios, base=base)
         if base is not None and base.result.label and not scn.label:  # 示例数据 inventories stay labelled

@@ -325,6 +325,18 @@ def submit_values(
     return _store_parsed(db, parsed, actor=actor, region=region, draft=draft)
 
 
+def submit_progress(
+    db: Database, reports: list[dict[str, Any]], *, reporter: str, actor: str, region: str | None = None,
+    source: str = "form",
+) -> CollectionResult:
+    """Store task progress entered elsewhere (a web form) through the same checks as a file.
+
+    Each dict has the template's keys: ``plan_id``, ``task``, ``period``, ``status``, ``text``.
+    """
+    parsed = ParsedFile(source, region, reporter, tasks=RawSheet(None, list(enumerate(reports, start=1))))
+    return _store_parsed(db, parsed, actor=actor, region=region, draft=False)
+
+
 def _store_parsed(
     db: Database, parsed: ParsedFile, *, actor: str, region: str | None, draft: bool
 ) -> CollectionResult:

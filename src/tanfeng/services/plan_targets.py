@@ -1,8 +1,8 @@
-"""The current plan's targets of a region, as plan-contract ``Target`` objects (read-only).
+"""The targets of a stored plan's current version as contract ``Target`` objects (read-only).
 
-Used by ``tanfeng peak --db`` to check projections against the stored plan. A target the
-plan defers to a higher level (``assigned``) carries the quota the office entered with
-``tanfeng plan quota``; with a quota it becomes an ordinary checkable target.
+Used where a pure engine checks numbers against the plan (``tanfeng peak --db``). A target deferred
+to a quota (``assigned``) becomes an ordinary numeric target once the office has entered the quota
+with ``tanfeng plan quota``; until then it stays ``assigned`` with no value.
 """
 
 from __future__ import annotations
@@ -13,50 +13,33 @@ from tanfeng.db.models import Indicator
 from tanfeng.db.models import Target as TargetRow
 from tanfeng.db.session import Database
 from tanfeng.plans.model import Target
-from tanfeng.services.errors import StoreError
-from tanfeng.services.queries import current_versions
+from tanfeng.services.queries import find_plan
 from tanfeng.services.registry import get_region
 
-REDUCTION_CODES = ("energy_intensity", "carbon_intensity")
+_REDUCTIONS = ("energy_intensity", "carbon_intensity")
 
 
-def _baseline_year(row: TargetRow, indicator: Indicator) -> int | None:
-    """The target's own baseline year; an intensity reduction (a quota says only "18 %") takes the
-    indicator's, since a reduction has no meaning without one. Levels keep none."""
-    if row.baseline_year is not None or indicator.code not in REDUCTION_CODES:
-        return row.baseline_year
-    return indicator.baseline_year
-
-
-def _as_target(row: TargetRow, indicator: Indicator) -> Target:
-    quota = row.assigned and row.quota_value is not None
-    return Target.model_validate({
-        "id": row.code, "indicator": row.indicator_text or indicator.name, "code": indicator.code,
-        "change": row.change, "value": row.quota_value if quota else row.value,
-        "unit": (row.quota_unit or row.unit) if quota else row.unit,
-        "stretch_value": None if quota else row.stretch_value, "bound": row.bound, "commitment": row.commitment,
-        "year": row.year, "baseline_year": _baseline_year(row, indicator),
-        "assigned": row.assigned and not quota, "sentence": row.sentence,
-    })
-
-
-def plan_targets(db: Database, region: str | None = None) -> list[Target]:
-    """Targets of the current version of the region's plan (the only plan's, when no region is given)."""
+def stored_targets(db: Database, *, region: str | None = None, plan: str | None = None) -> list[Target]:
+    """Targets of the current version of a stored plan (the only plan, or the one named)."""
     with db.transaction() as session:
-        region_row = get_region(session, region) if region else None
-        refs = current_versions(session, region_row)
-        regions = {ref.region.name for ref in refs}
-        if not refs:
-            where = f"地区“{region}”" if region else "数据库"
-            raise StoreError(f"{where}中没有方案，请先运行 tanfeng plan import",
-                             f"no plan stored{f' for {region}' if region else ''}; run tanfeng plan import first")
-        if len(regions) > 1:
-            raise StoreError(f"数据库中有多个地区的方案（{'、'.join(sorted(regions))}），请用 --region 指定",
-                             "plans of several regions are stored; choose one with --region")
+        ref = find_plan(session, plan, get_region(session, region) if region else None)
         rows = session.execute(
-            select(TargetRow, Indicator)
-            .join(Indicator, Indicator.id == TargetRow.indicator_id)
-            .where(TargetRow.version_id.in_([ref.version.id for ref in refs]))
-            .order_by(TargetRow.version_id, TargetRow.position)
+            select(TargetRow, Indicator).join(Indicator, Indicator.id == TargetRow.indicator_id)
+            .where(TargetRow.version_id == ref.version.id).order_by(TargetRow.id)
         ).all()
-        return [_as_target(t, ind) for t, ind in rows]
+        out: list[Target] = []
+        for row, indicator in rows:
+            value, unit, assigned = row.value, row.unit, row.assigned
+            change, baseline = row.change, row.baseline_year
+            if row.assigned and row.quota_value is not None:
+                value, unit, assigned = row.quota_value, row.quota_unit or row.unit or indicator.unit, False
+                baseline = baseline or indicator.baseline_year
+                if indicator.code in _REDUCTIONS and (unit or "").strip() in ("%", "％"):
+                    change = "decrease"  # 完成上级下达的强度下降指标: the quota is a reduction
+            out.append(Target(
+                id=row.code, indicator=row.indicator_text, code=indicator.code, change=change,  # type: ignore[arg-type]
+                value=value, unit=unit, stretch_value=row.stretch_value, bound=row.bound,  # type: ignore[arg-type]
+                commitment=row.commitment, year=row.year, baseline_year=baseline,  # type: ignore[arg-type]
+                assigned=assigned, task_id=None, sentence=row.sentence,
+            ))
+        return out

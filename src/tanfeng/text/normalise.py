@@ -132,7 +132,10 @@ def _join_broken_lines(lines: list[str]) -> list[str]:
         mode = max(counts, key=lambda k: (counts[k], k))
         near = [x for x in lines if mode - 3 <= len(x) <= mode + 1]
         open_ended = sum(1 for x in near if not x.endswith(_TERMINAL))
-        if len(near) >= max(6, 0.4 * len(lengths)) and open_ended >= 0.6 * len(near) and 15 <= mode < 120:
+        # A hard-wrapped text keeps most of its characters in full-width lines; a few short
+        # headings of equal length (titles, dates, 一、主要目标) must not look like a wrap width.
+        volume = sum(len(x) for x in near) >= 0.5 * sum(len(x) for x in lines)
+        if len(near) >= max(6, 0.4 * len(lengths)) and open_ended >= 0.6 * len(near) and 15 <= mode < 120 and volume:
             wrap = mode
     out: list[str] = []
     prev_raw, prev_view = "", ""

@@ -77,3 +77,11 @@ def test_breaks_inside_annotations_headings_and_before_punctuation_are_joined() 
 def test_brackets_split_by_a_break_are_rejoined_before_punctuation_rules() -> None:
     raw = "关于印发重庆市能源发展“十四五”规划(2\n021—2025年)的通知"
     assert normalise(raw).text == "关于印发重庆市能源发展“十四五”规划（2021—2025年）的通知"
+
+
+def test_short_equal_lines_are_not_mistaken_for_a_wrap_width() -> None:
+    heads = ["关于印发某某市碳达峰实施方案通知", "某某市人民政府办公室文件发布单位", "二〇二二年十二月二十九日印发稿件",
+             "某某市碳达峰实施方案正文部分内容", "第一部分主要目标和重点任务安排", "第二部分重点任务和保障措施安排"]
+    body = "为深入贯彻落实党中央国务院关于碳达峰碳中和的重大战略决策部署，推动经济社会发展全面绿色转型。" * 5
+    out = normalise("\n".join([*heads, body])).text.split("\n")
+    assert out[:6] == heads

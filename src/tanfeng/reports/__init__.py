@@ -1,0 +1,1 @@
+"""Reports for the leading group: the annual evaluation report (docx / html / xlsx)."""

@@ -1,0 +1,75 @@
+"""Excel export of the report's tables (numbers as numbers), for those who re-work the figures."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from tanfeng.reports.content import AnnualReport
+from tanfeng.reports.layout import Outline, Table, build_outline
+
+HEAD = PatternFill("solid", fgColor="DDEBF7")
+INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def _sheet_name(table: Table, used: set[str]) -> str:
+    base = table.sheet.translate(INVALID_SHEET_CHARS)[:28] or "表"
+    name, n = base, 1
+    while name in used:
+        n += 1
+        name = f"{base[:26]}-{n}"
+    used.add(name)
+    return name
+
+
+def _about(wb: Workbook, outline: Outline) -> None:
+    ws = wb.active
+    assert ws is not None
+    ws.title = "说明"
+    lines = ([outline.banner] if outline.banner else []) + [outline.title, *outline.subtitle, "",
+                                                              "各工作表与报告中的表格一一对应：", ]
+    for line in lines:
+        ws.append([line])
+    ws["A1"].font = Font(bold=True, color="C00000" if outline.banner else "000000")
+    ws.column_dimensions["A"].width = 60
+    ws.column_dimensions["B"].width = 40
+
+
+def render_outline(outline: Outline) -> bytes:
+    wb = Workbook()
+    _about(wb, outline)
+    about = wb["说明"]
+    used = {"说明"}
+    for table in outline.tables():
+        name = _sheet_name(table, used)
+        about.append([name, table.title])
+        ws = wb.create_sheet(name)
+        ws.append([table.title])
+        ws["A1"].font = Font(bold=True)
+        if outline.banner:
+            ws.append([outline.banner])
+        ws.append(table.headers)
+        head_row = ws.max_row
+        for cell in ws[head_row]:
+            cell.font, cell.fill = Font(bold=True), HEAD
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        for row in table.rows:
+            ws.append(list(row))
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, float) and not cell.value.is_integer():
+                    cell.number_format = "#,##0.00"  # full precision kept, two decimals shown
+        ws.freeze_panes = ws.cell(row=head_row + 1, column=1)
+        for i, header in enumerate(table.headers, start=1):
+            longest = max([len(str(header))] + [len(str(r[i - 1])) for r in table.rows if r[i - 1] is not None])
+            ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, longest * 2))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def render(report: AnnualReport) -> bytes:
+    """The report's tables as an .xlsx workbook (one sheet per table, a 说明 sheet first)."""
+    return render_outline(build_outline(report))

@@ -1,0 +1,130 @@
+"""Login accounts of the web workspace: roles, argon2 password hashes, the unit a 责任单位 account writes for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from tanfeng.db.account_models import User
+from tanfeng.db.base import utcnow
+from tanfeng.db.models import Unit
+from tanfeng.db.session import Database
+from tanfeng.services.errors import StoreError
+
+ROLES = ("admin", "office", "unit", "viewer")
+ROLE_LABELS = {"admin": "系统管理员", "office": "领导小组办公室", "unit": "责任单位", "viewer": "只读用户"}
+MIN_PASSWORD = 8
+
+_hasher = PasswordHasher()
+# Verified against when the user does not exist, so a wrong name costs as much time as a wrong password.
+_DUMMY_HASH = _hasher.hash("tanfeng-no-such-user")
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    unit_id: int | None
+    unit: str | None
+    active: bool
+    session_version: int
+    last_login_at: datetime | None
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+def _account(user: User, unit_name: str | None) -> Account:
+    return Account(user.id, user.username, user.display_name, user.role, user.unit_id, unit_name, user.active,
+                   user.session_version, user.last_login_at)
+
+
+def _check(role: str, unit_id: int | None, password: str | None) -> None:
+    if role not in ROLES:
+        raise StoreError(f"未知角色“{role}”（{'/'.join(ROLES)}）", f"unknown role '{role}'")
+    if role == "unit" and unit_id is None:
+        raise StoreError("责任单位账号必须指定单位", "a unit account needs its unit")
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise StoreError(f"密码至少{MIN_PASSWORD}位", f"the password needs at least {MIN_PASSWORD} characters")
+
+
+def create_user(
+    db: Database, *, username: str, password: str, role: str, display_name: str | None = None,
+    unit_id: int | None = None,
+) -> Account:
+    """A new account; the password is stored only as an argon2 hash."""
+    username = username.strip()
+    if not username:
+        raise StoreError("用户名不能为空", "the user name is empty")
+    _check(role, unit_id, password)
+    with db.transaction() as session:
+        if session.scalar(select(User.id).where(User.username == username)) is not None:
+            raise StoreError(f"用户名“{username}”已存在", f"user '{username}' exists")
+        unit = session.get(Unit, unit_id) if unit_id is not None else None
+        if unit_id is not None and unit is None:
+            raise StoreError(f"没有编号为{unit_id}的单位", f"no unit {unit_id}")
+        user = User(username=username, display_name=display_name or username, password_hash=_hasher.hash(password),
+                    role=role, unit_id=unit_id if role == "unit" else None, active=True, session_version=1)
+        session.add(user)
+        session.flush()
+        return _account(user, unit.name if unit and role == "unit" else None)
+
+
+def update_user(
+    db: Database, user_id: int, *, password: str | None = None, active: bool | None = None,
+    role: str | None = None, unit_id: int | None = None,
+) -> Account:
+    """Reset a password, (de)activate or change the role; any of these ends the user's open sessions."""
+    with db.transaction() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise StoreError(f"没有编号为{user_id}的账号", f"no account {user_id}")
+        new_role = role or user.role
+        new_unit = unit_id if unit_id is not None else user.unit_id
+        _check(new_role, new_unit if new_role == "unit" else None, password)
+        if password is not None:
+            user.password_hash = _hasher.hash(password)
+        if active is not None:
+            user.active = active
+        user.role, user.unit_id = new_role, new_unit if new_role == "unit" else None
+        user.session_version += 1
+        unit = session.get(Unit, user.unit_id) if user.unit_id else None
+        return _account(user, unit.name if unit else None)
+
+
+def authenticate(db: Database, username: str, password: str) -> Account | None:
+    """The account when name and password match an active account, else None (same cost either way)."""
+    with db.transaction() as session:
+        user = session.scalar(select(User).where(User.username == username.strip()))
+        stored = user.password_hash if user is not None else _DUMMY_HASH
+        try:
+            _hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if user is None or not user.active:
+            return None
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = _hasher.hash(password)
+        user.last_login_at = utcnow()
+        unit = session.get(Unit, user.unit_id) if user.unit_id else None
+        return _account(user, unit.name if unit else None)
+
+
+def get_account(db: Database, user_id: int) -> Account | None:
+    with db.transaction() as session:
+        row = session.execute(select(User, Unit.name).outerjoin(Unit, Unit.id == User.unit_id)
+                              .where(User.id == user_id)).first()
+        return _account(row[0], row[1]) if row else None
+
+
+def list_accounts(db: Database) -> list[Account]:
+    with db.transaction() as session:
+        rows = session.execute(select(User, Unit.name).outerjoin(Unit, Unit.id == User.unit_id).order_by(User.id))
+        return [_account(user, unit) for user, unit in rows]

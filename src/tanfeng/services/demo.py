@@ -1,0 +1,184 @@
+"""The demo database of ``tanfeng demo``: the bundled reference plan plus illustrative data (示例数据).
+
+Everything this module invents — base-year values, quotas, reported values, task progress — is
+illustrative, labelled 示例数据 in its source/note fields, and the database carries a ``demo`` marker
+in the change log so every page shows the 示例数据 banner.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from tanfeng.config import sqlite_url
+from tanfeng.db.migrate import upgrade
+from tanfeng.db.models import ChangeLog
+from tanfeng.db.session import Database
+from tanfeng.plans import example_plan_path, read
+from tanfeng.services import accounts
+from tanfeng.services.collection import submit_progress, submit_values
+from tanfeng.services.errors import StoreError
+from tanfeng.services.overview import DEMO_ENTITY
+from tanfeng.services.plan_admin import assign_units, set_baseline, set_quota
+from tanfeng.services.plan_import import import_plan
+from tanfeng.services.review import list_observations, review
+from tanfeng.services.status import StatusRow, compute_status, indicator_series
+from tanfeng.services.workspace import list_units
+
+MARK = "示例数据"
+ACTOR = "示例数据生成器"
+# Share of the required progress each indicator has made (cycled over indicators): ahead, on track, behind, far behind.
+PROFILES = (1.15, 1.0, 0.7, 0.3)
+RETURN_REASON = "示例：与统计年鉴口径不一致，请核对后重新填报"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    role: str
+    unit: str | None
+
+
+@dataclass
+class DemoResult:
+    path: Path | None
+    url: str
+    plan: str
+    accounts: list[DemoAccount] = field(default_factory=list)
+    values: int = 0
+    open_period: str = ""
+
+
+def _fresh(path: Path) -> Database:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    db = Database(sqlite_url(path))
+    upgrade(db)
+    return db
+
+
+def _assign_plan_wide(db: Database, rows: list[StatusRow], issuer: str | None) -> None:
+    """Plan-wide targets name no unit: the demo gives them to the issuing office (as ``plan assign`` would)."""
+    if not issuer:
+        return
+    for row in rows:
+        if row.lead_unit is None and row.shape != "milestone":
+            try:
+                assign_units(db, plan=str(row.plan_id), target=row.target, lead=issuer, co=[], actor=ACTOR)
+            except StoreError:
+                return  # the issuer is not one of the plan's units
+
+
+def _illustrate_baselines_and_quotas(db: Database, rows: list[StatusRow]) -> None:
+    """Base-year values for level indicators and one quota, so trajectories exist (illustrative)."""
+    done: set[int] = set()
+    for row in rows:
+        if row.indicator_id in done or row.shape != "linear" or row.baseline_value is not None:
+            continue
+        goal = row.target_value
+        if goal is None:
+            continue
+        done.add(row.indicator_id)
+        base = round(goal * (0.8 if row.direction == "up" else 1.3), 2)
+        set_baseline(db, plan=str(row.plan_id), target=row.target, year=row.baseline_year or 2020, value=base,
+                     actor=ACTOR)
+    quota = next((r for r in rows if r.assigned and r.code == "carbon_intensity"), None)
+    if quota is not None:
+        set_quota(db, plan=str(quota.plan_id), target=quota.target, value=18.0, unit="%", actor=ACTOR,
+                  note=f"{MARK}：假设的上级下达指标 / assumed quota")
+
+
+def _value(db: Database, indicator_id: int, year: int, profile: float) -> float | None:
+    series = indicator_series(db, indicator_id)
+    expected = dict(series.expected)
+    if year not in expected or series.baseline_value is None:
+        return None
+    base = series.baseline_value
+    return round(base + (expected[year] - base) * profile, 2)
+
+
+def _report_values(db: Database, rows: list[StatusRow], units: dict[str, int], first_unit: str,
+                   open_year: int) -> int:
+    """Accepted values up to the year before the open period; the open period submitted except for ``first_unit``."""
+    count, seen = 0, set()
+    tracked = [r for r in rows if r.indicator_id not in seen and not seen.add(r.indicator_id)]  # type: ignore[func-returns-value]
+    for i, row in enumerate(r for r in tracked if r.target_value is not None and r.lead_unit in units):
+        profile = PROFILES[i % len(PROFILES)]
+        start = (row.baseline_year or 2020) + 1
+        last = open_year - 1 if row.lead_unit == first_unit else open_year
+        values = [{"indicator_id": row.indicator_id, "period": str(y), "value": v, "source": MARK, "note": MARK}
+                  for y in range(start, last + 1) if (v := _value(db, row.indicator_id, y, profile)) is not None]
+        if values:
+            submit_values(db, values, reporter=str(row.lead_unit), actor=f"{row.lead_unit}（{MARK}）",
+                          source=MARK)
+            count += len(values)
+    closed = [o.id for o in list_observations(db, status="submitted") if int(o.period[:4]) < open_year]
+    if closed:
+        review(db, closed, action="accept", actor=f"领导小组办公室（{MARK}）")
+        review(db, closed[-1:], action="return", actor=f"领导小组办公室（{MARK}）", reason=RETURN_REASON)
+    return count
+
+
+def _report_progress(db: Database, units: dict[str, int], open_year: int) -> None:
+    from tanfeng.services.workspace import plan_trees
+
+    statuses = ("按计划推进", "已完成", "进展滞后", "按计划推进")
+    for tree in plan_trees(db):
+        tasks = [t for a in tree.actions for t in a.tasks]
+        for i, task in enumerate(tasks):
+            lead = next((u.unit for u in task.units if u.role == "lead"), None)
+            if lead is None:
+                continue
+            submit_progress(db, [{"plan_id": tree.plan_id, "task": task.code, "period": str(open_year - 1),
+                                  "status": statuses[i % len(statuses)], "text": f"{MARK}：年度工作按计划开展"}],
+                            reporter=lead, actor=f"{lead}（{MARK}）", source=MARK)
+
+
+def _lead_counts(rows: list[StatusRow]) -> list[str]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row.lead_unit and row.target_value is not None and row.shape != "milestone":
+            counts[row.lead_unit] = counts.get(row.lead_unit, 0) + 1
+    return sorted(counts, key=lambda u: (-counts[u], u))
+
+
+def populate_demo(db: Database, *, today: date | None = None, plan_path: Path | None = None) -> DemoResult:
+    """Fill an empty, migrated database with the reference plan, illustrative data and demo accounts."""
+    today = today or date.today()
+    open_year = today.year - 1
+    with db.transaction() as session:
+        session.add(ChangeLog(actor=ACTOR, entity=DEMO_ENTITY, action="build",
+                              detail={"note": "本数据库中的填报值、基期值、下达指标均为示例数据 / illustrative demo data"}))
+    plan = read(plan_path or example_plan_path())
+    imported = import_plan(db, plan, actor=ACTOR)
+    _assign_plan_wide(db, compute_status(db, today=today), plan.meta.issuer)
+    _illustrate_baselines_and_quotas(db, compute_status(db, today=today))
+    rows = compute_status(db, today=today)
+    units = {name: uid for uid, name, _ in list_units(db)}
+    leads = [u for u in _lead_counts(rows) if u in units] or list(units)
+    result = DemoResult(None, db.url, imported.title, open_period=str(open_year))
+    result.values = _report_values(db, rows, units, leads[0], open_year)
+    _report_progress(db, units, open_year)
+    plan_accounts = [("admin", "admin", None), ("office", "office", None), ("unit-a", "unit", leads[0]),
+                     ("unit-b", "unit", leads[1] if len(leads) > 1 else leads[0]), ("viewer", "viewer", None)]
+    for username, role, unit in plan_accounts:
+        password = secrets.token_urlsafe(9)
+        display = {"admin": "系统管理员", "office": "办公室（示例）", "viewer": "领导（只读）"}.get(username, unit)
+        accounts.create_user(db, username=username, password=password, role=role, display_name=display,
+                             unit_id=units[unit] if unit else None)
+        result.accounts.append(DemoAccount(username, password, role, unit))
+    return result
+
+
+def build_demo(path: Path, *, today: date | None = None, plan_path: Path | None = None) -> DemoResult:
+    """A fresh demo SQLite database at ``path`` (replaced if it exists); account passwords are random."""
+    db = _fresh(path)
+    try:
+        result = populate_demo(db, today=today, plan_path=plan_path)
+        result.path = path
+        return result
+    finally:
+        db.dispose()

@@ -1,0 +1,319 @@
+"""Read models for the web workspace: the plan tree, a unit's work, the responsibility matrix, target detail.
+
+Each function opens one read transaction and returns plain dataclasses (the pages only render them).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tanfeng.db.models import (
+    Action,
+    Indicator,
+    Observation,
+    PlanVersion,
+    Region,
+    Responsibility,
+    Target,
+    Task,
+    TaskProgress,
+    Unit,
+)
+from tanfeng.db.session import Database
+from tanfeng.services.progress import STATUS_LABELS
+from tanfeng.services.queries import current_versions
+from tanfeng.services.tracked import load_tracked
+
+DEMO_MARK = "示例数据"
+
+
+@dataclass(frozen=True)
+class UnitRole:
+    unit_id: int
+    unit: str
+    role: str  # lead | co
+
+
+@dataclass(frozen=True)
+class TargetItem:
+    code: str
+    indicator_id: int
+    indicator: str
+    value: float | None
+    unit: str | None
+    year: int | None
+    change: str | None
+    assigned: bool
+    sentence: str
+
+
+@dataclass
+class TaskItem:
+    id: int
+    code: str
+    title: str
+    text: str
+    units: list[UnitRole] = field(default_factory=list)
+    targets: list[TargetItem] = field(default_factory=list)
+
+
+@dataclass
+class ActionItem:
+    code: str
+    name: str
+    tasks: list[TaskItem] = field(default_factory=list)
+
+
+@dataclass
+class PlanTree:
+    plan_id: int
+    title: str
+    region: str
+    version: int
+    status: str
+    peak_year: int | None
+    doc_number: str | None
+    is_example: bool
+    actions: list[ActionItem] = field(default_factory=list)
+    plan_targets: list[TargetItem] = field(default_factory=list)  # targets of the plan as a whole
+
+
+def _is_example(version: PlanVersion) -> bool:
+    return DEMO_MARK in (version.source_path or "") or DEMO_MARK in str(version.document.get("meta", {}))
+
+
+def plan_trees(db: Database, query: str | None = None) -> list[PlanTree]:
+    """Actions → tasks (with lead and co units) → targets of every current plan; ``query`` filters tasks."""
+    needle = (query or "").strip()
+    with db.transaction() as session:
+        out = []
+        for ref in current_versions(session):
+            v = ref.version
+            tree = PlanTree(ref.plan.id, ref.plan.title, ref.region.name, v.number, v.status, v.peak_year,
+                            v.doc_number, _is_example(v))
+            actions = {a.code: ActionItem(a.code, a.name) for a in session.scalars(
+                select(Action).where(Action.version_id == v.id).order_by(Action.position))}
+            tasks: dict[int, TaskItem] = {}
+            for task in session.scalars(select(Task).where(Task.version_id == v.id).order_by(Task.position)):
+                item = TaskItem(task.id, task.code, task.title, task.text)
+                for r, unit in session.execute(select(Responsibility, Unit).join(Unit, Unit.id == Responsibility.unit_id)
+                                               .where(Responsibility.task_id == task.id)
+                                               .order_by(Responsibility.position)):
+                    item.units.append(UnitRole(unit.id, unit.name, r.role))
+                tasks[task.id] = item
+                action = actions.setdefault(task.action_code or "-", ActionItem(task.action_code or "-", "其他 / other"))
+                action.tasks.append(item)
+            for t in session.scalars(select(Target).where(Target.version_id == v.id).order_by(Target.position)):
+                target = TargetItem(t.code, t.indicator_id, t.indicator_text, t.value, t.unit, t.year, t.change,
+                                    t.assigned, t.sentence)
+                (tasks[t.task_id].targets if t.task_id in tasks else tree.plan_targets).append(target)
+            for action in actions.values():
+                if needle:
+                    action.tasks = [t for t in action.tasks if _matches(t, needle)]
+                if action.tasks or not needle:
+                    tree.actions.append(action)
+            out.append(tree)
+        return out
+
+
+def _matches(task: TaskItem, needle: str) -> bool:
+    haystack = [task.code, task.title, task.text, *(u.unit for u in task.units), *(t.indicator for t in task.targets)]
+    return any(needle in text for text in haystack)
+
+
+@dataclass(frozen=True)
+class UnitIndicator:
+    indicator_id: int
+    indicator: str
+    unit: str | None
+    role: str
+    targets: str
+    frequency: str
+    period_value: float | None
+    period_status: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class UnitTask:
+    plan_id: int
+    code: str
+    title: str
+    role: str
+    status: str | None
+    status_label: str | None
+    text: str | None
+
+
+@dataclass(frozen=True)
+class ReturnedItem:
+    observation_id: int
+    indicator_id: int
+    indicator: str
+    period: str
+    value: float
+    unit: str | None
+    reason: str | None
+
+
+@dataclass
+class UnitWork:
+    unit_id: int
+    unit: str
+    period: str
+    indicators: list[UnitIndicator] = field(default_factory=list)
+    tasks: list[UnitTask] = field(default_factory=list)
+    returned: list[ReturnedItem] = field(default_factory=list)
+
+
+def unit_work(db: Database, unit_id: int, period: str) -> UnitWork:
+    """A unit's indicators (lead or co) with this period's value and status, its tasks with their latest progress."""
+    with db.transaction() as session:
+        unit = session.get_one(Unit, unit_id)
+        work = UnitWork(unit.id, unit.name, period)
+        by_indicator: dict[int, list[str]] = defaultdict(list)
+        roles: dict[int, str] = {}
+        tracked = [t for t in load_tracked(session) if any(u == unit_id for u, _ in t.units)]
+        for item in tracked:
+            by_indicator[item.indicator.id].append(
+                f"{item.target.year or ''}年 {item.target.value if item.target.value is not None else '待下达'}"
+                f"{item.target.unit or ''}")
+            roles[item.indicator.id] = next(r for u, r in item.units if u == unit_id)
+        seen: set[int] = set()
+        observations = {o.indicator_id: o for o in session.scalars(
+            select(Observation).where(Observation.indicator_id.in_(list(by_indicator)), Observation.period == period))}
+        for item in tracked:
+            ind = item.indicator
+            if ind.id in seen or ind.shape == "milestone":
+                continue
+            seen.add(ind.id)
+            obs = observations.get(ind.id)
+            work.indicators.append(UnitIndicator(ind.id, ind.name, ind.unit, roles[ind.id], "；".join(by_indicator[ind.id]),
+                                                 ind.frequency, obs.value if obs else None, obs.status if obs else None,
+                                                 obs.reason if obs else None))
+        for obs, name in session.execute(
+                select(Observation, Indicator.name).join(Indicator, Indicator.id == Observation.indicator_id)
+                .where(Observation.reporter_unit_id == unit_id, Observation.status == "returned")
+                .order_by(Observation.period_key)):
+            work.returned.append(ReturnedItem(obs.id, obs.indicator_id, name, obs.period, obs.value, obs.unit,
+                                              obs.reason))
+        work.tasks = _unit_tasks(session, unit_id, period)
+        return work
+
+
+def _unit_tasks(session: Session, unit_id: int, period: str) -> list[UnitTask]:
+    out = []
+    for ref in current_versions(session):
+        rows = session.execute(select(Task, Responsibility.role).join(Responsibility, Responsibility.task_id == Task.id)
+                               .where(Task.version_id == ref.version.id, Responsibility.unit_id == unit_id)
+                               .order_by(Task.position))
+        for task, role in rows:
+            last = session.scalar(select(TaskProgress).where(
+                TaskProgress.plan_id == ref.plan.id, TaskProgress.task_lineage == task.lineage,
+                TaskProgress.period == period, TaskProgress.reporter_unit_id == unit_id)
+                .order_by(TaskProgress.id.desc()).limit(1))
+            out.append(UnitTask(ref.plan.id, task.code, task.title, role, last.status if last else None,
+                                STATUS_LABELS.get(last.status) if last else None, last.text if last else None))
+    return out
+
+
+@dataclass
+class Matrix:
+    actions: list[tuple[str, str]]
+    rows: list[tuple[int, str, list[tuple[int, int]]]]  # unit id, unit, per action: (tasks led, tasks supported)
+
+
+def responsibility_matrix(db: Database) -> Matrix:
+    """Unit × action: how many of the action's tasks each unit leads or supports (current versions)."""
+    with db.transaction() as session:
+        refs = current_versions(session)
+        version_ids = [r.version.id for r in refs]
+        actions = [(a.code, a.name) for a in session.scalars(
+            select(Action).where(Action.version_id.in_(version_ids)).order_by(Action.version_id, Action.position))]
+        counts: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        units: dict[int, str] = {}
+        for action_code, role, unit in session.execute(
+                select(Task.action_code, Responsibility.role, Unit).join(Responsibility, Responsibility.task_id == Task.id)
+                .join(Unit, Unit.id == Responsibility.unit_id).where(Task.version_id.in_(version_ids))):
+            units[unit.id] = unit.name
+            counts[(unit.id, action_code or "-")][role] += 1
+        rows = []
+        for uid, name in units.items():
+            cells = [(counts.get((uid, code), {}).get("lead", 0), counts.get((uid, code), {}).get("co", 0))
+                     for code, _ in actions]
+            rows.append((uid, name, cells))
+        rows.sort(key=lambda r: (-sum(1 for lead, _ in r[2] if lead), r[1]))
+        return Matrix(actions, rows)
+
+
+def indicator_unit_ids(db: Database, indicator_id: int) -> set[int]:
+    """Units responsible (lead or co) for an indicator in the current plan versions."""
+    with db.transaction() as session:
+        return {u for t in load_tracked(session) if t.indicator.id == indicator_id for u, _ in t.units}
+
+
+def task_unit_ids(db: Database, plan_id: int, task_code: str) -> set[int]:
+    with db.transaction() as session:
+        ref = next((r for r in current_versions(session) if r.plan.id == plan_id), None)
+        if ref is None:
+            return set()
+        return set(session.scalars(select(Responsibility.unit_id).join(Task, Task.id == Responsibility.task_id)
+                                   .where(Task.version_id == ref.version.id, Task.code == task_code)))
+
+
+def observation_reporter(db: Database, observation_id: int) -> int | None:
+    with db.transaction() as session:
+        obs = session.get(Observation, observation_id)
+        return obs.reporter_unit_id if obs else None
+
+
+def list_units(db: Database) -> list[tuple[int, str, str]]:
+    """(id, name, region) of every unit still in use (merged units left out)."""
+    with db.transaction() as session:
+        rows = session.execute(select(Unit.id, Unit.name, Unit.region_id).where(Unit.merged_into_id.is_(None))
+                               .order_by(Unit.region_id, Unit.id))
+        regions = dict(session.execute(select(Region.id, Region.name)).all())
+        return [(uid, name, regions.get(rid, "")) for uid, name, rid in rows]
+
+
+@dataclass(frozen=True)
+class TargetVersion:
+    version: int
+    status: str
+    issued_date: str | None
+    imported_by: str
+    code: str
+    value: float | None
+    unit: str | None
+    year: int | None
+    assigned: bool
+    quota_value: float | None
+    sentence: str
+
+
+def target_versions(db: Database, indicator_id: int) -> list[TargetVersion]:
+    """The indicator's targets in every stored plan version (draft → final …), oldest first."""
+    with db.transaction() as session:
+        rows = session.execute(select(Target, PlanVersion).join(PlanVersion, PlanVersion.id == Target.version_id)
+                               .where(Target.indicator_id == indicator_id)
+                               .order_by(PlanVersion.number, Target.position))
+        return [TargetVersion(v.number, v.status, v.issued_date, v.imported_by, t.code, t.value, t.unit, t.year,
+                              t.assigned, t.quota_value, t.sentence) for t, v in rows]
+
+
+def unit_ids_for_names(db: Database, names: set[str], region: str | None = None) -> dict[str, int | None]:
+    """Written unit names (aliases, short forms) → unit id, in the region (or any region with a current plan)."""
+    from tanfeng.services.registry import find_unit, get_region
+
+    with db.transaction() as session:
+        regions = [get_region(session, region)] if region else list(
+            {r.region.id: r.region for r in current_versions(session)}.values())
+        out: dict[str, int | None] = {}
+        for name in names:
+            found = next((u for reg in regions if (u := find_unit(session, reg, name)) is not None), None)
+            out[name] = found.id if found else None
+        return out

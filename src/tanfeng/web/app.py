@@ -1,0 +1,130 @@
+"""``create_app(settings)``: the FastAPI application of the web workspace (pages and /api/v1)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tanfeng.config import Settings, normalise_database_url
+from tanfeng.db.session import Database
+from tanfeng.errors import TanfengError
+from tanfeng.services.errors import ImportValidationError
+from tanfeng.services.overview import is_demo
+from tanfeng.web.deps import AuthRequired, Forbidden
+from tanfeng.web.rendering import Renderer
+from tanfeng.web.routes import api, auth, office, pages, unit
+from tanfeng.web.security import LoginLimiter
+from tanfeng.web.settings import WebSettings
+
+HERE = Path(__file__).parent
+
+
+def plotly_js_path() -> Path:
+    """Plotly's bundled JS from the installed ``plotly`` wheel (nothing third-party in this repository)."""
+    return Path(str(resources.files("plotly") / "package_data" / "plotly.min.js"))
+
+
+# Scripts only from this server (the pages have no inline script; chart data sits in JSON blocks);
+# Plotly adds inline styles, hence 'unsafe-inline' for styles only.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"same-origin"), (b"content-security-policy", CSP.encode())]
+
+
+class SecurityHeaders:
+    """Plain ASGI middleware (cheaper than an ``@app.middleware`` wrapper under load)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AuthRequired)
+    async def _auth(request: Request, _exc: AuthRequired) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": "请先登录 / login required"}, status_code=401)
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": exc.message}, status_code=403)
+        return app.state.renderer.page(request, "error.html", {"message": exc.message}, status_code=403)
+
+    @app.exception_handler(TanfengError)
+    async def _domain(request: Request, exc: TanfengError) -> Response:
+        errors = [str(e) for e in exc.errors] if isinstance(exc, ImportValidationError) else []
+        if _is_api(request):
+            return JSONResponse({"detail": str(exc), "errors": errors}, status_code=422)
+        return app.state.renderer.page(request, "error.html", {"message": str(exc), "errors": errors},
+                                       status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        message = f"请求内容不完整或格式不对 / invalid request: {detail}"
+        if _is_api(request):
+            return JSONResponse({"detail": message}, status_code=422)
+        return app.state.renderer.page(request, "error.html", {"message": message}, status_code=422)
+
+
+def create_app(settings: WebSettings | None = None, db: Database | None = None) -> FastAPI:
+    """The application. ``db`` defaults to ``settings.database_url`` or the configured tanfeng database."""
+    settings = settings or WebSettings()
+    if db is None:
+        url = normalise_database_url(settings.database_url) if settings.database_url else Settings.load().database_url
+        db = Database(url)
+    app = FastAPI(title="碳峰 tanfeng API", version="1", openapi_url="/api/v1/openapi.json", docs_url=None,
+                  redoc_url=None)
+    app.state.settings, app.state.db = settings, db
+    app.state.limiter = LoginLimiter(settings.login_max_failures, settings.login_window_seconds)
+    app.state.overview_cache = {}
+    app.state.renderer = Renderer(HERE / "templates", settings)
+    app.state.demo = settings.mode == "demo" or _safe_is_demo(db)
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key.get_secret_value() or "dev-only-secret",
+                       session_cookie="tanfeng_session", max_age=settings.session_max_age, same_site="lax",
+                       https_only=settings.cookie_secure)
+
+    app.add_middleware(SecurityHeaders)
+
+    @app.get("/static/vendor/plotly.min.js", include_in_schema=False)
+    def _plotly() -> FileResponse:
+        return FileResponse(plotly_js_path(), media_type="text/javascript",
+                            headers={"Cache-Control": "public, max-age=86400"})
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _install_handlers(app)
+    for module in (auth, pages, unit, office, api):
+        app.include_router(module.router)
+    return app
+
+
+def _safe_is_demo(db: Database) -> bool:
+    try:
+        return is_demo(db)
+    except Exception:  # no schema yet: the first request will say so
+        return False

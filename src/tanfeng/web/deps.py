@@ -1,0 +1,126 @@
+"""Request dependencies: the database, the logged-in account, role checks with CSRF, auditing."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, UploadFile
+
+from tanfeng.db.session import Database
+from tanfeng.services import audit
+from tanfeng.services.accounts import Account, get_account
+from tanfeng.services.errors import StoreError
+from tanfeng.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
+
+WRITERS = ("admin", "office", "unit")
+OFFICE = ("admin", "office")
+
+
+class AuthRequired(Exception):
+    """No valid session: 401 for the API, a redirect to the login page for pages."""
+
+
+class Forbidden(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RateLimited(Forbidden):
+    """Too many failed logins (429)."""
+
+
+# The dependencies below are ``async`` on purpose: FastAPI runs each *sync* dependency in a worker
+# thread, and these are cheap (the account lookup is one indexed query), so hopping threads would cost
+# more than it saves under load.
+
+
+async def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+DbDep = Annotated[Database, Depends(get_db)]
+
+
+async def optional_user(request: Request, db: DbDep) -> Account | None:
+    """The session's account if it is still active and its session version matches (else logged out)."""
+    uid, version = request.session.get("uid"), request.session.get("sv")
+    if not isinstance(uid, int):
+        return None
+    account = get_account(db, uid)
+    if account is None or not account.active or account.session_version != version:
+        request.session.pop("uid", None)
+        return None
+    return account
+
+
+MaybeUser = Annotated[Account | None, Depends(optional_user)]
+
+
+async def current_user(user: MaybeUser) -> Account:
+    if user is None:
+        raise AuthRequired()
+    return user
+
+
+CurrentUser = Annotated[Account, Depends(current_user)]
+
+
+async def _supplied_csrf(request: Request) -> str | None:
+    header = request.headers.get(CSRF_HEADER)
+    if header:
+        return header
+    if request.headers.get("content-type", "").startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        value = (await request.form()).get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+def writer(*roles: str) -> Callable[..., Awaitable[Account]]:
+    """A write: logged in (else 401), a valid CSRF token (else 403), one of ``roles`` (else 403)."""
+
+    async def check(request: Request, user: MaybeUser) -> Account:
+        if user is None:
+            raise AuthRequired()
+        if not csrf_valid(request.session, await _supplied_csrf(request)):
+            raise Forbidden("CSRF 校验失败，请刷新页面后重试 / CSRF check failed; reload the page and retry")
+        if user.role not in roles:
+            raise Forbidden(f"无权执行此操作（{user.role_label}）/ not allowed for the role '{user.role}'")
+        return user
+
+    return check
+
+
+def reader(*roles: str) -> Callable[..., Awaitable[Account]]:
+    async def check(user: CurrentUser) -> Account:
+        if user.role not in roles:
+            raise Forbidden(f"无权查看（{user.role_label}）/ not allowed for the role '{user.role}'")
+        return user
+
+    return check
+
+
+def record(request: Request, user: Account | None, action: str, entity: str | None = None,
+           entity_id: int | None = None, **detail: Any) -> None:
+    """Append one audit-log entry for a write that has just succeeded."""
+    client = request.client.host if request.client else None
+    audit.record(request.app.state.db, user_id=user.id if user else None,
+                 username=user.username if user else str(detail.get("username", "?")), action=action,
+                 entity=entity, entity_id=entity_id, detail=detail, client=client)
+    request.app.state.overview_cache.clear()
+
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+async def read_upload_bytes(file: UploadFile, limit: int = MAX_UPLOAD_BYTES) -> bytes:
+    """The uploaded file's bytes; refuses an empty or oversized file with a clear message."""
+    data = await file.read(limit + 1)
+    name = file.filename or "upload"
+    if not data:
+        raise StoreError(f"{name}: 文件为空", f"{name}: the file is empty")
+    if len(data) > limit:
+        raise StoreError(f"{name}: 文件超过{limit // 1024 // 1024}MB", f"{name}: larger than {limit // 1024 // 1024} MB")
+    return data

@@ -1,0 +1,92 @@
+"""Interface words in Chinese (default) and English; data (plan text, unit names) is shown as stored."""
+
+from __future__ import annotations
+
+WORDS: dict[str, tuple[str, str]] = {
+    "app": ("碳峰 · 碳达峰实施方案工作台", "tanfeng · carbon-peaking plan workspace"),
+    "overview": ("总览", "Overview"),
+    "plan": ("方案", "Plan"),
+    "matrix": ("责任矩阵", "Responsibility matrix"),
+    "workspace": ("本单位填报", "My unit"),
+    "review": ("审核", "Review"),
+    "admin": ("单位与账号", "Units & accounts"),
+    "upload_plan": ("上传方案", "Upload plan"),
+    "inventory": ("温室气体清单", "Inventory"),
+    "audit": ("操作日志", "Audit log"),
+    "login": ("登录", "Log in"),
+    "logout": ("退出", "Log out"),
+    "username": ("用户名", "User name"),
+    "password": ("密码", "Password"),
+    "peak": ("碳达峰承诺", "Peak commitment"),
+    "targets": ("主要目标", "Headline targets"),
+    "overdue": ("逾期未报的单位", "Units with overdue reports"),
+    "activity": ("最近操作", "Recent activity"),
+    "indicator": ("指标", "Indicator"),
+    "target": ("目标", "Target"),
+    "latest": ("最新值", "Latest"),
+    "expected": ("应达值", "Expected"),
+    "level": ("预警", "Warning"),
+    "lead": ("牵头单位", "Lead unit"),
+    "co": ("配合单位", "Co-units"),
+    "period": ("期间", "Period"),
+    "value": ("数值", "Value"),
+    "unit_of_measure": ("单位", "Unit"),
+    "status": ("状态", "Status"),
+    "reason": ("理由", "Reason"),
+    "submit": ("提交", "Submit"),
+    "save_draft": ("保存草稿", "Save draft"),
+    "accept": ("采纳", "Accept"),
+    "return": ("退回", "Return"),
+    "search": ("搜索", "Search"),
+    "history": ("填报历史", "History"),
+    "chart": ("实际值与应达路径", "Observed vs expected path"),
+    "tasks": ("我的任务", "My tasks"),
+    "indicators": ("我的指标", "My indicators"),
+    "returned": ("被退回的填报", "Returned items"),
+    "upload": ("上传填报模板", "Upload filled template"),
+    "download_template": ("下载本单位填报模板", "Download my template"),
+    "progress": ("进展", "Progress"),
+    "quota": ("上级下达指标", "Assigned quota"),
+    "accounts": ("账号", "Accounts"),
+    "units": ("责任单位", "Units"),
+    "report": ("生成年度评估报告", "Generate annual report"),
+    "demo": ("示例数据：本页数值为演示用，不是真实统计数据",
+             "示例数据 — illustrative demo data, not official statistics"),
+    "none": ("无", "none"),
+    "role_lead": ("牵头", "lead"),
+    "role_co": ("配合", "co"),
+    "draft": ("征求意见稿", "draft"),
+    "final": ("正式稿", "final"),
+    "awaiting_quota": ("待下达", "quota pending"),
+    "version": ("第{n}版", "version {n}"),
+}
+
+STATUS_WORDS: dict[str, tuple[str, str]] = {
+    "draft": ("草稿", "draft"), "submitted": ("待审核", "submitted"), "accepted": ("已采纳", "accepted"),
+    "returned": ("已退回", "returned"),
+}
+
+LEVEL_WORDS: dict[str, tuple[str, str]] = {
+    "green": ("绿灯", "green"), "yellow": ("黄灯", "yellow"), "red": ("红灯", "red"), "none": ("无法评估", "n/a"),
+}
+
+
+def word(key: str, lang: str) -> str:
+    zh, en = WORDS.get(key, (key, key))
+    return en if lang == "en" else zh
+
+
+def version_word(number: int, lang: str) -> str:
+    return word("version", lang).format(n=number)
+
+
+def status_word(status: str | None, lang: str) -> str:
+    if status is None:
+        return "—"
+    zh, en = STATUS_WORDS.get(status, (status, status))
+    return en if lang == "en" else zh
+
+
+def level_word(level: str, lang: str) -> str:
+    zh, en = LEVEL_WORDS.get(level, (level, level))
+    return en if lang == "en" else zh

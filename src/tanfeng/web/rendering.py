@@ -1,0 +1,56 @@
+"""Jinja2 rendering with the context every page needs (user, language, CSRF token, demo banner, messages)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from tanfeng.web.i18n import level_word, status_word, version_word, word
+from tanfeng.web.security import CSRF_FIELD, csrf_token
+from tanfeng.web.settings import WebSettings
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _json(value: Any) -> Markup:
+    # Safe inside <script type="application/json">: '<' cannot close the tag.
+    return Markup(json.dumps(value, ensure_ascii=False, default=str).replace("<", "\\u003c"))
+
+
+class Renderer:
+    def __init__(self, directory: Path, settings: WebSettings) -> None:
+        self.templates = Jinja2Templates(directory=str(directory))
+        self.templates.env.filters["num"] = _fmt
+        self.templates.env.filters["tojson_safe"] = _json
+        self.settings = settings
+
+    def language(self, request: Request) -> str:
+        lang = request.session.get("lang") or self.settings.default_language
+        return "en" if lang == "en" else "zh"
+
+    def flash(self, request: Request, message: str, kind: str = "ok") -> None:
+        request.session.setdefault("flash", []).append([kind, message])
+
+    def page(self, request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+        lang = self.language(request)
+        token = csrf_token(request.session)
+        user = context.pop("user", None) or getattr(request.state, "user", None)
+        messages = request.session.pop("flash", [])
+        base = {
+            "request": request, "user": user, "lang": lang, "csrf_field": CSRF_FIELD, "csrf": token,
+            "demo": request.app.state.demo, "messages": messages,
+            "t": lambda key: word(key, lang), "status_word": lambda s: status_word(s, lang),
+            "level_word": lambda lv: level_word(lv, lang), "version_word": lambda n: version_word(n, lang),
+        }
+        return self.templates.TemplateResponse(request, name, base | context, status_code=status_code)

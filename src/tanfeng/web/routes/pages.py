@@ -1,0 +1,119 @@
+"""Read pages: overview, plan, target, responsibility matrix, inventory, audit log."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from tanfeng.services import audit, review
+from tanfeng.services.accounts import Account
+from tanfeng.services.audit import AuditInfo
+from tanfeng.services.overview import Overview, build_overview, data_stamp, series_chart
+from tanfeng.services.status import compute_status
+from tanfeng.services.workspace import plan_trees, responsibility_matrix, target_versions
+from tanfeng.web import actions
+from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, read_upload_bytes, reader, writer
+from tanfeng.web.inventory_view import inventory_summary
+
+router = APIRouter(include_in_schema=False)
+
+
+# How long the overview may be served without asking the database whether anything changed. Writes
+# through this process clear the cache at once; other processes' writes (CLI, other workers) show
+# within this time.
+CHECK_INTERVAL = 1.0
+
+
+@dataclass(frozen=True)
+class CachedOverview:
+    key: tuple[object, ...]
+    checked: float
+    overview: Overview
+    activity: list[AuditInfo]
+
+
+async def cached_overview(request: Request) -> CachedOverview:
+    """The overview, recomputed (in a worker thread) only when the stored data changed."""
+    db = request.app.state.db
+    cache: dict[str, CachedOverview] = request.app.state.overview_cache
+    entry, now = cache.get("overview"), time.monotonic()
+    if entry is not None and now - entry.checked < CHECK_INTERVAL:
+        return entry
+    key = (*data_stamp(db), date.today().isoformat())
+    data = entry.overview if entry is not None and entry.key == key else await run_in_threadpool(build_overview, db)
+    entry = CachedOverview(key, now, data, audit.recent(db, limit=10))
+    cache["overview"] = entry
+    return entry
+
+
+@router.get("/", response_class=HTMLResponse)
+async def overview(request: Request, user: CurrentUser) -> Response:
+    # async: a cached page costs one account lookup and a render, without a worker-thread hop
+    cached = await cached_overview(request)
+    activity = cached.activity if user.role in OFFICE else []
+    return request.app.state.renderer.page(request, "overview.html", {"user": user, "o": cached.overview,
+                                                                      "activity": activity,
+                                                                      "report_year": date.today().year - 1})
+
+
+@router.get("/plan", response_class=HTMLResponse)
+def plan(request: Request, user: CurrentUser, db: DbDep, q: str | None = None) -> Response:
+    return request.app.state.renderer.page(request, "plan.html", {"user": user, "trees": plan_trees(db, q),
+                                                                  "q": q or ""})
+
+
+@router.get("/targets/{indicator_id}", response_class=HTMLResponse)
+def target(request: Request, user: CurrentUser, db: DbDep, indicator_id: int) -> Response:
+    chart = series_chart(db, indicator_id)
+    rows = [r for r in compute_status(db) if r.indicator_id == indicator_id]
+    return request.app.state.renderer.page(request, "target.html", {
+        "user": user, "chart": chart, "rows": rows, "history": review.history(db, indicator_id),
+        "versions": target_versions(db, indicator_id)})
+
+
+@router.get("/matrix", response_class=HTMLResponse)
+def matrix(request: Request, user: CurrentUser, db: DbDep) -> Response:
+    return request.app.state.renderer.page(request, "matrix.html", {"user": user, "m": responsibility_matrix(db)})
+
+
+@router.get("/inventory", response_class=HTMLResponse)
+def inventory(request: Request, user: CurrentUser) -> Response:
+    return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": inventory_summary()})
+
+
+@router.post("/inventory", response_class=HTMLResponse)
+async def inventory_upload(request: Request, user: Annotated[Account, Depends(writer(*OFFICE))],
+                           file: Annotated[UploadFile, File()], record: Annotated[str, Form()] = "") -> Response:
+    """Compute an uploaded activity-data file; with ``record`` store its indicators as the plan's values."""
+    suffix = Path(file.filename or "inventory.xlsx").suffix.lower() or ".xlsx"
+    data = await read_upload_bytes(file)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"inventory{suffix}"
+        path.write_bytes(data)
+        summary, recorded = await run_in_threadpool(actions.inventory, request, user, path,
+                                                    file.filename or path.name, record == "on")
+    return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": summary,
+                                                                       "recorded": recorded})
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request, user: Annotated[Account, Depends(reader(*OFFICE))], db: DbDep,
+               page: int = 1) -> Response:
+    page = max(page, 1)
+    entries = audit.recent(db, limit=100, offset=(page - 1) * 100)
+    return request.app.state.renderer.page(request, "audit.html", {"user": user, "entries": entries, "page": page})
+
+
+@router.post("/reports/annual")
+def annual_report(request: Request, user: Annotated[Account, Depends(writer(*OFFICE))],
+                  year: Annotated[int | None, Form()] = None, fmt: Annotated[str, Form()] = "docx") -> Response:
+    """生成年度评估报告 — the annual report service (tanfeng.reports); the file is downloaded."""
+    return actions.annual_report(request, user, year, fmt, None)

@@ -1,0 +1,103 @@
+"""The unit workspace: my indicators and tasks for the open period; enter, upload, submit; returned items."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.background import BackgroundTask
+
+from tanfeng.services.accounts import Account
+from tanfeng.services.collection import CollectionResult
+from tanfeng.services.errors import StoreError
+from tanfeng.services.templates import PROGRESS_STATUSES, write_template
+from tanfeng.services.workspace import list_units, unit_work
+from tanfeng.web import actions
+from tanfeng.web.deps import WRITERS, CurrentUser, DbDep, read_upload_bytes, writer
+
+router = APIRouter(include_in_schema=False)
+Writer = Annotated[Account, Depends(writer(*WRITERS))]
+
+
+def open_period(today: date | None = None) -> str:
+    """The year being reported: last year (annual values are due after the year closes)."""
+    return str((today or date.today()).year - 1)
+
+
+def _unit_for_view(user: Account, unit_id: int | None) -> int | None:
+    return user.unit_id if user.role == "unit" else unit_id
+
+
+def _summary(result: CollectionResult) -> str:
+    return (f"已保存：新增{result.created}、更新{result.updated}、未变{result.unchanged}、任务进展{result.task_reports} / "
+            f"saved: {result.created} new, {result.updated} updated, {result.unchanged} unchanged, "
+            f"{result.task_reports} progress reports")
+
+
+@router.get("/workspace", response_class=HTMLResponse)
+def workspace(request: Request, user: CurrentUser, db: DbDep, unit_id: int | None = None,
+              period: str | None = None) -> Response:
+    chosen = _unit_for_view(user, unit_id)
+    period = period or open_period()
+    work = unit_work(db, chosen, period) if chosen is not None else None
+    return request.app.state.renderer.page(request, "workspace.html", {
+        "user": user, "work": work, "period": period, "units": list_units(db) if user.role != "unit" else [],
+        "progress_statuses": list(PROGRESS_STATUSES), "can_write": user.role in WRITERS})
+
+
+@router.post("/workspace/values")
+async def submit_values(request: Request, user: Writer) -> Response:
+    form = await request.form()
+    unit_id = int(str(form["unit_id"])) if form.get("unit_id") else None
+    period = str(form.get("period") or open_period())
+    values = []
+    for key, raw in form.multi_items():
+        if key.startswith("value.") and str(raw).strip():
+            indicator_id = int(key.split(".", 1)[1])
+            values.append({"indicator_id": indicator_id, "period": period, "value": str(raw).strip(),
+                           "note": str(form.get(f"note.{indicator_id}") or "").strip() or None})
+    if not values:
+        raise StoreError("没有填写任何数值", "no value entered")
+    result = actions.submit(request, user, values, unit_id, draft=form.get("draft") == "1")
+    request.app.state.renderer.flash(request, _summary(result))
+    return RedirectResponse(f"/workspace?period={period}" + (f"&unit_id={unit_id}" if unit_id else ""), 303)
+
+
+@router.post("/workspace/progress")
+def submit_progress(request: Request, user: Writer, plan_id: Annotated[int, Form()], task: Annotated[str, Form()],
+                    period: Annotated[str, Form()], status: Annotated[str, Form()],
+                    text: Annotated[str, Form()] = "", unit_id: Annotated[int | None, Form()] = None) -> Response:
+    result = actions.progress(request, user, plan_id, task, period, status, text.strip() or None, unit_id)
+    request.app.state.renderer.flash(request, _summary(result))
+    return RedirectResponse(f"/workspace?period={period}" + (f"&unit_id={unit_id}" if unit_id else ""), 303)
+
+
+@router.post("/workspace/upload")
+async def upload(request: Request, user: Writer, file: Annotated[UploadFile, File()]) -> Response:
+    suffix = Path(file.filename or "upload.xlsx").suffix.lower() or ".xlsx"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(await read_upload_bytes(file))
+        result = actions.upload(request, user, path, file.filename or path.name)
+    request.app.state.renderer.flash(request, _summary(result))
+    return RedirectResponse("/workspace", 303)
+
+
+@router.get("/workspace/template.xlsx")
+def template(request: Request, user: CurrentUser, db: DbDep, unit_id: int | None = None,
+             period: str | None = None) -> Response:
+    chosen = _unit_for_view(user, unit_id)
+    if chosen is None:
+        raise StoreError("请选择单位", "choose a unit")
+    name = next(n for uid, n, _ in list_units(db) if uid == chosen)
+    period = period or open_period()
+    handle, tmp = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    write_template(db, unit=name, period=period, path=tmp)
+    return FileResponse(tmp, filename=f"{name}-{period}.xlsx", background=BackgroundTask(Path(tmp).unlink),
+                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,31 @@
+// Draws the charts whose data the server put in <script type="application/json"> blocks (Plotly, served locally).
+(function () {
+  "use strict";
+  if (typeof Plotly === "undefined") { return; }
+  var config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+  var colours = { accepted: "#0b6e4f", submitted: "#eab308", returned: "#dc2626" };
+
+  function series(figure) {
+    var data = JSON.parse(figure.querySelector(".chart-data").textContent);
+    var o = data.observed;
+    var traces = [
+      { x: data.expected.x, y: data.expected.y, name: "应达路径 expected", mode: "lines", line: { dash: "dash", color: "#64748b" } },
+      { x: o.x, y: o.y, name: "实际值 observed", mode: "lines+markers", text: o.period.map(function (p, i) { return p + " " + o.status[i]; }),
+        marker: { size: 9, color: o.status.map(function (s) { return colours[s] || "#64748b"; }) }, line: { color: "#0b6e4f" } },
+      { x: data.milestones.x, y: data.milestones.y, name: "目标 target", mode: "markers", marker: { symbol: "star", size: 12, color: "#b45309" } }
+    ];
+    var layout = { margin: { l: 45, r: 10, t: 10, b: 30 }, legend: { orientation: "h", y: -0.2 }, yaxis: { title: data.unit }, xaxis: { dtick: 1 } };
+    Plotly.newPlot(figure.querySelector(".plot"), traces, layout, config);
+  }
+
+  function inventory() {
+    var block = document.getElementById("inventory-data");
+    if (!block) { return; }
+    var data = JSON.parse(block.textContent);
+    var traces = data.sectors.map(function (s) { return { x: data.years, y: s.values, name: s.name, type: "bar" }; });
+    Plotly.newPlot("inventory-plot", traces, { barmode: "relative", margin: { l: 60, r: 10, t: 10, b: 30 }, yaxis: { title: "t CO₂e" } }, config);
+  }
+
+  document.querySelectorAll("figure.chart").forEach(series);
+  inventory();
+})();

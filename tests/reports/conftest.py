@@ -1,0 +1,39 @@
+"""Report fixtures: the store's database fixtures (SQLite and PostgreSQL) and a demo database built once."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from integration.conftest import builder, db, db_url, pg_url, sqlite_template  # noqa: F401  (shared fixtures)
+from tanfeng.db.session import Database
+from tanfeng.reports.demo import build_demo_database
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:  # noqa: F811
+    """A SQLite file with the reference plan and the demonstration values (built once per module)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    shutil.copy(sqlite_template, path)
+    database = Database(f"sqlite:///{path}")
+    build_demo_database(database)
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_path: Path) -> Iterator[Database]:
+    database = Database(f"sqlite:///{demo_path}")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

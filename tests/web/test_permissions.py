@@ -1,0 +1,235 @@
+"""The permission matrix of the JSON API: every role × every write endpoint (and logged out)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from io import BytesIO
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from openpyxl import Workbook
+
+from tanfeng.services.collection import submit_values
+from tanfeng.services.examples import PlanBuilder
+from tanfeng.services.review import list_observations
+
+from .conftest import OTHER_UNIT, OWN_UNIT, Fixture
+
+ROLES = ("admin", "office", "unit", "viewer", None)
+
+
+def _submitted(fx: Fixture) -> int:
+    submit_values(fx.db, [{"indicator_id": fx.indicator["forest_coverage"], "period": "2024", "value": 80.1}],
+                  reporter=OWN_UNIT, actor="setup")
+    return list_observations(fx.db, status="submitted")[0].id
+
+
+def _xlsx(reporter: str, indicator_id: int) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "指标填报"
+    ws.append(["指标ID", "填报期间", "本期值", "填报单位"])
+    ws.append([indicator_id, "2024", 80.5, reporter])
+    buf = BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    call: Callable[[TestClient, Fixture], httpx.Response]
+    expected: dict[str | None, int]
+    writes: bool = True  # a preview changes nothing, so it leaves no audit entry
+
+
+OFFICE_ONLY = {"admin": 200, "office": 200, "unit": 403, "viewer": 403, None: 401}
+WRITERS = {"admin": 201, "office": 201, "unit": 201, "viewer": 403, None: 401}
+
+
+def _own_values(c: TestClient, fx: Fixture) -> httpx.Response:
+    return c.post("/api/v1/observations", json={"unit_id": fx.unit_ids[OWN_UNIT], "values": [
+        {"indicator_id": fx.indicator["forest_coverage"], "period": "2024", "value": 80.2}]})
+
+
+def _other_values(c: TestClient, fx: Fixture) -> httpx.Response:
+    return c.post("/api/v1/observations", json={"unit_id": fx.unit_ids[OTHER_UNIT], "values": [
+        {"indicator_id": fx.indicator["renewable_capacity"], "period": "2024", "value": 31}]})
+
+
+def _own_progress(c: TestClient, fx: Fixture) -> httpx.Response:
+    return c.post("/api/v1/progress", json={"unit_id": fx.unit_ids[OWN_UNIT], "plan_id": 1, "task": "A1.2",
+                                            "period": "2024", "status": "按计划推进", "text": "造林3千亩"})
+
+
+def _other_progress(c: TestClient, fx: Fixture) -> httpx.Response:
+    return c.post("/api/v1/progress", json={"unit_id": fx.unit_ids[OTHER_UNIT], "plan_id": 1, "task": "A1.1",
+                                            "period": "2024", "status": "进展滞后"})
+
+
+def _upload(reporter: str, code: str) -> Callable[[TestClient, Fixture], httpx.Response]:
+    def call(c: TestClient, fx: Fixture) -> httpx.Response:
+        files = {"file": ("填报.xlsx", _xlsx(reporter, fx.indicator[code]), "application/octet-stream")}
+        return c.post("/api/v1/uploads", files=files)
+
+    return call
+
+
+CASES = [
+    Case("values own unit", _own_values, WRITERS),
+    Case("values other unit", _other_values, WRITERS | {"unit": 403}),
+    Case("progress own task", _own_progress, WRITERS),
+    Case("progress other task", _other_progress, WRITERS | {"unit": 403}),
+    Case("upload own", _upload(OWN_UNIT, "forest_coverage"), WRITERS),
+    Case("upload other unit", _upload(OTHER_UNIT, "renewable_capacity"), WRITERS | {"unit": 403}),
+    Case("accept", lambda c, fx: c.post(f"/api/v1/observations/{_submitted(fx)}/accept"), OFFICE_ONLY),
+    Case("return", lambda c, fx: c.post(f"/api/v1/observations/{_submitted(fx)}/return", json={"reason": "口径不对"}),
+         OFFICE_ONLY),
+    Case("quota", lambda c, fx: c.put("/api/v1/plans/1/targets/T2/quota", json={"value": 18, "unit": "%"}),
+         OFFICE_ONLY),
+    Case("plan preview", lambda c, fx: c.post("/api/v1/plans/preview", files={
+        "file": ("plan.json", PlanBuilder(title="乙县碳达峰实施方案", region="乙县").plan().to_json().encode(), "x")}),
+        OFFICE_ONLY, writes=False),
+    Case("plan store", lambda c, fx: c.post("/api/v1/plans", json=PlanBuilder(region="乙县", title="乙县碳达峰实施方案")
+                                           .document()), OFFICE_ONLY | {"admin": 201, "office": 201}),
+    Case("create viewer", lambda c, fx: c.post("/api/v1/users", json={"username": "leader", "password": "12345678x",
+                                                                      "role": "viewer"}),
+         OFFICE_ONLY | {"admin": 201, "office": 201}),
+    Case("create office", lambda c, fx: c.post("/api/v1/users", json={"username": "o2", "password": "12345678x",
+                                                                      "role": "office"}),
+         OFFICE_ONLY | {"admin": 201, "office": 403}),
+    Case("deactivate unit2", lambda c, fx: c.patch("/api/v1/users/4", json={"active": False}), OFFICE_ONLY),
+    Case("reset office password", lambda c, fx: c.patch("/api/v1/users/2", json={"password": "new-password-1"}),
+         OFFICE_ONLY | {"office": 403}),
+    Case("rename unit", lambda c, fx: c.post("/api/v1/units/rename", json={
+        "region": "示例县", "unit": "住建局", "new_name": "县住房和城乡建设局"}), OFFICE_ONLY),
+    Case("alias unit", lambda c, fx: c.post("/api/v1/units/aliases", json={
+        "region": "示例县", "alias": "县林草局", "unit": "县林业局"}), OFFICE_ONLY | {"admin": 201, "office": 201}),
+    Case("annual report", lambda c, fx: c.post("/api/v1/reports/annual", json={"year": 2024, "format": "xlsx"}),
+         OFFICE_ONLY),
+    Case("logout", lambda c, fx: c.delete("/api/v1/session"), {"admin": 200, "office": 200, "unit": 200,
+                                                              "viewer": 200, None: 401}),
+]
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_permission_matrix(case: Case, role: str | None, fx: Fixture,
+                           client_for: Callable[[str | None], TestClient]) -> None:
+    from tanfeng.services import audit
+
+    before = audit.count(fx.db)
+    response = case.call(client_for(role), fx)
+    assert response.status_code == case.expected[role], response.text
+    entries = audit.recent(fx.db, limit=20)
+    if response.status_code < 300 and case.writes and case.name != "logout":
+        # every successful write is in the audit log, with the user who made it
+        assert audit.count(fx.db) > before + 1  # the login and the write
+        assert entries[0].username == role and entries[0].action not in ("login", "login_failed")
+    elif role is not None:
+        assert all(e.action == "login" or e.action == "logout" for e in entries[: audit.count(fx.db) - before])
+
+
+def test_write_without_csrf_token_is_refused(fx: Fixture, client_for: Callable[[str | None], TestClient]) -> None:
+    client = client_for("admin")
+    del client.headers["X-CSRF-Token"]
+    assert _own_values(client, fx).status_code == 403
+    client.headers["X-CSRF-Token"] = "forged"
+    assert _own_values(client, fx).status_code == 403
+    assert list_observations(fx.db) == []
+
+
+def test_unit_cannot_report_for_another_unit_by_naming_it(fx: Fixture,
+                                                          client_for: Callable[[str | None], TestClient]) -> None:
+    client = client_for("unit")
+    response = client.post("/api/v1/observations", json={"unit_id": fx.unit_ids[OTHER_UNIT], "values": [
+        {"indicator_id": fx.indicator["forest_coverage"], "period": "2024", "value": 80.2}]})
+    assert response.status_code == 403
+    own = client.post("/api/v1/observations", json={"values": [
+        {"indicator_id": fx.indicator["forest_coverage"], "period": "2024", "value": 80.2}]})
+    assert own.status_code == 201
+    stored = list_observations(fx.db)
+    assert [(o.reporter, o.value, o.status) for o in stored] == [(OWN_UNIT, 80.2, "submitted")]
+
+
+def test_reads_need_a_login_and_office_pages_need_the_office(
+        fx: Fixture, client_for: Callable[[str | None], TestClient]) -> None:
+    anonymous = client_for(None)
+    assert anonymous.get("/api/v1/status").status_code == 401
+    page = anonymous.get("/plan")
+    assert page.status_code == 303 and page.headers["location"].startswith("/login")
+    viewer = client_for("viewer")
+    assert viewer.get("/api/v1/status").status_code == 200
+    assert viewer.get("/plan").status_code == 200
+    for path in ("/review", "/admin", "/audit", "/plans/upload", "/api/v1/users", "/api/v1/audit"):
+        assert viewer.get(path).status_code == 403, path
+        assert client_for("unit").get(path).status_code == 403, path
+        assert client_for("office").get(path).status_code == 200, path
+
+
+@pytest.mark.parametrize("path,data", [
+    ("/workspace/values", {"value.1": "3"}),
+    ("/review/1/accept", {}),
+    ("/admin/users", {"username": "x", "password": "12345678", "role": "viewer"}),
+    ("/targets/2/quota", {"plan_id": "1", "target": "T2", "value": "18"}),
+    ("/plans/save", {"document": "{}"}),
+    ("/reports/annual", {}),
+])
+def test_page_forms_redirect_logged_out_and_refuse_missing_csrf(
+        path: str, data: dict[str, str], fx: Fixture, client_for: Callable[[str | None], TestClient]) -> None:
+    response = client_for(None).post(path, data=data)
+    assert response.status_code == 303 and response.headers["location"].startswith("/login")
+    office = client_for("office")
+    del office.headers["X-CSRF-Token"]
+    assert office.post(path, data=data).status_code == 403
+    viewer = client_for("viewer")
+    assert viewer.post(path, data=data).status_code == 403
+
+
+def test_unit_uploads_its_own_file_under_a_short_name(fx: Fixture,
+                                                      client_for: Callable[[str | None], TestClient]) -> None:
+    client = client_for("unit")
+    files = {"file": ("填报.xlsx", _xlsx("林业局", fx.indicator["forest_coverage"]), "application/octet-stream")}
+    response = client.post("/api/v1/uploads", files=files)
+    assert response.status_code == 201, response.text
+    assert [(o.reporter, o.value) for o in list_observations(fx.db)] == [(OWN_UNIT, 80.5)]
+
+
+def test_office_accepts_several_values_at_once_all_or_none(
+        fx: Fixture, client_for: Callable[[str | None], TestClient]) -> None:
+    submit_values(fx.db, [{"indicator_id": fx.indicator["forest_coverage"], "period": str(y), "value": 80 + y % 10}
+                          for y in (2022, 2023, 2024)], reporter=OWN_UNIT, actor="setup")
+    ids = [o.id for o in list_observations(fx.db, status="submitted")]
+    office = client_for("office")
+    token = office.headers.pop("X-CSRF-Token")
+    accepted = list_observations(fx.db, status="accepted")
+    assert office.post("/review/bulk", data={"csrf_token": token, "ids": [*ids[:2], 999]}).status_code == 422
+    assert list_observations(fx.db, status="accepted") == accepted == []  # none accepted: 999 does not exist
+    assert office.post("/review/bulk", data={"csrf_token": token, "ids": ids}).status_code == 303
+    assert {o.id for o in list_observations(fx.db, status="accepted")} == set(ids)
+    unit = client_for("unit")
+    unit_token = unit.headers.pop("X-CSRF-Token")
+    assert unit.post("/review/bulk", data={"csrf_token": unit_token, "ids": ids}).status_code == 403
+
+
+def test_the_matrix_covers_every_write_endpoint_of_the_api(app: FastAPI) -> None:
+    """A new write endpoint fails this test until it has a row in CASES (and is added here)."""
+    schema = TestClient(app).get("/api/v1/openapi.json").json()
+    writes = {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops
+              if method in ("post", "put", "patch", "delete")}
+    covered = {
+        ("POST", "/api/v1/observations"), ("POST", "/api/v1/progress"), ("POST", "/api/v1/uploads"),
+        ("POST", "/api/v1/observations/{observation_id}/accept"),
+        ("POST", "/api/v1/observations/{observation_id}/return"),
+        ("PUT", "/api/v1/plans/{plan_id}/targets/{target}/quota"), ("POST", "/api/v1/plans/preview"),
+        ("POST", "/api/v1/plans"), ("POST", "/api/v1/users"), ("PATCH", "/api/v1/users/{account_id}"),
+        ("POST", "/api/v1/units/rename"), ("POST", "/api/v1/units/aliases"), ("POST", "/api/v1/reports/annual"),
+        ("DELETE", "/api/v1/session"),
+        ("POST", "/api/v1/session"),  # the login itself: tested in test_security
+    }
+    assert writes == covered
+    assert len(CASES) >= len(covered) - 1

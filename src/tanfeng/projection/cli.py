@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 from pydantic import ValidationError
 
+from tanfeng.accounting.results import InventoryResult
 from tanfeng.errors import TanfengError
 from tanfeng.plans.model import Plan, Target
 
@@ -71,6 +72,16 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def _inventory(path: Path) -> InventoryResult:
+    from tanfeng.accounting import compute, read_inventory
+    from tanfeng.accounting.factors import library
+
+    try:
+        return compute(read_inventory(path), library([]), "AR5")
+    except TanfengError as err:
+        raise _fail(str(err)) from err
+
+
 def _stored_targets(database: str, region: str | None, plan_ref: str | None) -> list[Target]:
     # the store (SQLAlchemy) is imported only when the targets come from the database
     from tanfeng.commands.common import open_db
@@ -97,6 +108,9 @@ def peak(
                                         "targets of the plan stored in this database (URL or SQLite file)"),
     region: str | None = typer.Option(None, "--region", "-r", help="与 --db 同用：地区 / region (with --db)"),
     plan_ref: str | None = typer.Option(None, "--plan-id", help="与 --db 同用：方案ID或标题 / plan id or title (with --db)"),
+    inventory: Path | None = typer.Option(None, "--inventory", help="基准年取自该清单（活动水平 xlsx/csv），情景文件须有 "
+                                          "[base_year.from_inventory] 对应表 / take the base year from this inventory"),
+    inventory_year: int | None = typer.Option(None, "--inventory-year", help="清单中作基准年的年份 / inventory year used as base"),
 ) -> None:
     """情景预测：达峰年份、达峰概率、目标核对、LMDI 分解 / scenario projection: peak year, P(peak), targets, LMDI."""
     from tanfeng.projection import export, render, report
@@ -113,7 +127,7 @@ def peak(
     if database is not None:
         targets = _stored_targets(database, region, plan_ref)
     try:
-        scn = load(scenarios)
+        scn = load(scenarios, inventory=_inventory(inventory) if inventory else None, inventory_year=inventory_year)
         reports = report.build(scn, scenario or None, targets=targets, runs=runs, seed=seed, between=span)
     except ScenarioError as err:
         typer.echo(f"tanfeng peak: {err}", err=True)

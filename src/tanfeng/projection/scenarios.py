@@ -18,11 +18,13 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
+from tanfeng.accounting.results import InventoryResult
 from tanfeng.plans.model import Target
 from tanfeng.projection.basefile import Meta, read_base_year, read_fuels, read_meta, read_sectors, read_shares
 from tanfeng.projection.baseyear import BaseYear
 from tanfeng.projection.drivers import DriverInfo, catalogue, to_internal
 from tanfeng.projection.errors import Problem, ScenarioError
+from tanfeng.projection.from_inventory import fill_base_year
 from tanfeng.projection.paths import PathSpec, Period, coverage_problem, evaluate
 from tanfeng.projection.toml_reader import Checker, join
 from tanfeng.projection.uncertainty import Uncertainty, read_uncertainty
@@ -70,7 +72,8 @@ def example_scenarios_path() -> Path:
     return Path(str(resources.files("tanfeng") / "data" / "scenarios" / "shangyou-xian.toml"))
 
 
-def load(path: str | Path, base: BaseYear | None = None) -> ScenarioSet:
+def load(path: str | Path, base: BaseYear | None = None, inventory: InventoryResult | None = None,
+         inventory_year: int | None = None) -> ScenarioSet:
     """Read and validate a scenario file; raises :class:`ScenarioError`.
 
     ``base``: a base year from elsewhere (an inventory, via
@@ -88,7 +91,7 @@ def load(path: str | Path, base: BaseYear | None = None) -> ScenarioSet:
                                            f"not UTF-8 encoded (byte {err.start})")]) from err
     except OSError as err:
         raise ScenarioError(name, [Problem("", "无法读取文件", f"cannot read file ({err.strerror})")]) from err
-    return loads(text, name, base)
+    return loads(text, name, base, inventory, inventory_year)
 
 
 def _decode(data: bytes) -> str:
@@ -103,8 +106,13 @@ def _decode(data: bytes) -> str:
             raise err from None
 
 
-def loads(text: str, name: str = "<scenarios>", base: BaseYear | None = None) -> ScenarioSet:
-    """Read and validate scenario TOML given as a string (see :func:`load`)."""
+def loads(text: str, name: str = "<scenarios>", base: BaseYear | None = None,
+          inventory: InventoryResult | None = None, inventory_year: int | None = None) -> ScenarioSet:
+    """Read and validate scenario TOML given as a string (see :func:`load`).
+
+    ``inventory``: a computed inventory whose year, GDP, energy use, grid factor, non-energy
+    emissions and sink fill the file's ``[base_year]`` (see :mod:`tanfeng.projection.from_inventory`).
+    """
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -113,6 +121,11 @@ def loads(text: str, name: str = "<scenarios>", base: BaseYear | None = None) ->
     ck.known(doc, "", ("meta", "sectors", "fuels", "base_year", "scenarios", "targets"))
     if base is None:
         sectors, fuels = read_sectors(ck, doc), read_fuels(ck, doc)
+        if inventory is not None and isinstance(doc.get("base_year"), dict):
+            fill_base_year(ck, doc["base_year"], inventory, inventory_year, tuple(s.code for s in sectors), fuels)
+        elif inventory is not None:
+            ck.add("base_year", "用清单作基准年时仍须给出 [base_year]（人口、产业结构等）",
+                   "with an inventory the file still needs [base_year] (population, structure …)")
         base = read_base_year(ck, doc, sectors, fuels)
     else:
         for section in ("sectors", "fuels", "base_year"):

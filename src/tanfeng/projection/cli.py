@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 import typer
 from pydantic import ValidationError
 
+from tanfeng.accounting.results import InventoryResult
 from tanfeng.errors import TanfengError
 from tanfeng.plans.model import Plan, Target
 
 if TYPE_CHECKING:
-    from tanfeng.projection.inventory_source import InventorySource
+    pass
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False,
                   context_settings={"allow_interspersed_args": True}, subcommand_metavar="")
@@ -54,13 +55,6 @@ def read_plan_targets(path: Path) -> list[Target]:
         raise _fail(str(err)) from err
 
 
-def inventory_base(path: Path, year: int | None) -> InventorySource:
-    """One year of an inventory file (the accounting engine's input and results) as a base-year source."""
-    from tanfeng.projection.inventory_source import inventory_source
-
-    return inventory_source(path, year)
-
-
 def parse_span(text: str | None) -> tuple[int, int] | None:
     if text is None:
         return None
@@ -81,6 +75,16 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _inventory(path: Path) -> InventoryResult:
+    from tanfeng.accounting import compute, read_inventory
+    from tanfeng.accounting.factors import library
+
+    try:
+        return compute(read_inventory(path), library([]), "AR5")
+    except TanfengError as err:
+        raise _fail(str(err)) from err
 
 
 def _stored_targets(database: str, region: str | None, plan_ref: str | None) -> list[Target]:
@@ -121,8 +125,9 @@ def peak(
                                         "targets of the plan stored in this database (URL or SQLite file)"),
     region: str | None = typer.Option(None, "--region", "-r", help="与 --db 同用：地区 / region (with --db)"),
     plan_ref: str | None = typer.Option(None, "--plan-id", help="与 --db 同用：方案ID或标题 / plan id or title (with --db)"),
-    inventory: Path | None = typer.Option(None, "--inventory", help="以温室气体清单（xlsx/csv）为基准年 / base year from an inventory"),
-    inventory_year: int | None = typer.Option(None, "--inventory-year", help="清单中的基准年份（默认清单基准年）/ inventory year"),
+    inventory: Path | None = typer.Option(None, "--inventory", help="基准年取自该清单（活动水平 xlsx/csv）：沿用清单的部门、燃料和因子，"
+                                          "或按 [base_year.from_inventory] 对应到情景文件的部门和燃料 / take the base year from this inventory"),
+    inventory_year: int | None = typer.Option(None, "--inventory-year", help="清单中作基准年的年份（默认清单基准年）/ inventory year used as base"),
 ) -> None:
     """情景预测：达峰年份、达峰概率、目标核对、LMDI 分解 / scenario projection: peak year, P(peak), targets, LMDI."""
     from tanfeng.projection import export, render, report
@@ -141,10 +146,10 @@ def peak(
     if database is not None:
         targets = _stored_targets(database, region, plan_ref)
     try:
-        base = inventory_base(inventory, inventory_year) if inventory is not None else None
-        scn = load(scenarios, base=base)
-        if base is not None and base.result.label and not scn.label:  # 示例数据 inventories stay labelled
-            scn = replace(scn, meta=replace(scn.meta, label=base.result.label))
+        result = _inventory(inventory) if inventory else None
+        scn = load(scenarios, inventory=result, inventory_year=inventory_year)
+        if result is not None and result.label and not scn.label:  # 示例数据 inventories stay labelled
+            scn = replace(scn, meta=replace(scn.meta, label=result.label))
         reports = report.build(scn, scenario or None, targets=targets, runs=runs, seed=seed, between=span)
     except ScenarioError as err:
         typer.echo(f"tanfeng peak: {err}", err=True)

@@ -73,6 +73,13 @@ class InventorySource:
         if not self._rows:
             raise ProjectionError(f"{self.inp.source}: {self.year} 年没有能源消费数据 / no energy use in {self.year}")
 
+    @classmethod
+    def of(cls, result: InventoryResult, year: int | None = None, lib: FactorLibrary | None = None) -> InventorySource:
+        """``year`` defaults to the inventory's base year (else its first year); ``lib`` to the default
+        library (the one ``tanfeng peak --inventory`` computes with)."""
+        chosen = year or (result.input.base_year if result.input.base_year in result.years else None)
+        return cls(result, lib or library(()), chosen or min(result.years))
+
     @property
     def inp(self) -> InventoryInput:
         return self.result.input
@@ -199,9 +206,5 @@ class InventorySource:
 def inventory_source(path: str | Path, year: int | None = None, factors: Sequence[str | Path] = (),
                      gwp_metric: str = DEFAULT_GWP) -> InventorySource:
     """Read and compute an inventory file; ``year`` defaults to its base year (else its first year)."""
-    inp = read_inventory(path)
     lib = library(factors)
-    result = compute(inp, lib, gwp_metric)
-    chosen = year or (inp.base_year if inp.base_year in result.years else None) or min(result.years)
-    return InventorySource(result, lib, chosen)
-
+    return InventorySource.of(compute(read_inventory(path), lib, gwp_metric), year, lib)

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
+from tanfeng.accounting.results import InventoryResult
 from tanfeng.plans.model import Target
 from tanfeng.projection.basefile import (
     Meta,
@@ -31,6 +32,8 @@ from tanfeng.projection.basefile import (
 from tanfeng.projection.baseyear import BaseYear, BaseYearSource
 from tanfeng.projection.drivers import DriverInfo, catalogue, to_internal
 from tanfeng.projection.errors import Problem, ScenarioError
+from tanfeng.projection.from_inventory import fill_base_year
+from tanfeng.projection.inventory_source import InventorySource
 from tanfeng.projection.paths import PathSpec, Period, coverage_problem, evaluate
 from tanfeng.projection.toml_reader import Checker, join
 from tanfeng.projection.uncertainty import Uncertainty, read_uncertainty
@@ -78,12 +81,19 @@ def example_scenarios_path() -> Path:
     return Path(str(resources.files("tanfeng") / "data" / "scenarios" / "shangyou-xian.toml"))
 
 
-def load(path: str | Path, base: BaseYear | BaseYearSource | None = None) -> ScenarioSet:
+def load(path: str | Path, base: BaseYear | BaseYearSource | None = None, inventory: InventoryResult | None = None,
+         inventory_year: int | None = None) -> ScenarioSet:
     """Read and validate a scenario file; raises :class:`ScenarioError`.
 
     ``base``: a base year from elsewhere. A :class:`BaseYear` replaces the file's; a
     :class:`BaseYearSource` (an inventory, :mod:`tanfeng.projection.inventory_source`) may be
     completed by a partial ``[base_year]`` giving only what the source lacks (population, structure).
+
+    ``inventory``: a computed inventory. A file with its own ``[sectors]``/``[fuels]`` maps the
+    inventory onto them (``[base_year.from_inventory]``, :mod:`tanfeng.projection.from_inventory`);
+    a file without them takes the inventory's sectors, fuels and factors
+    (:class:`~tanfeng.projection.inventory_source.InventorySource`) and supplies only population
+    and structure.
     """
     name = str(path)
     try:
@@ -97,7 +107,7 @@ def load(path: str | Path, base: BaseYear | BaseYearSource | None = None) -> Sce
                                            f"not UTF-8 encoded (byte {err.start})")]) from err
     except OSError as err:
         raise ScenarioError(name, [Problem("", "无法读取文件", f"cannot read file ({err.strerror})")]) from err
-    return loads(text, name, base)
+    return loads(text, name, base, inventory, inventory_year)
 
 
 def _decode(data: bytes) -> str:
@@ -112,7 +122,8 @@ def _decode(data: bytes) -> str:
             raise err from None
 
 
-def loads(text: str, name: str = "<scenarios>", base: BaseYear | BaseYearSource | None = None) -> ScenarioSet:
+def loads(text: str, name: str = "<scenarios>", base: BaseYear | BaseYearSource | None = None,
+          inventory: InventoryResult | None = None, inventory_year: int | None = None) -> ScenarioSet:
     """Read and validate scenario TOML given as a string (see :func:`load`)."""
     try:
         doc = tomllib.loads(text)
@@ -120,8 +131,16 @@ def loads(text: str, name: str = "<scenarios>", base: BaseYear | BaseYearSource 
         raise ScenarioError(name, [Problem("", f"TOML 语法错误：{err}", f"TOML syntax error: {err}")]) from err
     ck = Checker()
     ck.known(doc, "", ("meta", "sectors", "fuels", "base_year", "scenarios", "targets"))
+    if base is None and inventory is not None and not _maps_inventory(doc):
+        base = InventorySource.of(inventory, inventory_year)
+        inventory = None
     if base is None:
         sectors, fuels = read_sectors(ck, doc), read_fuels(ck, doc)
+        if inventory is not None and isinstance(doc.get("base_year"), dict):
+            fill_base_year(ck, doc["base_year"], inventory, inventory_year, tuple(s.code for s in sectors), fuels)
+        elif inventory is not None:
+            ck.add("base_year", "用清单作基准年时仍须给出 [base_year]（人口、产业结构等）",
+                   "with an inventory the file still needs [base_year] (population, structure …)")
         base = read_base_year(ck, doc, sectors, fuels)
     else:
         for section in ("sectors", "fuels", *(("base_year",) if isinstance(base, BaseYear) else ())):
@@ -143,6 +162,12 @@ def loads(text: str, name: str = "<scenarios>", base: BaseYear | BaseYearSource 
     if ck.problems:
         raise ScenarioError(name, ck.problems)
     return out
+
+
+def _maps_inventory(doc: dict[str, Any]) -> bool:
+    """A file with its own sectors or fuels (or a mapping) maps the inventory onto them."""
+    by = doc.get("base_year")
+    return "sectors" in doc or "fuels" in doc or (isinstance(by, dict) and "from_inventory" in by)
 
 
 def _read_targets(ck: Checker, raw: Any) -> tuple[Target, ...]:

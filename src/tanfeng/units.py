@@ -106,14 +106,6 @@ def to_pint(unit: str) -> str:
     return unit
 
 
-def quantity(value: float, unit: str) -> pint.Quantity:
-    """A pint quantity from a value and a unit as plans write it."""
-    ureg = registry()
-    return ureg.Quantity(value, ureg.parse_expression(to_pint(unit)).units) * ureg.parse_expression(
-        to_pint(unit)
-    ).magnitude
-
-
 def convert(value: float, from_unit: str, to_unit: str) -> float:
     """Convert ``value`` from one unit to another; raises ``pint.DimensionalityError``."""
     ureg = registry()

@@ -26,7 +26,6 @@ from tanfeng.plans.vocab import (
     verb_meaning,
 )
 
-_CLAUSE_SPLIT = re.compile(r"[，；：。！？\n]")
 _SENTENCE_SPLIT = re.compile(r"(?<=[。！？；\n])")
 _YEAR_RE = re.compile(
     r"(?P<pre>到|至|截至|截止到?|在|于|力争|确保|计划)?\s*(?P<year>(?:19|20)\d{2})\s*年(?P<post>底|末|年底|前|以前|左右)?"

@@ -24,12 +24,12 @@ import pint
 
 from tanfeng.accounting.results import InventoryResult
 from tanfeng.projection.baseyear import Fuel
+from tanfeng.projection.inventory_source import NON_ENERGY
 from tanfeng.projection.toml_reader import Checker
 from tanfeng.units import convert
 
 # base_year fields the inventory supplies; the file must not state them as well
 INVENTORY_FIELDS = ("year", "gdp", "energy", "grid_factor", "non_energy", "sinks")
-_NON_ENERGY = {"ippu": "工业生产过程", "agriculture": "农业", "waste": "废弃物处理"}
 _KEY = "base_year.from_inventory"
 
 
@@ -127,7 +127,7 @@ def _other_emissions(result: InventoryResult, year: int, codes: dict[str, str]) 
     (``non_energy = { ippu = "industrial_processes" }``, ``sinks = { lulucf = "forest" }``)."""
     y = result.years[year]
     non_energy: dict[str, Any] = {}
-    for sector, name in _NON_ENERGY.items():
+    for sector, name in NON_ENERGY:
         total = y.total(sector=sector, scope="direct")
         if total:
             non_energy[codes.get(sector, sector)] = {"name": name, "gas": "CO2e", "value": total / 1e4, "unit": "万吨", "verified": False,

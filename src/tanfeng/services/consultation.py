@@ -438,3 +438,25 @@ def purge_contacts(db: Database, actor: Actor, round_id: int, today: date | None
 
 def label_of(document: dict[str, Any], ref: str | None) -> str:
     return refs(document).get(ref or GENERAL, ref or "")
+
+
+@dataclass(frozen=True)
+class VersionChoice:
+    id: int
+    plan_id: int
+    plan_title: str
+    number: int
+    status: str
+    imported_at: datetime
+
+
+def versions(db: Database, *, status: str | None = None, plan_id: int | None = None) -> list[VersionChoice]:
+    """Stored plan versions to choose from (drafts for a new round, a plan's later versions for its final)."""
+    with db.transaction() as session:
+        query = select(PlanVersion, PlanRecord.title).join(PlanRecord, PlanRecord.id == PlanVersion.plan_id)
+        if status is not None:
+            query = query.where(PlanVersion.status == status)
+        if plan_id is not None:
+            query = query.where(PlanVersion.plan_id == plan_id)
+        rows = session.execute(query.order_by(PlanRecord.title, PlanVersion.number))
+        return [VersionChoice(v.id, v.plan_id, title, v.number, v.status, v.imported_at) for v, title in rows]

@@ -110,12 +110,12 @@ def _target_changes(session: Session, draft_id: int, final_id: int, task_codes: 
     free = list(new)
     for matcher in (lambda a, b: a.indicator_id == b.indicator_id and a.year == b.year,
                     lambda a, b: a.indicator_id == b.indicator_id):
-        for a in [t for t in old if all(t is not p[0] for p in pairs)]:
-            b = next((t for t in free if matcher(a, t)), None)
-            if b is not None:
-                pairs.append((a, b))
-                free.remove(b)
-    pairs += [(a, None) for a in old if all(a is not p[0] for p in pairs)] + [(None, b) for b in free]
+        for old_row in [t for t in old if all(t is not p[0] for p in pairs)]:
+            match = next((t for t in free if matcher(old_row, t)), None)
+            if match is not None:
+                pairs.append((old_row, match))
+                free.remove(match)
+    pairs += [(t, None) for t in old if all(t is not p[0] for p in pairs)] + [(None, t) for t in free]
     out = []
     for a, b in pairs:
         fields = _field_changes(a, b, TARGET_FIELDS)

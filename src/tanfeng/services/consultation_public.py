@@ -135,7 +135,7 @@ def _digest(secret: str, round_id: int, nonce: str, answer: int) -> str:
 
 def new_challenge(secret: str, round_id: int) -> Challenge:
     """A sum or difference of two small numbers, asked in Chinese; the answer is only in the token's keyed hash."""
-    a, b = secrets.randbelow(19) + 2, secrets.randbelow(9) + 1
+    a, b = secrets.randbelow(11) + 10, secrets.randbelow(9) + 1  # a difference is never negative
     if secrets.randbelow(2):
         question, answer = f"{chinese_number(a)}加{chinese_number(b)}等于几？", a + b
     else:

@@ -13,6 +13,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "upload_plan": ("上传方案", "Upload plan"),
     "inventory": ("温室气体清单", "Inventory"),
     "audit": ("操作日志", "Audit log"),
+    "consultation": ("征求意见", "Consultation"),
+    "my_consultation": ("交办的征求意见", "Comments to answer"),
     "login": ("登录", "Log in"),
     "logout": ("退出", "Log out"),
     "username": ("用户名", "User name"),

@@ -1,0 +1,137 @@
+"""The public comment page (no login): the draft by section, one form, a receipt. Works without JavaScript.
+
+The form's CSRF protection is the signed one-time token of its check question (the public has no
+session to tie a token to). The body is read with a cap before it is parsed; every attempt counts
+towards the client's rate limit, kept in the database so that it holds across workers.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+from urllib.parse import parse_qsl, quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from tanfeng.reports.consultation import notice_docx
+from tanfeng.services.consultation import Actor, get_round
+from tanfeng.services.consultation_public import (
+    PublicLimits,
+    PublicRefused,
+    check_challenge,
+    check_rate,
+    client_key,
+    comment_items,
+    form_context,
+    open_public_rounds,
+    public_round,
+    submit_public,
+)
+from tanfeng.web.consultation_words import words
+
+router = APIRouter(include_in_schema=False)
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+HONEYPOT = "website"
+
+
+def limits(request: Request) -> PublicLimits:
+    """The app's limits (tests and deployments set ``app.state.consult_limits``); TANFENG_CONSULT_RATE per hour."""
+    configured = getattr(request.app.state, "consult_limits", None)
+    if isinstance(configured, PublicLimits):
+        return configured
+    rate = os.environ.get("TANFENG_CONSULT_RATE", "")
+    return PublicLimits(per_window=int(rate)) if rate.isdigit() else PublicLimits()
+
+
+def secret(request: Request) -> str:
+    key: str = request.app.state.settings.secret_key.get_secret_value()
+    return key or "dev-only-secret"
+
+
+class BodyTooLarge(PublicRefused):
+    pass
+
+
+async def bounded_form(request: Request) -> dict[str, str]:
+    """The url-encoded form, read with a size cap (no database work here, hence ``async``)."""
+    cap = limits(request).max_body
+    declared = request.headers.get("content-length", "")
+    too_big = BodyTooLarge(f"提交内容超过{cap // 1024}KB", f"the submission is larger than {cap // 1024} KB", 413)
+    if declared.isdigit() and int(declared) > cap:
+        return {"__refused__": str(too_big)}
+    size, chunks = 0, []
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > cap:
+            return {"__refused__": str(too_big)}
+        chunks.append(chunk)
+    try:
+        pairs = parse_qsl(b"".join(chunks).decode("utf-8"), keep_blank_values=True, max_num_fields=200)
+    except (UnicodeDecodeError, ValueError):
+        return {"__refused__": "无法读取提交内容 / the submission could not be read"}
+    form: dict[str, str] = {}
+    for key, value in pairs:
+        form.setdefault(key, value)
+    return form
+
+
+Form = Annotated[dict[str, str], Depends(bounded_form)]
+
+
+def _page(request: Request, round_id: int, status: int = 200, **extra: object) -> Response:
+    renderer = request.app.state.renderer
+    info = public_round(request.app.state.db, round_id)
+    context = form_context(secret(request), info) | {"w": words(renderer.language(request)),
+                                                     "limits": limits(request)} | extra
+    return renderer.page(request, "consultation/public.html", context, status_code=status)
+
+
+@router.get("/consult", response_class=HTMLResponse)
+def public_index(request: Request) -> Response:
+    renderer = request.app.state.renderer
+    return renderer.page(request, "consultation/public_index.html", {
+        "rounds": open_public_rounds(request.app.state.db), "w": words(renderer.language(request))})
+
+
+@router.get("/consult/{round_id}", response_class=HTMLResponse)
+def public_page(request: Request, round_id: int) -> Response:
+    return _page(request, round_id)
+
+
+@router.post("/consult/{round_id}", response_class=HTMLResponse)
+def public_submit(request: Request, round_id: int, form: Form) -> Response:
+    db, bounds = request.app.state.db, limits(request)
+    info = public_round(db, round_id)
+    key = secret(request)
+    kept = {k: v for k, v in form.items() if k.startswith("c.")} | {
+        k: form.get(k, "") for k in ("name", "contact", "org")}
+    try:
+        if "__refused__" in form:
+            raise PublicRefused(form["__refused__"], "", 413)
+        check_rate(db, client_key(key, request.client.host if request.client else None), bounds)
+        if form.get(HONEYPOT):
+            raise PublicRefused("表单校验失败，请刷新页面后重试", "the form check failed; reload and retry", 400)
+        nonce = check_challenge(key, round_id, form.get("token", ""), form.get("answer", ""), bounds.token_max_age)
+        items = comment_items(form, bounds)
+        receipts = submit_public(db, Actor("公众", None, request.client.host if request.client else None), round_id,
+                                 items, nonce=nonce, name=form.get("name"), contact=form.get("contact"),
+                                 org=form.get("org"))
+    except PublicRefused as err:
+        message = err.zh if request.app.state.renderer.language(request) == "zh" or not err.en else err.en
+        return _page(request, round_id, err.status, error=message, kept=kept)
+    renderer = request.app.state.renderer
+    return renderer.page(request, "consultation/receipt.html", {
+        "round": info, "receipts": receipts, "labels": [info.labels.get(ref, ref) for ref, _ in items],
+        "w": words(renderer.language(request))})
+
+
+@router.get("/consult/{round_id}/notice.docx")
+def public_notice(request: Request, round_id: int) -> Response:
+    """The round's notice as Word (public: it names only the office's own channels)."""
+    db = request.app.state.db
+    info = get_round(db, round_id)
+    data = notice_docx(info, public_round(db, round_id).sections)
+    name = f"{info.plan_title}征求意见通知.docx"
+    return Response(data, media_type=DOCX, headers={
+        "Content-Disposition": f"attachment; filename=\"notice-{round_id}.docx\"; filename*=UTF-8''{quote(name)}"})

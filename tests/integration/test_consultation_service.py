@@ -10,6 +10,7 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from builders import PlanBuilder
 from tanfeng.db.account_models import AuditEntry
 from tanfeng.db.consultation_models import ConsultationComment
 from tanfeng.db.session import Database
@@ -30,7 +31,6 @@ from tanfeng.services.consultation_public import (
     submit_public,
 )
 from tanfeng.services.errors import StoreError
-from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.workspace import list_units
 

@@ -23,6 +23,7 @@ from tanfeng.db.models import PlanRecord, PlanVersion, Unit
 from tanfeng.db.session import Database
 from tanfeng.plans.sections import GENERAL, refs, suggest_ref
 from tanfeng.services.errors import StoreError
+from tanfeng.services.queries import find_plan
 
 TZ = ZoneInfo("Asia/Shanghai")
 KINDS = {"public": "公开征求意见", "departments": "部门征求意见"}
@@ -460,3 +461,18 @@ def versions(db: Database, *, status: str | None = None, plan_id: int | None = N
             query = query.where(PlanVersion.plan_id == plan_id)
         rows = session.execute(query.order_by(PlanRecord.title, PlanVersion.number))
         return [VersionChoice(v.id, v.plan_id, title, v.number, v.status, v.imported_at) for v, title in rows]
+
+
+def resolve_version(db: Database, plan: str | None, number: int | None, *, status: str) -> int:
+    """A version id from a plan (id or title; the only plan if omitted) and a version number (default: the
+    newest version with ``status``)."""
+    with db.transaction() as session:
+        ref = find_plan(session, plan)
+        query = select(PlanVersion).where(PlanVersion.plan_id == ref.plan.id)
+        query = query.where(PlanVersion.number == number) if number is not None else query.where(
+            PlanVersion.status == status)
+        row = session.scalar(query.order_by(PlanVersion.number.desc()).limit(1))
+        if row is None:
+            which = f"第{number}版" if number is not None else ("征求意见稿" if status == "draft" else "定稿")
+            raise StoreError(f"方案“{ref.plan.title}”没有{which}", f"plan '{ref.plan.title}' has no such version")
+        return row.id

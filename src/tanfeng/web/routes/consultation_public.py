@@ -13,12 +13,14 @@ from urllib.parse import parse_qsl, quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 
 from tanfeng.reports.consultation import notice_docx
 from tanfeng.services.consultation import Actor, get_round
 from tanfeng.services.consultation_public import (
     PublicLimits,
     PublicRefused,
+    PublicRound,
     check_challenge,
     check_rate,
     client_key,
@@ -79,11 +81,33 @@ async def bounded_form(request: Request) -> dict[str, str]:
 Form = Annotated[dict[str, str], Depends(bounded_form)]
 
 
+def _sections_html(request: Request, info: PublicRound, lang: str, kept: dict[str, str] | None) -> Markup:
+    """The draft part of the page: the same for every visitor of a round, so rendered once (unless a refused
+    submission's texts must be put back into their boxes)."""
+    renderer = request.app.state.renderer
+    bounds = limits(request)
+    taking = info.accepts_web and info.state() == "open"
+    key = (request.app.state.db.url, info.id, lang, taking, bounds.max_comment)
+    cache: dict[tuple[object, ...], Markup] = request.app.state.__dict__.setdefault("consult_fragments", {})
+    if not kept and key in cache:
+        return cache[key]
+    html = Markup(renderer.templates.get_template("consultation/_sections.html").render(
+        round=info, taking=taking, kept=kept or {}, w=words(lang), limits=bounds))
+    if not kept:
+        if len(cache) > 256:
+            cache.clear()
+        cache[key] = html
+    return html
+
+
 def _page(request: Request, round_id: int, status: int = 200, **extra: object) -> Response:
     renderer = request.app.state.renderer
+    lang = renderer.language(request)
     info = public_round(request.app.state.db, round_id)
-    context = form_context(secret(request), info) | {"w": words(renderer.language(request)),
-                                                     "limits": limits(request)} | extra
+    kept = extra.get("kept")
+    context = form_context(secret(request), info) | {
+        "w": words(lang), "limits": limits(request),
+        "sections_html": _sections_html(request, info, lang, kept if isinstance(kept, dict) else None)} | extra
     return renderer.page(request, "consultation/public.html", context, status_code=status)
 
 

@@ -81,6 +81,7 @@ def test_public_page_office_handling_final_and_report(app: FastAPI, db: Database
 
     page = public.get(f"/consult/{round_id}")
     assert page.status_code == 200 and 'name="c.T5"' in page.text and 'name="c.A1.1"' in page.text
+    assert 'name="c.A1"' in page.text and 'name="c.goals"' in page.text  # a box per section too
     assert "大力发展可再生能源" in page.text and "<script" not in page.text.split("<footer")[0]
     ok = public.post(f"/consult/{round_id}", data=_form(page.text) | {
         "c.T5": "建议把风电、光伏发电装机容量目标提高到60万千瓦", "c.general": "=HYPERLINK(\"http://evil\")总体支持",
@@ -199,6 +200,8 @@ def test_required_contact_and_closed_round(app: FastAPI, db: Database) -> None: 
     closed = cs.open_round(db, cs.Actor("office"), version_id=version_id, kind="public",
                            opens_on=today - timedelta(days=9), closes_on=today - timedelta(days=1), channels=["web"])
     public = TestClient(app, follow_redirects=False)
+    assert public.get("/consult/9999").status_code == 404
+    assert public.post("/consult/9999", data={"c.general": "x"}).status_code == 404
     page = public.get(f"/consult/{required.id}")
     missing = public.post(f"/consult/{required.id}", data=_form(page.text) | {"c.general": "意见"})
     assert missing.status_code == 400 and "请填写姓名和联系方式" in missing.text

@@ -81,6 +81,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "how_to": ("在下列各条下方展开“提出意见”填写，可同时对多条提出意见，最后统一提交。",
                "Open “Comment” under any part below; you may comment on several parts and submit once."),
     "comment_here": ("提出意见", "Comment"),
+    "comment_section": ("对本部分提出意见", "Comment on this part"),
     "comment_target": ("对此目标提出意见", "Comment on this target"),
     "general_box": ("总体意见和建议", "General comments"),
     "your_details": ("您的信息", "Your details"),

@@ -30,6 +30,7 @@ from tanfeng.services.consultation_public import (
     public_round,
     submit_public,
 )
+from tanfeng.services.errors import StoreError
 from tanfeng.web.consultation_words import words
 
 router = APIRouter(include_in_schema=False)
@@ -118,13 +119,25 @@ def public_index(request: Request) -> Response:
         "rounds": open_public_rounds(request.app.state.db), "w": words(renderer.language(request))})
 
 
+def _missing(request: Request, round_id: int) -> Response | None:
+    """A 404 page for a round that does not exist (before anything else is read or counted)."""
+    try:
+        public_round(request.app.state.db, round_id)
+    except StoreError as err:
+        return request.app.state.renderer.page(request, "error.html", {"message": str(err)}, status_code=404)
+    return None
+
+
 @router.get("/consult/{round_id}", response_class=HTMLResponse)
 def public_page(request: Request, round_id: int) -> Response:
-    return _page(request, round_id)
+    return _missing(request, round_id) or _page(request, round_id)
 
 
 @router.post("/consult/{round_id}", response_class=HTMLResponse)
 def public_submit(request: Request, round_id: int, form: Form) -> Response:
+    missing = _missing(request, round_id)
+    if missing is not None:
+        return missing
     db, bounds = request.app.state.db, limits(request)
     info = public_round(db, round_id)
     key = secret(request)
@@ -153,6 +166,9 @@ def public_submit(request: Request, round_id: int, form: Form) -> Response:
 @router.get("/consult/{round_id}/notice.docx")
 def public_notice(request: Request, round_id: int) -> Response:
     """The round's notice as Word (public: it names only the office's own channels)."""
+    missing = _missing(request, round_id)
+    if missing is not None:
+        return missing
     db = request.app.state.db
     info = get_round(db, round_id)
     data = notice_docx(info, public_round(db, round_id).sections)

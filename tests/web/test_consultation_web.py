@@ -150,6 +150,10 @@ def test_public_page_office_handling_final_and_report(app: FastAPI, db: Database
     assert office.post(f"/consultation/{round_id}/links",
                        data={"comment_id": str(asked.id), "change_key": key.group(1)}).status_code == 303
     assert 'class="linked"' in office.get(f"/consultation/{round_id}/changes").text
+    office.get("/lang/en")
+    english = office.get(f"/consultation/{round_id}").text
+    assert "Adoption statement (public)" in english and "意见采纳情况说明" not in english
+    office.get("/lang/zh")
 
     docx = office.get(f"/consultation/{round_id}/report.docx")
     assert docx.status_code == 200

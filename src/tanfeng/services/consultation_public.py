@@ -25,6 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from tanfeng.db.consultation_models import ConsultationComment, ConsultationHit, ConsultationRound
+from tanfeng.db.models import PlanRecord
 from tanfeng.db.session import Database
 from tanfeng.plans.sections import Section, refs, sections, suggest_ref
 from tanfeng.services.consultation import (
@@ -197,8 +198,6 @@ def public_round(db: Database, round_id: int) -> PublicRound:
     with db.transaction() as session:
         row = round_row(session, round_id)
         document = draft_document(session, row)
-        from tanfeng.db.models import PlanRecord
-
         plan = session.get_one(PlanRecord, row.plan_id)
         info = PublicRound(row.id, f"《{plan.title}（征求意见稿）》", KINDS[row.kind], row.opens_on, row.closes_on,
                            list(row.channels), [CHANNELS[c] for c in row.channels], row.contact_policy == "required",

@@ -74,6 +74,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_final": ("尚未指定定稿版本。导入定稿后在此指定。", "No final version yet: import it, then set it here."),
     "general": ("总体意见", "General"),
     "filter_all": ("全部", "all"),
+    "change_changed": ("修改", "changed"), "change_added": ("新增", "added"), "change_removed": ("删除", "removed"),
     # the public page
     "open_consultations": ("正在征求意见", "Open consultations"),
     "no_open": ("目前没有正在征求意见的方案。", "No plan is open for comments at present."),

@@ -54,8 +54,9 @@ def _version(value: str) -> int | None:
     return int(value) if value.strip().isdigit() else None
 
 
-def _flash(request: Request, message: str) -> None:
-    request.app.state.renderer.flash(request, message)
+def _flash(request: Request, zh: str, en: str) -> None:
+    renderer = request.app.state.renderer
+    renderer.flash(request, en if renderer.language(request) == "en" else zh)
 
 
 def _download(data: bytes, fmt: str, ascii_name: str, name: str) -> Response:
@@ -85,7 +86,7 @@ def create_round(request: Request, user: Office, version_id: Annotated[str, Form
         opens_on=_date(opens_on, "开始日期", "the opening date"),
         closes_on=_date(closes_on, "截止日期", "the closing date"), channels=channels or [],
         contact_policy=contact_policy, **{k: cs.bounded(v, 300, k, k) for k, v in texts.items()})
-    _flash(request, f"已发起征求意见 #{info.id}")
+    _flash(request, f"已发起征求意见 #{info.id}", f"consultation #{info.id} opened")
     return RedirectResponse(f"/consultation/{info.id}", 303)
 
 
@@ -104,8 +105,8 @@ def round_page(request: Request, user: OfficeReader, db: DbDep, round_id: int) -
         "round": info, "comments": comments, "labels": labels, "today": cs.today_cn(),
         "finals": [v for v in cs.versions(db, plan_id=info.plan_id) if v.number > info.version_number],
         "receipts": {c.id: c.receipt for c in comments}, "office_channels": cs.OFFICE_CHANNELS,
-        "counts": {w: sum(1 for c in comments if c.merged_into_id is None and c.disposition_label == w)
-                   for w in [*cs.DISPOSITIONS.values(), cs.PENDING]}})
+        "counts": {key: sum(1 for c in comments if c.merged_into_id is None and (c.disposition or "pending") == key)
+                   for key in [*cs.DISPOSITIONS, "pending"]}})
 
 
 @router.post("/consultation/{round_id}/comments")
@@ -116,7 +117,7 @@ def enter_comment(request: Request, user: Office, round_id: int, channel: Annota
     comment = cs.add_comment(request.app.state.db, _actor(request, user), round_id, channel=channel, text=text,
                              received_on=_date(received_on, "收到日期", "the date received"), ref=ref.strip() or None,
                              name=name, contact=contact, org=org)
-    _flash(request, f"已录入意见 {comment.receipt}")
+    _flash(request, f"已录入意见 {comment.receipt}", f"comment {comment.receipt} entered")
     return RedirectResponse(f"/consultation/{round_id}#c-{comment.id}", 303)
 
 
@@ -139,7 +140,7 @@ def handle_comment(request: Request, user: UnitWriter, comment_id: int, step: st
     if step == "opinion":
         cs.give_opinion(db, actor, comment_id, value, unit_id=user.unit_id if user.role == "unit" else None,
                         expected_version=expected)
-        _flash(request, "已保存部门意见")
+        _flash(request, "已保存部门意见", "opinion saved")
         return RedirectResponse("/consultation/opinions" if user.role == "unit" else
                                 f"/consultation/comments/{comment_id}", 303)
     if user.role not in OFFICE:
@@ -154,14 +155,14 @@ def handle_comment(request: Request, user: UnitWriter, comment_id: int, step: st
         cs.merge(db, actor, comment_id, _version(value))
     else:
         raise StoreError(f"未知操作“{step[:20]}”", f"unknown step '{step[:20]}'")
-    _flash(request, "已保存")
+    _flash(request, "已保存", "saved")
     return RedirectResponse(f"/consultation/comments/{comment_id}", 303)
 
 
 @router.post("/consultation/{round_id}/final")
 def set_final(request: Request, user: Office, round_id: int, version_id: Annotated[int, Form()]) -> Response:
     cs.set_final(request.app.state.db, _actor(request, user), round_id, version_id)
-    _flash(request, "已指定定稿")
+    _flash(request, "已指定定稿", "final version set")
     return RedirectResponse(f"/consultation/{round_id}/changes", 303)
 
 
@@ -182,7 +183,7 @@ def set_link(request: Request, user: Office, round_id: int, comment_id: Annotate
 @router.post("/consultation/{round_id}/purge")
 def purge(request: Request, user: Office, round_id: int) -> Response:
     count = cs.purge_contacts(request.app.state.db, _actor(request, user), round_id)
-    _flash(request, f"已删除{count}条意见的姓名和联系方式")
+    _flash(request, f"已删除{count}条意见的姓名和联系方式", f"names and contacts erased from {count} comments")
     return RedirectResponse(f"/consultation/{round_id}", 303)
 
 

@@ -24,6 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
+
 from bench_web import PG_ADMIN, _free_port, _load, _wait, _wrk
 
 

@@ -129,7 +129,7 @@ def test_public_page_office_handling_final_and_report(app: FastAPI, db: Database
     assert department.post(f"/consultation/comments/{asked.id}/opinion", data={"value": "建议采纳"}).status_code == 303
     assert department.post(f"/consultation/comments/{by_channel['letter'].id}/opinion",
                            data={"value": "x"}).status_code == 422  # not assigned to this unit
-    assert department.post(f"/consultation/comments/{asked.id}/dispose", data={"value": "adopted"}).status_code == 422
+    assert department.post(f"/consultation/comments/{asked.id}/dispose", data={"value": "adopted"}).status_code == 403
     stale = office.post(f"/consultation/comments/{asked.id}/dispose", data={"value": "adopted", "version": "1"})
     assert stale.status_code == 422 and "已被他人修改" in stale.text
     assert office.post(f"/consultation/comments/{asked.id}/dispose",

@@ -267,14 +267,26 @@ def add_comment(db: Database, actor: Actor, round_id: int, *, channel: str, text
         return _comment_info(session, comment)
 
 
+def _comment_infos(session: Session, rows: list[ConsultationComment]) -> list[CommentInfo]:
+    """Comments with their department's name and their links (two queries for the lot, not two per comment)."""
+    ids = [c.id for c in rows]
+    links: dict[int, list[str]] = {}
+    if ids:
+        for comment_id, key in session.execute(select(ConsultationLink.comment_id, ConsultationLink.change_key)
+                                               .where(ConsultationLink.comment_id.in_(ids))
+                                               .order_by(ConsultationLink.id)):
+            links.setdefault(comment_id, []).append(key)
+    unit_ids = {c.assigned_unit_id for c in rows if c.assigned_unit_id}
+    units = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids)))) if unit_ids else {}
+    return [CommentInfo(c.id, c.round_id, c.receipt, c.channel, c.received_on, c.text, c.submitter_org,
+                        c.submitter_name, c.submitter_contact, c.suggested_ref, c.ref, c.assigned_unit_id,
+                        units.get(c.assigned_unit_id) if c.assigned_unit_id else None, c.unit_opinion,
+                        c.unit_opinion_by, c.disposition, c.reason, c.merged_into_id, c.version,
+                        tuple(links.get(c.id, ()))) for c in rows]
+
+
 def _comment_info(session: Session, c: ConsultationComment) -> CommentInfo:
-    unit = session.get(Unit, c.assigned_unit_id) if c.assigned_unit_id else None
-    links = tuple(session.scalars(select(ConsultationLink.change_key).where(ConsultationLink.comment_id == c.id)
-                                  .order_by(ConsultationLink.id)))
-    return CommentInfo(c.id, c.round_id, c.receipt, c.channel, c.received_on, c.text, c.submitter_org,
-                       c.submitter_name, c.submitter_contact, c.suggested_ref, c.ref, c.assigned_unit_id,
-                       unit.name if unit else None, c.unit_opinion, c.unit_opinion_by, c.disposition, c.reason,
-                       c.merged_into_id, c.version, links)
+    return _comment_infos(session, [c])[0]
 
 
 def list_comments(db: Database, round_id: int, *, unit_id: int | None = None) -> list[CommentInfo]:
@@ -283,7 +295,7 @@ def list_comments(db: Database, round_id: int, *, unit_id: int | None = None) ->
         query = select(ConsultationComment).where(ConsultationComment.round_id == round_id)
         if unit_id is not None:
             query = query.where(ConsultationComment.assigned_unit_id == unit_id)
-        return [_comment_info(session, c) for c in session.scalars(query.order_by(ConsultationComment.seq))]
+        return _comment_infos(session, list(session.scalars(query.order_by(ConsultationComment.seq))))
 
 
 def assigned_to(db: Database, unit_id: int) -> list[CommentInfo]:
@@ -291,7 +303,7 @@ def assigned_to(db: Database, unit_id: int) -> list[CommentInfo]:
     with db.transaction() as session:
         rows = session.scalars(select(ConsultationComment).where(ConsultationComment.assigned_unit_id == unit_id)
                                .order_by(ConsultationComment.round_id, ConsultationComment.seq))
-        return [_comment_info(session, c) for c in rows]
+        return _comment_infos(session, list(rows))
 
 
 def get_comment(db: Database, comment_id: int) -> CommentInfo:

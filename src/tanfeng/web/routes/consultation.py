@@ -21,7 +21,7 @@ from tanfeng.services.consultation_public import public_round
 from tanfeng.services.errors import StoreError
 from tanfeng.services.workspace import list_units
 from tanfeng.web.consultation_words import words
-from tanfeng.web.deps import OFFICE, DbDep, reader, writer
+from tanfeng.web.deps import OFFICE, DbDep, Forbidden, reader, writer
 
 router = APIRouter(include_in_schema=False)
 Office = Annotated[Account, Depends(writer(*OFFICE))]
@@ -144,7 +144,7 @@ def handle_comment(request: Request, user: UnitWriter, comment_id: int, step: st
         return RedirectResponse("/consultation/opinions" if user.role == "unit" else
                                 f"/consultation/comments/{comment_id}", 303)
     if user.role not in OFFICE:
-        raise StoreError("只有办公室可以处理意见", "only the office handles comments")
+        raise Forbidden("只有办公室可以处理意见 / only the office handles comments")
     if step == "ref":
         cs.confirm_ref(db, actor, comment_id, value.strip(), expected)
     elif step == "assign":

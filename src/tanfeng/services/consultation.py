@@ -277,7 +277,7 @@ def _comment_infos(session: Session, rows: list[ConsultationComment]) -> list[Co
                                                .order_by(ConsultationLink.id)):
             links.setdefault(comment_id, []).append(key)
     unit_ids = {c.assigned_unit_id for c in rows if c.assigned_unit_id}
-    units = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids)))) if unit_ids else {}
+    units = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids))).tuples().all()) if unit_ids else {}
     return [CommentInfo(c.id, c.round_id, c.receipt, c.channel, c.received_on, c.text, c.submitter_org,
                         c.submitter_name, c.submitter_contact, c.suggested_ref, c.ref, c.assigned_unit_id,
                         units.get(c.assigned_unit_id) if c.assigned_unit_id else None, c.unit_opinion,

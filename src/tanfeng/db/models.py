@@ -185,6 +185,8 @@ class Target(Base):
     quota_value: Mapped[float | None] = mapped_column(Float)
     quota_unit: Mapped[str | None] = mapped_column(String(50))
     quota_note: Mapped[str | None] = mapped_column(String(500))
+    # Bumped by every quota change; the quota form carries it so that a stale edit is refused.
+    quota_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     sentence: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer)
 
@@ -222,15 +224,19 @@ class Observation(Base):
     note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10))  # draft | submitted | accepted | returned
     reason: Mapped[str | None] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     updated_by: Mapped[str] = mapped_column(String(100))
 
 
 class ObservationRevision(Base):
-    """Append-only: one row per change of an observation (who, when, old → new)."""
+    """Append-only: one row per change of an observation (who, when, old → new); ``seq`` runs 1..n.
+
+    The latest ``seq`` is the observation's version: a form carries it, and an edit made from an
+    older version is refused (see ``services.collection``).
+    """
 
     __tablename__ = "observation_revisions"
-    __table_args__ = (Index("ix_observation_revisions_obs_seq", "observation_id", "seq"),)
+    __table_args__ = (Index("uq_observation_revisions_obs_seq", "observation_id", "seq", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     observation_id: Mapped[int] = mapped_column(ForeignKey("observations.id"))

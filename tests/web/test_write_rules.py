@@ -6,7 +6,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi import FastAPI
@@ -292,3 +292,16 @@ def test_stale_account_edit_is_refused(web: Web) -> None:
     response = admin.patch(f"/api/v1/users/{target['id']}", json={"password": "another-password-1",
                                                                     "version": target["version"]})
     assert response.status_code == 409 and "停用" in response.json()["detail"]
+
+
+def test_times_are_stored_utc_and_shown_in_beijing_time(web: Web) -> None:
+    unit, admin = web.client("unit"), web.client("admin")
+    before = datetime.now(UTC)
+    assert _post_value(unit, web.forest, 80.1)[0] == 201
+    with web.fx.db.transaction() as s:
+        at = s.scalars(select(AuditEntry.at).where(AuditEntry.action == "submit_values")).one()
+        updated = s.scalars(select(Observation.updated_at)).one()
+    assert at.utcoffset() == timedelta(0) and updated.utcoffset() == timedelta(0)
+    assert before - timedelta(seconds=5) <= at <= datetime.now(UTC)
+    shown = (at + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
+    assert shown in admin.get("/audit").text

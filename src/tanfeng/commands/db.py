@@ -40,7 +40,13 @@ def info(db: DbOption = None, as_json: bool = typer.Option(False, "--json", help
         data["error"] = f"{type(err).__name__}: {str(err).splitlines()[0]}"
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
+    else:
+        _print_info(data)
+    if "error" in data:
+        raise typer.Exit(code=2)  # reported above; a script must still see that the database is not usable
+
+
+def _print_info(data: dict[str, object]) -> None:
     labels = {"url": "地址 URL", "backend": "后端 backend", "path": "文件 file", "revision": "当前版本 revision",
               "head_revision": "最新版本 head", "error": "错误 error"}
     for key, label in labels.items():

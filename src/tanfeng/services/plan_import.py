@@ -129,6 +129,14 @@ def import_plan(
         return result
 
 
+def stored_indicators(db: Database, plan_id: int) -> list[tuple[int, str]]:
+    """(id, name) of every indicator a plan has stored, for choosing where a new version's target goes."""
+    with db.transaction() as session:
+        rows = session.execute(select(Indicator.id, Indicator.name).where(Indicator.plan_id == plan_id)
+                               .order_by(Indicator.id))
+        return [(id_, name) for id_, name in rows]
+
+
 def _ensure_plan(session: Session, region: Region, title: str) -> PlanRecord:
     key = plan_key(title)
     record = session.scalar(select(PlanRecord).where(PlanRecord.region_id == region.id, PlanRecord.key == key))

@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from tanfeng.services import review
 from tanfeng.services.accounts import ROLE_LABELS, Account, list_accounts
-from tanfeng.services.plan_import import import_plan
+from tanfeng.services.plan_import import MappingChoices, import_plan, stored_indicators
 from tanfeng.services.registry import units_with_aliases
 from tanfeng.services.status import compute_status
 from tanfeng.web import actions
@@ -106,8 +107,23 @@ def upload_page(request: Request, user: OfficeReader) -> Response:
 @router.post("/plans/preview", response_class=HTMLResponse)
 async def preview(request: Request, user: Office, file: Annotated[UploadFile, File()]) -> Response:
     plan = read_upload(await read_upload_bytes(file), file.filename or "plan.txt")
+    db = request.app.state.db
+    trial = await run_in_threadpool(import_plan, db, plan, actor=user.username, dry_run=True)
+    choices = await run_in_threadpool(stored_indicators, db, trial.plan_id) if trial.version > 1 else []
     return request.app.state.renderer.page(request, "plan_upload.html", {
-        "user": user, "plan": plan, "document": plan.to_json()})
+        "user": user, "plan": plan, "document": plan.to_json(),
+        "mapping": {t: (i, m) for m in trial.mapping for i, t in enumerate(m.targets)} if trial.created and trial.version > 1 else {},
+        "indicators": choices})
+
+
+def _mapping_choices(fields: dict[str, str]) -> MappingChoices:
+    """The office's choice per target (``map.T3`` = indicator id or ``new``; empty keeps the automatic one)."""
+    decisions: dict[str, int | str | None] = {}
+    for key, value in fields.items():
+        value = value.strip()
+        if key.startswith("map.") and value:
+            decisions[key[4:]] = int(value) if value.isdigit() else value
+    return MappingChoices(decisions)
 
 
 @router.post("/plans/save")
@@ -115,7 +131,7 @@ async def save(request: Request, user: Office) -> Response:
     form = await request.form()
     fields = {k: str(v) for k, v in form.multi_items() if isinstance(v, str)}
     plan = apply_corrections(fields.get("document", ""), fields)
-    result = import_plan(request.app.state.db, plan, actor=user.username)
+    result = import_plan(request.app.state.db, plan, actor=user.username, choices=_mapping_choices(fields))
     record(request, user, "import_plan", "plan", result.plan_id, title=result.title, version=result.version,
            created=result.created, corrected=True)
     request.app.state.renderer.flash(request, f"已保存方案“{result.title}”第{result.version}版 / plan saved "

@@ -103,3 +103,13 @@ def login(app: FastAPI, username: str | None) -> TestClient:
 @pytest.fixture
 def client_for(app: FastAPI) -> Callable[[str | None], TestClient]:
     return lambda username: login(app, username)
+
+
+@pytest.fixture(autouse=True)
+def _no_blocking_on_the_event_loop() -> Iterator[None]:
+    """Every web test fails if a request ran SQL or opened a file on the event loop (see loop_guard)."""
+    from .loop_guard import guarded
+
+    with guarded() as found:
+        yield
+    assert not found, "blocking work in an async handler:\n" + "\n".join(dict.fromkeys(found))

@@ -12,7 +12,9 @@ from tanfeng.commands.common import DbOption, handle_errors
 from tanfeng.config import Settings
 from tanfeng.db.base import Base
 from tanfeng.db.migrate import current_revision, head_revision, upgrade
+from tanfeng.db.roles import DEFAULT_ROLE, grant_app_role, granted_roles
 from tanfeng.db.session import Database
+from tanfeng.errors import TanfengError
 
 app = typer.Typer(help="数据库：位置、创建与迁移 / the database: location, creation, migration", no_args_is_help=True)
 
@@ -69,3 +71,30 @@ def upgrade_cmd(db: DbOption = None, revision: str = typer.Option("head", help="
     upgrade(database, revision)
     after = current_revision(database)
     typer.echo(f"数据库版本 / schema revision: {before or '（空 / empty）'} → {after}")
+    if not database.is_sqlite:
+        with database.engine.begin() as conn:  # tables of the new revision get the application role's grants
+            for role in granted_roles(conn):
+                grant_app_role(conn, role)
+                typer.echo(f"应用角色 {role} 的权限已更新 / grants of application role {role} refreshed")
+
+
+@app.command("app-role")
+@handle_errors
+def app_role(
+    role: str = typer.Argument(DEFAULT_ROLE, help="应用连接所用的角色名 / the role the application connects as"),
+    password: str | None = typer.Option(None, "--password", envvar="TANFENG_APP_ROLE_PASSWORD",
+                                        help="新建角色的密码（信任认证时可省略）/ password of a new role"),
+    db: DbOption = None,
+) -> None:
+    """PostgreSQL：建立或更新应用角色（非超级用户、不拥有任何表、历史表只能追加）/ set up the application role.
+
+    Run as the database owner (the role that runs tanfeng db upgrade); idempotent.
+    """
+    database = Database.from_settings(Settings.load(db))
+    if database.is_sqlite:
+        raise TanfengError("应用角色只用于PostgreSQL / the application role is for PostgreSQL only")
+    with database.engine.begin() as conn:
+        created = grant_app_role(conn, role, password=password)
+    url = make_url(database.url).set(username=role, password=None).render_as_string(hide_password=True)
+    typer.echo(f"{'已建立' if created else '已更新'}应用角色 {role}；应用请连接 / {'created' if created else 'updated'} "
+               f"role {role}; connect the application with TANFENG_DATABASE_URL={url}")

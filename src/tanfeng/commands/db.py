@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import typer
 from sqlalchemy import func, inspect, select
@@ -10,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 from tanfeng.commands.common import DbOption, handle_errors
 from tanfeng.config import Settings
+from tanfeng.db.backup import backup, inspect_backup, restore
 from tanfeng.db.base import Base
 from tanfeng.db.migrate import current_revision, head_revision, upgrade
 from tanfeng.db.roles import DEFAULT_ROLE, grant_app_role, granted_roles
@@ -98,3 +100,38 @@ def app_role(
     url = make_url(database.url).set(username=role, password=None).render_as_string(hide_password=True)
     typer.echo(f"{'已建立' if created else '已更新'}应用角色 {role}；应用请连接 / {'created' if created else 'updated'} "
                f"role {role}; connect the application with TANFENG_DATABASE_URL={url}")
+
+
+@app.command("backup")
+@handle_errors
+def backup_cmd(
+    file: Path = typer.Argument(..., help="备份文件（已有则替换）/ backup file (replaced if it exists)"),
+    db: DbOption = None,
+) -> None:
+    """备份整个数据库（运行中也可）/ back up the whole database (while it is in use, too).
+
+    SQLite: the online backup API, one self-contained file. PostgreSQL: pg_dump, custom format.
+    """
+    info = backup(Database.from_settings(Settings.load(db)), file)
+    typer.echo(f"已备份到 / backed up to {info.path}（{info.backend}，数据库版本 / revision {info.revision}，"
+               f"{max(1, info.size // 1024)} KB）")
+
+
+@app.command("restore")
+@handle_errors
+def restore_cmd(
+    file: Path = typer.Argument(..., help="tanfeng db backup 写出的备份文件 / a file written by tanfeng db backup"),
+    yes: bool = typer.Option(False, "--yes", "-y", help="不再确认 / do not ask"),
+    db: DbOption = None,
+) -> None:
+    """用备份替换整个数据库（先检查备份文件）/ replace the whole database with a backup (checked first)."""
+    database = Database.from_settings(Settings.load(db))
+    info = inspect_backup(file)
+    where = make_url(database.url).render_as_string(hide_password=True)
+    if not yes and not typer.confirm(f"用 {file}（数据库版本 {info.revision}）替换 {where} 的全部数据？/ "
+                                     f"replace all data in {where}?", default=False):
+        typer.echo("未恢复 / not restored", err=True)
+        raise typer.Exit(code=1)
+    done = restore(database, file)
+    typer.echo(f"已恢复 / restored {where} ← {file}（数据库版本 / revision {done.revision}"
+               + (f"，已迁移到 / migrated to {done.upgraded_to}" if done.upgraded_to else "") + "）")

@@ -221,7 +221,7 @@ def report_cmd(round_id: int = RoundArg, out: Path = typer.Option(..., "--out", 
         raise StoreError(f"{out}: 输出文件应为 .docx 或 .xlsx", f"{out}: the output must be .docx or .xlsx")
     database = open_db(db)
     content = build_report(database, round_id, public=not internal)
-    with database.transaction() as session:
+    with database.write() as session:
         cs.audit(session, _actor(actor), "consultation_report", "consultation", round_id, format=suffix[1:],
                  public=not internal)
     out.write_bytes(adoption_docx(content) if suffix == ".docx" else adoption_xlsx(content))

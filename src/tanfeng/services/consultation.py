@@ -1,13 +1,11 @@
 """Consultation rounds (征求意见) on a stored draft version and the office's handling of every comment.
 
-Every write locks what it changes (``BEGIN IMMEDIATE`` on SQLite, ``FOR UPDATE`` on PostgreSQL) and
-adds its audit entry in the same transaction. Contact data never goes into the audit log.
+Every write runs in ``Database.write()`` (``BEGIN IMMEDIATE`` on SQLite), locks the rows it changes on
+PostgreSQL (``FOR UPDATE``) and adds its audit entry in the same transaction. Contact data never goes into the audit log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -16,12 +14,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from tanfeng.db.account_models import AuditEntry
 from tanfeng.db.base import utcnow
 from tanfeng.db.consultation_models import ConsultationComment, ConsultationLink, ConsultationRound
 from tanfeng.db.models import PlanRecord, PlanVersion, Unit
 from tanfeng.db.session import Database
 from tanfeng.plans.sections import GENERAL, refs, suggest_ref
+from tanfeng.services import audit as audit_log
 from tanfeng.services.errors import StoreError
 from tanfeng.services.queries import find_plan
 
@@ -135,19 +133,10 @@ class CommentInfo:
         return self.ref or self.suggested_ref
 
 
-@contextmanager
-def write(db: Database) -> Iterator[Session]:
-    """A write transaction that holds SQLite's write lock from its first statement (no stale read → write)."""
-    with db.transaction() as session:
-        if db.is_sqlite:
-            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-        yield session
-
-
 def audit(session: Session, actor: Actor, action: str, entity: str, entity_id: int | None, **detail: Any) -> None:
     """The audit entry of a change, in the change's own transaction."""
-    session.add(AuditEntry(user_id=actor.user_id, username=actor.username, action=action, entity=entity,
-                           entity_id=entity_id, detail=detail, client=actor.client))
+    audit_log.add(session, user_id=actor.user_id, username=actor.username, action=action, entity=entity,
+                  entity_id=entity_id, detail=detail, client=actor.client)
 
 
 def _round_info(session: Session, row: ConsultationRound) -> RoundInfo:
@@ -178,7 +167,7 @@ def open_round(db: Database, actor: Actor, *, version_id: int, kind: str, opens_
                public_url: str | None = None) -> RoundInfo:
     """Open a round on a stored draft version."""
     _check_round_fields(kind, opens_on, closes_on, channels, contact_policy)
-    with write(db) as session:
+    with db.write() as session:
         version = session.get(PlanVersion, version_id)
         if version is None:
             raise StoreError(f"没有编号为{version_id}的方案版本", f"no plan version {version_id}")
@@ -248,7 +237,7 @@ def add_comment(db: Database, actor: Actor, round_id: int, *, channel: str, text
               bounded(org, MAX_ORG, "单位", "organisation"))
     if received_on > today_cn():
         raise StoreError("收到日期晚于今天", "the date received is in the future")
-    with write(db) as session:
+    with db.write() as session:
         row = round_row(session, round_id, lock=True)
         if channel not in row.channels:
             raise StoreError(f"本次征求意见未开放“{CHANNELS[channel]}”渠道", f"channel {channel} is not open")
@@ -333,7 +322,7 @@ def _comment_row(session: Session, comment_id: int, lock: bool = False,
 
 def _change(db: Database, actor: Actor, comment_id: int, expected_version: int | None, action: str,
             values: dict[str, Any], **detail: Any) -> CommentInfo:
-    with write(db) as session:
+    with db.write() as session:
         row = _comment_row(session, comment_id, lock=True, expected_version=expected_version)
         for key, value in values.items():
             setattr(row, key, value)
@@ -397,7 +386,7 @@ def dispose(db: Database, actor: Actor, comment_id: int, disposition: str, reaso
 
 def merge(db: Database, actor: Actor, comment_id: int, into_id: int | None) -> CommentInfo:
     """Merge a duplicate into the head of a group (``None``: take it out of its group again)."""
-    with write(db) as session:
+    with db.write() as session:
         row = _comment_row(session, comment_id, lock=True)
         detail: dict[str, Any] = {"receipt": row.receipt}
         if into_id is not None:
@@ -420,7 +409,7 @@ def merge(db: Database, actor: Actor, comment_id: int, into_id: int | None) -> C
 
 def set_final(db: Database, actor: Actor, round_id: int, version_id: int) -> RoundInfo:
     """Name the final version the draft became (a later version of the same plan)."""
-    with write(db) as session:
+    with db.write() as session:
         row = round_row(session, round_id, lock=True)
         final = session.get(PlanVersion, version_id)
         draft = session.get_one(PlanVersion, row.version_id)
@@ -435,7 +424,7 @@ def set_final(db: Database, actor: Actor, round_id: int, version_id: int) -> Rou
 
 def purge_contacts(db: Database, actor: Actor, round_id: int, today: date | None = None) -> int:
     """Erase every commenter's name and contact once the round is closed; returns how many comments had any."""
-    with write(db) as session:
+    with db.write() as session:
         row = round_row(session, round_id, lock=True)
         if _round_info(session, row).state(today) != "closed":
             raise StoreError("征求意见截止后才能删除联系方式", "contact data can be erased only after the round closed")

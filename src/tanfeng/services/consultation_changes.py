@@ -30,7 +30,6 @@ from tanfeng.services.consultation import (
     list_comments,
     round_row,
     today_cn,
-    write,
 )
 from tanfeng.services.errors import StoreError
 
@@ -175,7 +174,7 @@ def link(db: Database, actor: Actor, round_id: int, comment_id: int, change_key:
     if comment_id not in {c.id for c in list_comments(db, round_id)}:
         raise StoreError(f"本轮征求意见中没有编号为{comment_id}的意见", f"no comment {comment_id} in this round")
     try:
-        with write(db) as session:
+        with db.write() as session:
             if linked:
                 session.add(ConsultationLink(comment_id=comment_id, change_key=change_key, created_by=actor.username))
             else:

@@ -41,7 +41,6 @@ from tanfeng.services.consultation import (
     next_receipt,
     round_row,
     today_cn,
-    write,
 )
 from tanfeng.services.errors import StoreError
 
@@ -173,7 +172,7 @@ def hit(db: Database, key: str, limits: PublicLimits, now: float | None = None) 
     statement = insert(ConsultationHit).values(client_key=key, window_start=window, count=1)
     statement = statement.on_conflict_do_update(index_elements=["client_key", "window_start"],
                                                 set_={"count": ConsultationHit.count + 1})
-    with write(db) as session:
+    with db.write() as session:
         count = session.execute(statement.returning(ConsultationHit.count)).scalar_one()
         session.execute(delete(ConsultationHit).where(ConsultationHit.window_start < window - 1))
     return int(count)
@@ -238,7 +237,7 @@ def submit_public(db: Database, actor: Actor, round_id: int, items: list[tuple[s
     fields = (bounded(name, MAX_NAME, "姓名", "name"), bounded(contact, MAX_CONTACT, "联系方式", "contact"),
               bounded(org, MAX_ORG, "单位", "organisation"))
     try:
-        with write(db) as session:
+        with db.write() as session:
             row = round_row(session, round_id, lock=True)
             if row.contact_policy == "required" and not (fields[0] and fields[1]):
                 raise PublicRefused("请填写姓名和联系方式", "name and contact are required", 400)

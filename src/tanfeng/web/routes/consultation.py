@@ -202,7 +202,7 @@ def report(request: Request, user: OfficeReader, db: DbDep, round_id: int, fmt: 
         raise StoreError("格式应为docx或xlsx", "format must be docx or xlsx")
     public = audience != "internal" or user.role not in OFFICE
     content = build_report(db, round_id, public=public)
-    with db.transaction() as session:
+    with db.write() as session:
         cs.audit(session, _actor(request, user), "consultation_report", "consultation", round_id, format=fmt,
                  public=public)
     data = adoption_docx(content) if fmt == "docx" else adoption_xlsx(content)

@@ -39,6 +39,13 @@ class Section:
     tasks: list[TaskPart] = field(default_factory=list)
     targets: list[TargetPart] = field(default_factory=list)  # the goals section's targets
 
+    def sentences(self) -> list[tuple[str, list[TargetPart]]]:
+        """The goals' sentences once each, with the targets each states (one sentence often states several)."""
+        groups: dict[str, list[TargetPart]] = {}
+        for target in self.targets:
+            groups.setdefault(target.sentence, []).append(target)
+        return list(groups.items())
+
 
 def _ordinal(i: int) -> str:
     if i <= 10:

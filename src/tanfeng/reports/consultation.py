@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -44,7 +45,7 @@ def _channel_lines(info: RoundInfo) -> list[str]:
 def _draft_blocks(sections: list[DraftSection]) -> list[Para | Section]:
     out: list[Para | Section] = []
     for section in sections:
-        blocks: list[Para | Section] = [Para(t.sentence) for t in section.targets]
+        blocks: list[Para | Section] = [Para(sentence) for sentence, _targets in section.sentences()]
         blocks += [Para(f"{task.number}{task.text}") for task in section.tasks]
         out.append(Section(section.heading, level=2, blocks=list(blocks)))
     return out
@@ -71,7 +72,8 @@ def notice_outline(info: RoundInfo, sections: list[DraftSection]) -> Outline:
                 *(Para(line) for line in _channel_lines(info)),
                 Para(contact + "单位反馈意见需加盖公章。所留个人信息仅用于意见沟通，征求意见结束后予以删除。")]
     body += [Para(f"附件：{info.title}"), Para(office, style="note"), Para(zh_date(info.opens_on), style="note")]
-    return Outline(title, [], None, [Section("", level=1, blocks=list(body))],
+    # The letter's body is plain paragraphs, not a numbered section (the renderer draws any block list).
+    return Outline(title, [], None, cast(list[Section], body),
                    Section(f"附件  {info.title}", blocks=list(_draft_blocks(sections))))
 
 

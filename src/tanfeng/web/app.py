@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from importlib import resources
 from pathlib import Path
 
@@ -16,14 +17,15 @@ from tanfeng.config import Settings, normalise_database_url
 from tanfeng.db.session import Database
 from tanfeng.errors import TanfengError
 from tanfeng.services.errors import ImportValidationError
+from tanfeng.services.login_throttle import DatabaseThrottle, Policy, RedisThrottle, Throttle
 from tanfeng.services.overview import is_demo
 from tanfeng.web.deps import AuthRequired, Forbidden
 from tanfeng.web.rendering import Renderer
 from tanfeng.web.routes import api, auth, office, pages, unit
-from tanfeng.web.security import LoginLimiter
 from tanfeng.web.settings import WebSettings
 
 HERE = Path(__file__).parent
+log = logging.getLogger("tanfeng.web")
 
 
 def plotly_js_path() -> Path:
@@ -101,11 +103,14 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
     app = FastAPI(title="碳峰 tanfeng API", version="1", openapi_url="/api/v1/openapi.json", docs_url=None,
                   redoc_url=None)
     app.state.settings, app.state.db = settings, db
-    app.state.limiter = LoginLimiter(settings.login_max_failures, settings.login_window_seconds)
+    app.state.throttle = make_throttle(settings, db)
     app.state.overview_cache = {}
     app.state.renderer = Renderer(HERE / "templates", settings)
     app.state.demo = settings.mode == "demo" or _safe_is_demo(db)
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key.get_secret_value() or "dev-only-secret",
+    if settings.secret_generated:
+        log.warning("TANFENG_SECRET_KEY 未设置：本次运行使用随机密钥，重启后需重新登录 / "
+                    "no TANFENG_SECRET_KEY: a random key signs this run's cookies (log in again after a restart)")
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key.get_secret_value(),
                        session_cookie="tanfeng_session", max_age=settings.session_max_age, same_site="lax",
                        https_only=settings.cookie_secure)
 
@@ -121,6 +126,14 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
     for module in (auth, pages, unit, office, api):
         app.include_router(module.router)
     return app
+
+
+def make_throttle(settings: WebSettings, db: Database) -> Throttle:
+    """The login throttle: in Redis when ``TANFENG_REDIS_URL`` is set, else in the database."""
+    policy = Policy(account_free=settings.login_max_failures, client_free=settings.login_client_max_failures,
+                    backoff=settings.login_backoff_seconds, cap=settings.login_backoff_max_seconds,
+                    window=settings.login_window_seconds)
+    return RedisThrottle(settings.redis_url, policy) if settings.redis_url else DatabaseThrottle(db, policy)
 
 
 def _safe_is_demo(db: Database) -> bool:

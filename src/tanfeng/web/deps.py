@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, UploadFile
 
 from tanfeng.db.session import Database
-from tanfeng.services import audit
-from tanfeng.services.accounts import Account, get_account
+from tanfeng.services import audit, sessions
+from tanfeng.services.accounts import Account
 from tanfeng.services.errors import StoreError
 from tanfeng.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
 
@@ -44,14 +44,13 @@ DbDep = Annotated[Database, Depends(get_db)]
 
 
 def optional_user(request: Request, db: DbDep) -> Account | None:
-    """The session's account if it is still active and its session version matches (else logged out)."""
-    uid, version = request.session.get("uid"), request.session.get("sv")
-    if not isinstance(uid, int):
+    """The account of the cookie's server-side session if it is live and the account active."""
+    token = request.session.get("sid")
+    if token is None:
         return None
-    account = get_account(db, uid)
-    if account is None or not account.active or account.session_version != version:
-        request.session.pop("uid", None)
-        return None
+    account = sessions.resolve(db, token)
+    if account is None:
+        request.session.pop("sid", None)
     return account
 
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from tanfeng.plans.model import Plan
-from tanfeng.services import audit, review
+from tanfeng.services import audit, review, sessions
 from tanfeng.services.accounts import ROLES, Account, list_accounts
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.status import compute_status, indicator_series
@@ -127,6 +127,7 @@ def login(request: Request, body: Credentials) -> JSONResponse:
 @router.delete("/session")
 def logout(request: Request, user: Annotated[Account, Depends(writer(*ROLES))]) -> dict[str, bool]:
     record(request, user, "logout", "user", user.id)
+    sessions.end(request.app.state.db, request.session.get("sid"))
     request.session.clear()
     return {"ok": True}
 

@@ -17,6 +17,7 @@ from typing import Protocol
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.expression import Executable
 
 from tanfeng.db.account_models import LoginThrottle
 from tanfeng.db.session import Database
@@ -59,8 +60,10 @@ class DatabaseThrottle:
     def __init__(self, db: Database, policy: Policy) -> None:
         self.db, self.policy = db, policy
 
-    def _insert(self) -> type[pg_insert] | type[sqlite_insert]:  # type: ignore[valid-type]
-        return sqlite_insert if self.db.is_sqlite else pg_insert
+    def _new_row(self, key: str, now: float) -> Executable:
+        insert = sqlite_insert if self.db.is_sqlite else pg_insert
+        return insert(LoginThrottle).values(key=key, attempts=0, last_attempt=now,
+                                            next_allowed=0.0).on_conflict_do_nothing()
 
     def reserve(self, *keys: str) -> float:
         now = time.time()
@@ -68,8 +71,7 @@ class DatabaseThrottle:
         with self.db.transaction() as session:
             # A write first: on SQLite it takes the database write lock, so reservations are serial.
             for key in keys:
-                session.execute(self._insert()(LoginThrottle).values(key=key, attempts=0, last_attempt=now,
-                                                                    next_allowed=0.0).on_conflict_do_nothing())
+                session.execute(self._new_row(key, now))
             rows = session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys))
                                    .with_for_update()).all()
             states = {r.key: _state(self.policy, r.key, r.attempts, r.last_attempt, r.next_allowed, now)

@@ -9,7 +9,7 @@ placeholder key is refused, so a forgotten setting never signs production sessio
 from __future__ import annotations
 
 import secrets
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,15 +31,15 @@ class WebSettings(BaseSettings):
     secret_key: SecretStr = SecretStr("")
     mode: Literal["production", "development", "demo"] = "production"
     cookie_secure: bool = False  # set behind HTTPS
-    session_max_age: int = Field(8 * 3600, ge=60, le=30 * 86400)
-    login_max_failures: int = Field(5, ge=1, le=1000)  # free attempts per account name
-    login_client_max_failures: int = Field(20, ge=1, le=10000)  # per client address (offices share one)
-    login_backoff_seconds: float = Field(30.0, ge=0.1, le=86400)  # first wait; doubles per further attempt
-    login_backoff_max_seconds: float = Field(900.0, ge=1, le=7 * 86400)
-    login_window_seconds: int = Field(300, ge=1, le=7 * 86400)  # quiet time after which attempts are forgotten
+    session_max_age: Annotated[int, Field(ge=60, le=30 * 86400)] = 8 * 3600
+    login_max_failures: Annotated[int, Field(ge=1, le=1000)] = 5  # free attempts per account name
+    login_client_max_failures: Annotated[int, Field(ge=1, le=10000)] = 20  # per client address (offices share one)
+    login_backoff_seconds: Annotated[float, Field(ge=0.1, le=86400)] = 30.0  # first wait; doubles per further attempt
+    login_backoff_max_seconds: Annotated[float, Field(ge=1, le=7 * 86400)] = 900.0
+    login_window_seconds: Annotated[int, Field(ge=1, le=7 * 86400)] = 300  # quiet time after which attempts are forgotten
     redis_url: str | None = None  # e.g. redis://127.0.0.1:6379/0: the login throttle lives there
-    max_request_bytes: int = Field(1024 * 1024, ge=1024)  # any request body
-    max_upload_bytes: int = Field(20 * 1024 * 1024, ge=1024)  # file uploads and plan documents
+    max_request_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024  # any request body
+    max_upload_bytes: Annotated[int, Field(ge=1024)] = 20 * 1024 * 1024  # file uploads and plan documents
     default_language: Literal["zh", "en"] = "zh"
     secret_generated: bool = False
 

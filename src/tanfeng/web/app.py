@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from importlib import resources
 from pathlib import Path
 
@@ -16,10 +17,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tanfeng.config import Settings, normalise_database_url
 from tanfeng.db.session import Database
 from tanfeng.errors import TanfengError
+from tanfeng.services import upload_guard
 from tanfeng.services.errors import ImportValidationError
 from tanfeng.services.login_throttle import DatabaseThrottle, Policy, RedisThrottle, Throttle
 from tanfeng.services.overview import is_demo
 from tanfeng.web.deps import AuthRequired, Forbidden
+from tanfeng.web.limits import BodyLimit
 from tanfeng.web.rendering import Renderer
 from tanfeng.web.routes import api, auth, office, pages, unit
 from tanfeng.web.settings import WebSettings
@@ -115,6 +118,8 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
                        https_only=settings.cookie_secure)
 
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, max_request_bytes=settings.max_request_bytes,
+                       max_upload_bytes=settings.max_upload_bytes)  # outermost: before sessions and login
 
     @app.get("/static/vendor/plotly.min.js", include_in_schema=False)
     def _plotly() -> FileResponse:
@@ -123,6 +128,7 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _install_handlers(app)
+    threading.Thread(target=upload_guard.warm_up, name="tanfeng-upload-workers", daemon=True).start()
     for module in (auth, pages, unit, office, api):
         app.include_router(module.router)
     return app

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from tanfeng.errors import TanfengError
 from tanfeng.plans import read_bytes
 from tanfeng.plans.model import Plan
+from tanfeng.services.upload_guard import inspect_archive, run_limited
 
 MAX_PLAN_BYTES = 20 * 1024 * 1024
 
@@ -35,6 +36,13 @@ def read_upload(data: bytes, name: str) -> Plan:
             raise PlanUploadError(f"{name}: 不是有效的方案JSON（{where}）/ {name}: not a plan JSON ({where}: "
                                   f"{first['msg']})") from err
     return read_bytes(data, name)
+
+
+def read_upload_limited(data: bytes, name: str) -> Plan:
+    """``read_upload`` behind the archive check, in a worker process with time and memory limits."""
+    inspect_archive(data, name)
+    plan: Plan = run_limited(read_upload, (data, name), name)
+    return plan
 
 
 def _number(text: str, what: str) -> float | None:

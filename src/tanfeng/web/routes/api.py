@@ -21,6 +21,7 @@ from tanfeng.services import audit, review, sessions
 from tanfeng.services.accounts import ROLES, Account, list_accounts
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.status import compute_status, indicator_series
+from tanfeng.services.upload_guard import check_template
 from tanfeng.services.workspace import plan_trees
 from tanfeng.web import actions
 from tanfeng.web.deps import (
@@ -35,7 +36,7 @@ from tanfeng.web.deps import (
     record,
     writer,
 )
-from tanfeng.web.plan_upload import read_upload
+from tanfeng.web.plan_upload import read_upload_limited
 from tanfeng.web.routes.auth import login_account
 from tanfeng.web.security import csrf_token
 
@@ -185,6 +186,7 @@ async def upload_template(request: Request, user: Writer, file: Annotated[Upload
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"upload{suffix}"
             path.write_bytes(data)
+            check_template(path, file.filename or path.name)
             return asdict(actions.upload(request, user, path, file.filename or path.name))
 
     return await run_in_threadpool(work)
@@ -212,7 +214,7 @@ async def preview_plan(request: Request, user: Office, file: Annotated[UploadFil
     data = await read_upload_bytes(file)
 
     def work() -> dict[str, Any]:
-        return read_upload(data, file.filename or "plan.txt").model_dump(mode="json", exclude_none=True)
+        return read_upload_limited(data, file.filename or "plan.txt").model_dump(mode="json", exclude_none=True)
 
     return await run_in_threadpool(work)
 

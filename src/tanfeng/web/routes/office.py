@@ -15,7 +15,7 @@ from tanfeng.services.registry import units_with_aliases
 from tanfeng.services.status import compute_status
 from tanfeng.web import actions
 from tanfeng.web.deps import OFFICE, DbDep, read_upload_bytes, reader, record, writer
-from tanfeng.web.plan_upload import apply_corrections, read_upload
+from tanfeng.web.plan_upload import apply_corrections, read_upload_limited
 
 router = APIRouter(include_in_schema=False)
 Office = Annotated[Account, Depends(writer(*OFFICE))]
@@ -109,7 +109,7 @@ async def preview(request: Request, user: Office, file: Annotated[UploadFile, Fi
     data = await read_upload_bytes(file)
 
     def work() -> Response:
-        plan = read_upload(data, file.filename or "plan.txt")
+        plan = read_upload_limited(data, file.filename or "plan.txt")
         return request.app.state.renderer.page(request, "plan_upload.html", {
             "user": user, "plan": plan, "document": plan.to_json()})
 

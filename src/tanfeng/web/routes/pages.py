@@ -18,6 +18,7 @@ from tanfeng.services.accounts import Account
 from tanfeng.services.audit import AuditInfo
 from tanfeng.services.overview import Overview, build_overview, data_stamp, series_chart
 from tanfeng.services.status import compute_status
+from tanfeng.services.upload_guard import check_inventory
 from tanfeng.services.workspace import plan_trees, responsibility_matrix, target_versions
 from tanfeng.web import actions
 from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, read_upload_bytes, reader, writer
@@ -99,6 +100,7 @@ async def inventory_upload(request: Request, user: Annotated[Account, Depends(wr
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"inventory{suffix}"
             path.write_bytes(data)
+            check_inventory(path, file.filename or path.name)
             summary, recorded = actions.inventory(request, user, path, file.filename or path.name, record == "on")
         return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": summary,
                                                                            "recorded": recorded})

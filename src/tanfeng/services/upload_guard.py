@@ -170,29 +170,40 @@ def run_limited(fn: Callable[..., T], args: tuple[Any, ...], name: str, limits: 
 
 
 def count_workbook(path: str, name: str, limits: FileLimits = DEFAULT_LIMITS) -> None:
-    """Stream every sheet (read-only mode) and refuse past the row or cell limit; runs in the worker."""
-    from openpyxl import load_workbook
+    """Stream every sheet's XML and refuse past the row or cell limit; runs in the worker.
 
-    wb = load_workbook(path, read_only=True, data_only=True)
+    Counted on the raw XML (lxml iterparse, entities off) rather than through openpyxl, which
+    first sizes a sheet without a ``<dimension>`` by reading all of it.
+    """
+    from lxml import etree
+
     cells = 0
-    try:
-        for ws in wb.worksheets:
-            for rows, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                cells += len(row)
-                if rows > limits.max_rows:
-                    raise UploadRejected(name, f"工作表“{ws.title}”超过{limits.max_rows}行",
-                                         f"sheet '{ws.title}' has more than {limits.max_rows} rows")
-                if cells > limits.max_cells:
-                    raise UploadRejected(name, f"工作簿超过{limits.max_cells}个单元格",
-                                         f"the workbook has more than {limits.max_cells} cells")
-    finally:
-        wb.close()
+    with zipfile.ZipFile(path) as archive:
+        sheets = [e for e in archive.infolist() if e.filename.startswith("xl/worksheets/") and
+                  e.filename.endswith(".xml")]
+        for entry in sheets:
+            rows = 0
+            with archive.open(entry) as part:
+                for _event, element in etree.iterparse(part, events=("end",), resolve_entities=False,
+                                                       no_network=True, huge_tree=False):
+                    tag = element.tag.rsplit("}", 1)[-1]
+                    if tag == "c":
+                        cells += 1
+                    elif tag == "row":
+                        rows += 1
+                        element.clear()
+                    if rows > limits.max_rows:
+                        raise UploadRejected(name, f"工作表{entry.filename}超过{limits.max_rows}行",
+                                             f"sheet {entry.filename} has more than {limits.max_rows} rows")
+                    if cells > limits.max_cells:
+                        raise UploadRejected(name, f"工作簿超过{limits.max_cells}个单元格",
+                                             f"the workbook has more than {limits.max_cells} cells")
 
 
 def _check_template(path: str, name: str, limits: FileLimits) -> None:
     from tanfeng.services.collection import parse_file
 
-    if path.lower().endswith((".xlsx", ".xlsm")):
+    if _is_zip(Path(path)):
         count_workbook(path, name, limits)
     parse_file(path)
 
@@ -200,7 +211,7 @@ def _check_template(path: str, name: str, limits: FileLimits) -> None:
 def _check_inventory(path: str, name: str, limits: FileLimits) -> None:
     from tanfeng.accounting import read_inventory
 
-    if path.lower().endswith((".xlsx", ".xlsm")):
+    if _is_zip(Path(path)):
         count_workbook(path, name, limits)
     read_inventory(Path(path))
 

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError, DBAPIError, StatementError
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -87,6 +88,23 @@ def _install_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": str(exc), "errors": errors}, status_code=422)
         return app.state.renderer.page(request, "error.html", {"message": str(exc), "errors": errors},
                                        status_code=422)
+
+    def _out_of_range(request: Request, _exc: Exception) -> Response:
+        # The database refused a value (an id past its integer range, a NUL byte): the request is
+        # at fault, and nothing was stored (the transaction rolled back).
+        message = "输入的编号或数值超出范围或格式不对 / an id or value is out of range or malformed"
+        if _is_api(request):
+            return JSONResponse({"detail": message}, status_code=422)
+        return app.state.renderer.page(request, "error.html", {"message": message}, status_code=422)
+
+    for kind in (OverflowError, DataError):
+        app.add_exception_handler(kind, _out_of_range)
+
+    @app.exception_handler(StatementError)
+    def _statement(request: Request, exc: StatementError) -> Response:
+        if isinstance(exc.orig, ValueError | OverflowError) and not isinstance(exc, DBAPIError):
+            return _out_of_range(request, exc)
+        raise exc
 
     @app.exception_handler(RequestValidationError)
     def _invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -5,13 +5,19 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, Request, UploadFile
+from fastapi import Depends, Path, Query, Request, UploadFile
 
 from tanfeng.db.session import Database
 from tanfeng.services import audit, sessions
 from tanfeng.services.accounts import Account
 from tanfeng.services.errors import StoreError
+from tanfeng.services.validation import INT32_MAX
 from tanfeng.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
+
+# A stored row's id: fits PostgreSQL's INTEGER, so both databases answer an impossible id alike (404/422).
+DbId = Annotated[int, Path(ge=1, le=INT32_MAX)]
+Limit = Annotated[int, Query(ge=0, le=500)]
+Offset = Annotated[int, Query(ge=0, le=INT32_MAX)]
 
 WRITERS = ("admin", "office", "unit")
 OFFICE = ("admin", "office")

@@ -29,7 +29,10 @@ from tanfeng.web.deps import (
     WRITERS,
     CurrentUser,
     DbDep,
+    DbId,
     Forbidden,
+    Limit,
+    Offset,
     RateLimited,
     read_upload_bytes,
     reader,
@@ -149,12 +152,12 @@ def plans(db: DbDep, _user: CurrentUser, q: str | None = None) -> list[dict[str,
 
 
 @router.get("/indicators/{indicator_id}/series")
-def series(db: DbDep, _user: CurrentUser, indicator_id: int) -> dict[str, Any]:
+def series(db: DbDep, _user: CurrentUser, indicator_id: DbId) -> dict[str, Any]:
     return asdict(indicator_series(db, indicator_id))
 
 
 @router.get("/indicators/{indicator_id}/history")
-def history(db: DbDep, _user: CurrentUser, indicator_id: int) -> list[dict[str, Any]]:
+def history(db: DbDep, _user: CurrentUser, indicator_id: DbId) -> list[dict[str, Any]]:
     return [asdict(r) for r in review.history(db, indicator_id)]
 
 
@@ -193,19 +196,19 @@ async def upload_template(request: Request, user: Writer, file: Annotated[Upload
 
 
 @router.post("/observations/{observation_id}/accept")
-def accept(request: Request, user: Office, observation_id: int) -> dict[str, bool]:
+def accept(request: Request, user: Office, observation_id: DbId) -> dict[str, bool]:
     actions.review_one(request, user, observation_id, "accept", None)
     return {"ok": True}
 
 
 @router.post("/observations/{observation_id}/return")
-def return_value(request: Request, user: Office, observation_id: int, body: ReturnIn) -> dict[str, bool]:
+def return_value(request: Request, user: Office, observation_id: DbId, body: ReturnIn) -> dict[str, bool]:
     actions.review_one(request, user, observation_id, "return", body.reason)
     return {"ok": True}
 
 
 @router.put("/plans/{plan_id}/targets/{target}/quota")
-def set_quota(request: Request, user: Office, plan_id: int, target: str, body: QuotaUpdate) -> dict[str, Any]:
+def set_quota(request: Request, user: Office, plan_id: DbId, target: str, body: QuotaUpdate) -> dict[str, Any]:
     return asdict(actions.quota(request, user, plan_id, target, body.value, body.unit, body.note))
 
 
@@ -240,7 +243,7 @@ def create_user(request: Request, user: Office, body: UserCreate) -> dict[str, A
 
 
 @router.patch("/users/{account_id}")
-def update_user(request: Request, user: Office, account_id: int, body: UserUpdate) -> dict[str, Any]:
+def update_user(request: Request, user: Office, account_id: DbId, body: UserUpdate) -> dict[str, Any]:
     return _public(actions.update_account(request, user, account_id, password=body.password, active=body.active,
                                           role=body.role))
 
@@ -270,5 +273,5 @@ def annual_report(request: Request, user: Office, body: ReportRequest) -> Respon
 
 
 @router.get("/audit")
-def audit_log(db: DbDep, _user: OfficeReader, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+def audit_log(db: DbDep, _user: OfficeReader, limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
     return [asdict(e) for e in audit.recent(db, limit=min(limit, 500), offset=offset)]

@@ -14,7 +14,7 @@ from tanfeng.services.plan_import import import_plan
 from tanfeng.services.registry import units_with_aliases
 from tanfeng.services.status import compute_status
 from tanfeng.web import actions
-from tanfeng.web.deps import OFFICE, DbDep, read_upload_bytes, reader, record, writer
+from tanfeng.web.deps import OFFICE, DbDep, DbId, read_upload_bytes, reader, record, writer
 from tanfeng.web.plan_upload import apply_corrections, read_upload_limited
 
 router = APIRouter(include_in_schema=False)
@@ -40,7 +40,7 @@ async def review_bulk(request: Request, user: Office) -> Response:
 
 
 @router.post("/review/{observation_id}/{action}")
-def review_action(request: Request, user: Office, observation_id: int, action: str,
+def review_action(request: Request, user: Office, observation_id: DbId, action: str,
                   reason: Annotated[str, Form()] = "") -> Response:
     if action not in ("accept", "return"):
         action = "invalid"
@@ -51,7 +51,7 @@ def review_action(request: Request, user: Office, observation_id: int, action: s
 
 
 @router.post("/targets/{indicator_id}/quota")
-def quota(request: Request, user: Office, indicator_id: int, plan_id: Annotated[int, Form()],
+def quota(request: Request, user: Office, indicator_id: DbId, plan_id: Annotated[int, Form()],
           target: Annotated[str, Form()], value: Annotated[float, Form()], unit: Annotated[str, Form()] = "",
           note: Annotated[str, Form()] = "") -> Response:
     actions.quota(request, user, plan_id, target, value, unit.strip() or None, note.strip() or None)
@@ -77,7 +77,7 @@ def create_user(request: Request, user: Office, username: Annotated[str, Form()]
 
 
 @router.post("/admin/users/{account_id}")
-def update_user(request: Request, user: Office, account_id: int, password: Annotated[str, Form()] = "",
+def update_user(request: Request, user: Office, account_id: DbId, password: Annotated[str, Form()] = "",
                 active: Annotated[str, Form()] = "") -> Response:
     actions.update_account(request, user, account_id, password=password or None,
                            active={"1": True, "0": False}.get(active), role=None)

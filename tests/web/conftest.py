@@ -11,10 +11,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from builders import PlanBuilder
 from integration.conftest import db_url, pg_url, sqlite_template  # noqa: F401  (the store's database fixtures)
 from tanfeng.db.session import Database
 from tanfeng.services import accounts
-from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.workspace import list_units
 from tanfeng.web import WebSettings, create_app

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from builders import PlanBuilder
 from tanfeng.db.models import Observation, TaskProgress
 from tanfeng.db.session import Database
-from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.workspace import list_units
 from tanfeng.web import create_app
 

@@ -6,6 +6,7 @@ import logging
 import threading
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,7 +20,7 @@ from tanfeng.config import Settings, normalise_database_url
 from tanfeng.db.session import Database
 from tanfeng.errors import TanfengError
 from tanfeng.services import upload_guard
-from tanfeng.services.errors import ImportValidationError
+from tanfeng.services.errors import ImportValidationError, StaleEdit
 from tanfeng.services.login_throttle import DatabaseThrottle, Policy, RedisThrottle, Throttle
 from tanfeng.services.overview import is_demo
 from tanfeng.web.deps import AuthRequired, Forbidden
@@ -84,10 +85,14 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(TanfengError)
     def _domain(request: Request, exc: TanfengError) -> Response:
         errors = [str(e) for e in exc.errors] if isinstance(exc, ImportValidationError) else []
+        code = 409 if isinstance(exc, StaleEdit) else 422  # 409: edited from an out-of-date version
         if _is_api(request):
-            return JSONResponse({"detail": str(exc), "errors": errors}, status_code=422)
+            body: dict[str, Any] = {"detail": str(exc), "errors": errors}
+            if isinstance(exc, StaleEdit):
+                body["current"] = exc.current
+            return JSONResponse(body, status_code=code)
         return app.state.renderer.page(request, "error.html", {"message": str(exc), "errors": errors},
-                                       status_code=422)
+                                       status_code=code)
 
     def _out_of_range(request: Request, _exc: Exception) -> Response:
         # The database refused a value (an id past its integer range, a NUL byte): the request is

@@ -1,7 +1,7 @@
 """Server-side web sessions and the login throttle.
 
-Revision ID: 0004_sessions
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01 09:30:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_sessions"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -89,9 +89,35 @@ def test_downgrade_and_upgrade_round_trip(db_url: str) -> None:
     assert current_revision(db) is None
     assert "observations" not in inspect(db.engine).get_table_names()
     upgrade(db)
-    assert current_revision(db) == head_revision(db) == "0005"  # 0005: history guard (TRUNCATE, REPLACE)
+    assert current_revision(db) == head_revision(db) is not None
     import_plan(db, PlanBuilder().plan(), actor="office")  # the rebuilt schema works, triggers included
     if not db.is_sqlite:
         with db.engine.begin() as conn:
             grant_app_role(conn)  # the tables are new: the application role needs its grants again
+    db.dispose()
+
+
+def test_duplicated_revision_numbers_are_renumbered_by_the_upgrade(db_url: str) -> None:
+    """Histories written by concurrent writers before 0004 may repeat a seq: the upgrade numbers them 1..n."""
+    db = Database(db_url if db_url.startswith("sqlite") else owner_url(db_url))  # migrations are the owner's
+    import_plan(db, PlanBuilder().plan(), actor="office")
+    command.downgrade(alembic_config(db), "0003")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO observations (indicator_id, period, period_key, value, status, updated_at, "
+                          "updated_by) VALUES (1, '2023', 202312, 3.0, 'submitted', CURRENT_TIMESTAMP, 'x')"))
+        for seq, value in ((1, 1.0), (2, 2.0), (2, 3.0)):
+            conn.execute(text("INSERT INTO observation_revisions (observation_id, seq, at, actor, action, new_value) "
+                              "VALUES (1, :seq, CURRENT_TIMESTAMP, 'x', 'update', :v)"), {"seq": seq, "v": value})
+    upgrade(db)
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT seq, new_value FROM observation_revisions ORDER BY id")).all()
+    assert [tuple(r) for r in rows] == [(1, 1.0), (2, 2.0), (3, 3.0)]
+    with pytest.raises(DBAPIError, match="refused"), db.engine.begin() as conn:  # still append-only
+        conn.execute(text("UPDATE observation_revisions SET actor = 'y'"))
+    with pytest.raises(DBAPIError), db.engine.begin() as conn:  # and unique
+        conn.execute(text("INSERT INTO observation_revisions (observation_id, seq, at, actor, action) "
+                          "VALUES (1, 3, CURRENT_TIMESTAMP, 'x', 'update')"))
+    if not db.is_sqlite:
+        with db.engine.begin() as conn:
+            grant_app_role(conn)
     db.dispose()

@@ -7,7 +7,7 @@ a BEFORE INSERT trigger that refuses any insert colliding with a stored row clos
 every connection, whatever its pragmas.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01 09:40:00
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

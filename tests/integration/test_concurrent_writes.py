@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from builders import PlanBuilder
 from tanfeng.db.models import Indicator, Observation, ObservationRevision
 from tanfeng.db.session import Database
 from tanfeng.services.collection import submit_progress, submit_values
 from tanfeng.services.errors import StaleEdit, StoreError
-from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_admin import set_quota
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.progress import task_progress

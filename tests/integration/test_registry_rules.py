@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
+from builders import PlanBuilder
 from tanfeng.cli import app
 from tanfeng.db.session import Database
 from tanfeng.services import registry
 from tanfeng.services.errors import StoreError
-from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_import import import_plan
 
 

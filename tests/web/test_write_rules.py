@@ -13,12 +13,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
+from builders import PlanBuilder
 from tanfeng.db.account_models import AuditEntry
 from tanfeng.db.models import Observation
 from tanfeng.db.session import Database
 from tanfeng.services import accounts
 from tanfeng.services.errors import StoreError
-from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.review import list_observations
 from tanfeng.services.workspace import list_units

@@ -6,6 +6,7 @@ import difflib
 import re
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,16 +81,17 @@ def _norm(text: str) -> str:
 
 def import_plan(
     db: Database, plan: Plan, *, actor: str, region: str | None = None, title: str | None = None,
-    plan_id: int | None = None,
+    plan_id: int | None = None, audit: Callable[[Session, PlanImportResult], None] | None = None,
 ) -> PlanImportResult:
     """Store ``plan`` as a new version of its plan (one transaction); the same file twice is a no-op.
 
     The plan is found by region and title (without 征求意见稿 etc.); ``plan_id`` names it instead,
-    for a revision whose title changed.
+    for a revision whose title changed. ``audit`` is called with the session and the result before
+    the transaction commits (the web's audit entry goes in with the plan).
     """
     region_info = PlanRegion(name=region) if region else plan.meta.region
     title = title or plan.meta.title
-    with db.transaction() as session:
+    with db.write() as session:
         if plan_id is not None:
             record = session.get(PlanRecord, plan_id)
             if record is None:
@@ -103,15 +105,21 @@ def import_plan(
                 raise StoreError("方案没有标题，请用 --title 指定", "the plan has no title; give --title")
             region_row = ensure_region(session, region_info)
             record = _ensure_plan(session, region_row, title)
+        # two imports of one plan at once: the second waits here, then numbers its version after the first
+        session.execute(select(PlanRecord.id).where(PlanRecord.id == record.id).with_for_update())
         existing = session.scalar(
             select(PlanVersion).where(PlanVersion.plan_id == record.id, PlanVersion.sha256 == plan.source.sha256)
         )
         if existing is not None:
             n_targets = session.scalar(select(func.count()).where(Target.version_id == existing.id)) or 0
             n_tasks = session.scalar(select(func.count()).where(Task.version_id == existing.id)) or 0
-            return PlanImportResult(record.id, region_row.name, record.title, existing.number, existing.status,
-                                    False, n_tasks, n_targets, 0, 0, 0)
-        return _store_version(session, region_row, record, plan, title, actor)
+            result = PlanImportResult(record.id, region_row.name, record.title, existing.number, existing.status,
+                                      False, n_tasks, n_targets, 0, 0, 0)
+        else:
+            result = _store_version(session, region_row, record, plan, title, actor)
+        if audit is not None:
+            audit(session, result)
+        return result
 
 
 def _ensure_plan(session: Session, region: Region, title: str) -> PlanRecord:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from tanfeng.accounting import example_inventory_path
 from tanfeng.db.session import Database
+from tanfeng.plans.model import Plan
 from tanfeng.projection import example_scenarios_path
 from tanfeng.reports.annual import build_annual_content, render
 from tanfeng.services import accounts, permissions, plan_admin, registry, review
@@ -34,6 +35,7 @@ from tanfeng.services.collection import (
 )
 from tanfeng.services.errors import StoreError
 from tanfeng.services.inventory_record import RecordResult, record_inventory
+from tanfeng.services.plan_import import PlanImportResult, import_plan
 from tanfeng.web.deps import OFFICE, Forbidden, audit_in, record, written
 from tanfeng.web.inventory_view import compute_file
 
@@ -200,6 +202,17 @@ def alias_unit(request: Request, user: accounts.Account, region: str, alias: str
                  merged=preview.moves() if preview else None)
     written(request)
     return None
+
+
+def store_plan(request: Request, user: accounts.Account, plan: Plan, **detail: Any) -> PlanImportResult:
+    """Import a plan (JSON or the corrected upload) with its audit entry in the same transaction."""
+    def audit(session: Session, result: PlanImportResult) -> None:
+        audit_in(session, request, user, "import_plan", "plan", result.plan_id, title=result.title,
+                 version=result.version, created=result.created, **detail)
+
+    result = import_plan(_db(request), plan, actor=user.username, audit=audit)
+    written(request)
+    return result
 
 
 REPORT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

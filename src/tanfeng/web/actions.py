@@ -35,7 +35,7 @@ from tanfeng.services.collection import (
 )
 from tanfeng.services.errors import StoreError
 from tanfeng.services.inventory_record import RecordResult, record_inventory
-from tanfeng.services.plan_import import PlanImportResult, import_plan
+from tanfeng.services.plan_import import MappingChoices, PlanImportResult, import_plan
 from tanfeng.web.deps import OFFICE, Forbidden, audit_in, record, written
 from tanfeng.web.inventory_view import compute_file
 
@@ -204,13 +204,14 @@ def alias_unit(request: Request, user: accounts.Account, region: str, alias: str
     return None
 
 
-def store_plan(request: Request, user: accounts.Account, plan: Plan, **detail: Any) -> PlanImportResult:
+def store_plan(request: Request, user: accounts.Account, plan: Plan, choices: MappingChoices | None = None,
+               **detail: Any) -> PlanImportResult:
     """Import a plan (JSON or the corrected upload) with its audit entry in the same transaction."""
     def audit(session: Session, result: PlanImportResult) -> None:
         audit_in(session, request, user, "import_plan", "plan", result.plan_id, title=result.title,
                  version=result.version, created=result.created, **detail)
 
-    result = import_plan(_db(request), plan, actor=user.username, audit=audit)
+    result = import_plan(_db(request), plan, actor=user.username, choices=choices, audit=audit)
     written(request)
     return result
 

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tanfeng.services import review
 from tanfeng.services.accounts import ROLE_LABELS, Account, list_accounts
+from tanfeng.services.plan_import import MappingChoices, import_plan, stored_indicators
 from tanfeng.services.registry import units_with_aliases
 from tanfeng.services.status import compute_status
 from tanfeng.web import actions
@@ -113,10 +114,25 @@ async def preview(request: Request, user: Office, file: Annotated[UploadFile, Fi
 
     def work() -> Response:
         plan = read_upload(data, file.filename or "plan.txt")
+        db = request.app.state.db
+        trial = import_plan(db, plan, actor=user.username, dry_run=True)
+        later = trial.created and trial.version > 1  # a new version: show where each target goes
         return request.app.state.renderer.page(request, "plan_upload.html", {
-            "user": user, "plan": plan, "document": plan.to_json()})
+            "user": user, "plan": plan, "document": plan.to_json(),
+            "mapping": {t: (i, m) for m in trial.mapping for i, t in enumerate(m.targets)} if later else {},
+            "indicators": stored_indicators(db, trial.plan_id) if later else []})
 
     return await run_in_threadpool(work)
+
+
+def _mapping_choices(fields: dict[str, str]) -> MappingChoices:
+    """The office's choice per target (``map.T3`` = indicator id or ``new``; empty keeps the automatic one)."""
+    decisions: dict[str, int | str | None] = {}
+    for key, value in fields.items():
+        value = value.strip()
+        if key.startswith("map.") and value:
+            decisions[key[4:]] = int(value) if value.isdigit() else value
+    return MappingChoices(decisions)
 
 
 @router.post("/plans/save")
@@ -126,7 +142,7 @@ async def save(request: Request, user: Office) -> Response:
 
     def work() -> Response:
         plan = apply_corrections(fields.get("document", ""), fields)
-        result = actions.store_plan(request, user, plan, corrected=True)
+        result = actions.store_plan(request, user, plan, choices=_mapping_choices(fields), corrected=True)
         request.app.state.renderer.flash(request, f"已保存方案“{result.title}”第{result.version}版 / plan saved "
                                                   f"(version {result.version})")
         return RedirectResponse("/plan", 303)

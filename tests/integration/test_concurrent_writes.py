@@ -182,3 +182,21 @@ def test_unknown_observation_in_a_review_changes_nothing(db: Database) -> None:
     with pytest.raises(StoreError, match="999"):
         review(db, [obs_id, 999], action="accept", actor="office")
     assert list_observations(db)[0].status == "submitted"
+
+
+def test_parallel_plan_imports_and_value_writes_all_land(db: Database) -> None:
+    """New versions of one plan imported at once get distinct numbers; writers of its values are not hurt."""
+    ind = _forest(db)
+
+    def work(i: int) -> object:
+        if i % 2:
+            return submit_values(db, [{"indicator_id": ind, "period": "2023", "value": 80 + i}], reporter="县林业局",
+                                 actor=f"u{i}")
+        return import_plan(db, PlanBuilder(date=f"2024-0{i // 2 + 1}-01").plan(), actor=f"office{i}")
+
+    results = _all_at_once(6, work)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    with db.transaction() as s:
+        numbers = sorted(s.scalars(text("SELECT number FROM plan_versions")).all())
+    assert numbers == [1, 2, 3, 4]
+    assert len(_chain_holds(db, ind, "2023")) == 3

@@ -118,8 +118,11 @@ def import_plan(
                 raise StoreError("方案没有标题，请用 --title 指定", "the plan has no title; give --title")
             region_row = ensure_region(session, region_info)
             record = _ensure_plan(session, region_row, title)
-        # two imports of one plan at once: the second waits here, then numbers its version after the first
+        # two imports of one plan at once: the second waits here, then numbers its version after the first;
+        # the plan's indicators are locked next, in id order like every other writer (no deadlock)
         session.execute(select(PlanRecord.id).where(PlanRecord.id == record.id).with_for_update())
+        session.execute(select(Indicator.id).where(Indicator.plan_id == record.id).order_by(Indicator.id)
+                        .with_for_update())
         existing = session.scalar(
             select(PlanVersion).where(PlanVersion.plan_id == record.id, PlanVersion.sha256 == plan.source.sha256)
         )

@@ -106,7 +106,18 @@ def checked_name(text: str, what_zh: str, what_en: str) -> str:
     if bad:
         raise StoreError(f"{what_zh}含有不可见字符或文字方向控制符（{'、'.join(bad)}），请重新输入",
                          f"the {what_en} holds invisible or text-direction characters ({', '.join(bad)})")
+    scripts = {_script(c) for c in unicodedata.normalize("NFKC", name)} & _CONFUSABLE_SCRIPTS
+    if len(scripts) > 1:  # Latin "A" next to Cyrillic "А": two names that look the same
+        raise StoreError(f"{what_zh}混用了外形相似的拉丁、西里尔或希腊字母，请重新输入",
+                         f"the {what_en} mixes look-alike Latin, Cyrillic or Greek letters")
     return name
+
+
+_CONFUSABLE_SCRIPTS = {"LATIN", "CYRILLIC", "GREEK"}
+
+
+def _script(char: str) -> str:
+    return unicodedata.name(char, "").split(" ")[0] if char.isalpha() else ""
 
 
 def _look_alike(session: Session, region: Region, name: str) -> Unit | None:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from builders import PlanBuilder
 from tanfeng.db.models import Indicator, Observation, ObservationRevision
 from tanfeng.db.session import Database
+from tanfeng.services.accounts import create_user, list_accounts
 from tanfeng.services.collection import submit_progress, submit_values
 from tanfeng.services.errors import StaleEdit, StoreError
 from tanfeng.services.plan_admin import set_quota
@@ -200,3 +201,9 @@ def test_parallel_plan_imports_and_value_writes_all_land(db: Database) -> None:
         numbers = sorted(s.scalars(text("SELECT number FROM plan_versions")).all())
     assert numbers == [1, 2, 3, 4]
     assert len(_chain_holds(db, ind, "2023")) == 3
+
+
+def test_one_user_name_created_at_once_twice_gives_one_account(db: Database) -> None:
+    results = _all_at_once(4, lambda i: create_user(db, username="zhangsan", password="long-enough-1", role="viewer"))
+    assert sorted(type(r).__name__ for r in results) == ["Account", "StoreError", "StoreError", "StoreError"]
+    assert [a.username for a in list_accounts(db)] == ["zhangsan"]

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from builders import PlanBuilder
 from tanfeng.db.models import Indicator, Observation, ObservationRevision
 from tanfeng.db.session import Database
+from tanfeng.services import registry
 from tanfeng.services.accounts import create_user, list_accounts
 from tanfeng.services.collection import submit_progress, submit_values
 from tanfeng.services.errors import StaleEdit, StoreError
@@ -207,3 +208,12 @@ def test_one_user_name_created_at_once_twice_gives_one_account(db: Database) -> 
     results = _all_at_once(4, lambda i: create_user(db, username="zhangsan", password="long-enough-1", role="viewer"))
     assert sorted(type(r).__name__ for r in results) == ["Account", "StoreError", "StoreError", "StoreError"]
     assert [a.username for a in list_accounts(db)] == ["zhangsan"]
+
+
+def test_one_alias_registered_at_once_from_several_sessions(db: Database) -> None:
+    import_plan(db, PlanBuilder().plan(), actor="office")
+    results = _all_at_once(4, lambda i: registry.alias_unit(db, region="示例县", alias="县造林办", unit="县林业局",
+                                                           actor=f"office{i}"))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    aliases = next(u.aliases for u in registry.units_with_aliases(db, "示例县") if u.name == "县林业局")
+    assert aliases.count("县造林办") == 1

@@ -33,7 +33,7 @@ from tanfeng.plans.model import Region as PlanRegion
 from tanfeng.plans.model import Target as PlanTarget
 from tanfeng.services.errors import StoreError
 from tanfeng.services.indicator_mapping import TargetMapping, map_indicators
-from tanfeng.services.registry import ensure_region, resolve_unit
+from tanfeng.services.registry import ensure_region, lock_region, resolve_unit
 from tanfeng.tracking.trajectory import classify
 
 _DRAFT_MARKS = re.compile(r"[（(]?(征求意见稿|送审稿|草案|试行|修订稿|讨论稿)[）)]?")
@@ -109,14 +109,14 @@ def import_plan(
             record = session.get(PlanRecord, plan_id)
             if record is None:
                 raise StoreError(f"没有编号为{plan_id}的方案", f"no plan {plan_id}")
-            region_row = session.get_one(Region, record.region_id)
+            region_row = lock_region(session, session.get_one(Region, record.region_id))
             title = title or record.title
         else:
             if region_info is None or not region_info.name:
                 raise StoreError("方案没有地区，请用 --region 指定", "the plan names no region; give --region")
             if not title:
                 raise StoreError("方案没有标题，请用 --title 指定", "the plan has no title; give --title")
-            region_row = ensure_region(session, region_info)
+            region_row = lock_region(session, ensure_region(session, region_info))
             record = _ensure_plan(session, region_row, title)
         # two imports of one plan at once: the second waits here, then numbers its version after the first;
         # the plan's indicators are locked next, in id order like every other writer (no deadlock)

@@ -193,7 +193,7 @@ def alias_unit(request: Request, user: accounts.Account, region: str, alias: str
                confirm: bool = True) -> registry.MergePreview | None:
     """Register an alias; if it would merge another unit and ``confirm`` is false, only say what would move."""
     with _db(request).write() as session:
-        region_row = registry.get_region(session, region)
+        region_row = registry.lock_region(session, registry.get_region(session, region))
         preview = registry.merge_preview(session, region_row, alias, unit)
         if preview is not None and not confirm:
             return preview

@@ -123,8 +123,8 @@ def test_audit_entry_commits_with_the_change_or_not_at_all(web: Web) -> None:
     # a refused change leaves no entry
     assert _post_value(unit, web.forest, 80.2, period=str(date.today().year + 1))[0] == 422
     assert _audit_count(db, "submit_values") == 1
-    # an audit log that cannot be written stops the change too (the trigger is made by the table's owner)
-    owner = db if db.is_sqlite else Database(owner_url(db.url))
+    # an audit log that cannot be written stops the change too (the trigger is the table owner's to make)
+    owner = db if db.is_sqlite else Database(owner_url(str(db.engine.url.render_as_string(hide_password=False))))
     with owner.engine.begin() as conn:
         if db.is_sqlite:
             conn.execute(text("CREATE TRIGGER audit_down BEFORE INSERT ON audit_log "

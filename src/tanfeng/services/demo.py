@@ -185,7 +185,7 @@ def populate_demo(db: Database, *, today: date | None = None, plan_path: Path | 
     """Fill an empty, migrated database with the reference plan, illustrative data and demo accounts."""
     today = today or date.today()
     open_year = today.year - 1
-    with db.transaction() as session:
+    with db.write() as session:
         session.add(ChangeLog(actor=ACTOR, entity=DEMO_ENTITY, action="build",
                               detail={"note": "本数据库中的填报值、基期值、下达指标均为示例数据 / illustrative demo data"}))
     plan = read(plan_path or example_plan_path())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tanfeng.errors import PlanReadError
+from tanfeng.plans.actions import action_name, enumerated_actions
 from tanfeng.plans.meta import extract_meta
 from tanfeng.plans.model import Action, Plan, Source, Target, Task
 from tanfeng.plans.outline import Block, ancestors, own_text, parse_outline
@@ -17,7 +18,6 @@ from tanfeng.text.normalise import CJK, normalise
 _ACTION_TITLE = re.compile(r"(?:行动|工程|行动计划|专项行动)$")
 _GOAL_TITLE = re.compile(r"目标")
 _TASKS_SECTION = re.compile(r"^(?:重点|主要)(?:任务|工作|举措|工程)|任务$")
-_ENUMERATED_ACTIONS = re.compile(r"(?:实施|开展|推进|组织实施)([^。；]{4,400}?)等?“[^”]{0,12}[十九八七六五四三二]{1,2}大(?:行动|工程)”")
 _PLAN_WORDS = re.compile(r"碳达峰|碳中和|节能|减排|降碳|低碳|温室气体|能源|方案|规划|行动|目标|任务|责任单位")
 
 
@@ -108,15 +108,16 @@ def _actions_and_tasks(blocks: list[Block], body: str) -> tuple[list[Action], li
     action_of: dict[int, str | None] = {}
     for b in task_blocks:
         parent = next((a for a in ancestors(blocks, b) if a.index not in resp), None)
-        name = parent.title if parent else None
+        name = action_name(parent.title) if parent else None
         action_of[b.index] = name
         if name and name not in action_names:
             action_names.append(name)
     for b in blocks:
-        if b.is_heading and _is_action_heading(blocks, b) and b.title not in action_names and b.index not in resp:
-            action_names.append(b.title)
-    for name in _enumerated_actions(body):
-        if name not in action_names:
+        if b.is_heading and _is_action_heading(blocks, b) and b.index not in resp \
+                and action_name(b.title) not in action_names:
+            action_names.append(action_name(b.title))
+    for name in enumerated_actions(body):
+        if not any(name in n or n in name for n in action_names):
             action_names.append(name)
     actions = [Action(id=f"A{i + 1}", name=n) for i, n in enumerate(action_names)]
     action_id = {a.name: a.id for a in actions}
@@ -155,17 +156,6 @@ def _mark_subtree(blocks: list[Block], b: Block, task_id: str, out: dict[int, st
     for i in b.children:
         if i not in out:
             _mark_subtree(blocks, blocks[i], task_id, out)
-
-
-def _enumerated_actions(body: str) -> list[str]:
-    """Actions listed in a sentence such as 重点实施能源绿色低碳转型行动、…等“碳达峰十大行动”."""
-    out: list[str] = []
-    for m in _ENUMERATED_ACTIONS.finditer(body):
-        for part in re.split(r"[、，]", m.group(1)):
-            part = re.sub(r"^(?:重点|全面|深入|扎实|大力|组织|实施|开展)+", "", part.strip())
-            if _ACTION_TITLE.search(part) and 4 <= len(part) <= 20 and part not in out:
-                out.append(part)
-    return out
 
 
 def _peak_target(body: str, year: int) -> RawTarget:

@@ -13,25 +13,39 @@ _DOC_KINDS = r"(?:实施方案|行动方案|工作方案|方案|规划|行动计
 _DRAFT = re.compile(r"[（(]?(?:征求意见稿|送审稿|草案|讨论稿|公开征求意见稿)[）)]?")
 _PERIOD_PAREN = r"(?:（\d{4}\s*[—–\-－~至]+\s*\d{4}年?）)?"
 _TITLE_BODY = rf"[^《》\n，。；：]{{2,60}}?{_DOC_KINDS}{_PERIOD_PAREN}(?:（[^）]{{0,12}}稿）)?"
-_ISSUE_PATTERNS = [
+# A title is found by one grammar with three sources, in order of authority:
+#   1. the notice that publishes it: 印发《X》, 现将《X》印发, 《X》已经…同意, 征求《X》意见, 关于印发X的通知;
+#   2. a line that is a title by itself (after a site banner such as 【政策】 and a file extension);
+#   3. failing both, the first 《X》 that is not cited as a basis (根据/贯彻/落实《…》).
+# A candidate inside another book (《…关于印发X的通知》 cited in the preamble) is never the plan's own.
+_NOTICE_PATTERNS = [
     re.compile(rf"印发\s*《({_TITLE_BODY})》"),
-    re.compile(rf"现将\s*《({_TITLE_BODY})》\s*印发"),
+    re.compile(rf"现将\s*《({_TITLE_BODY})》\s*(?:印发|予以|公开|公布|发布)"),
     re.compile(rf"《({_TITLE_BODY})》\s*已经[^。\n]{{0,60}}(?:同意|通过)"),
+    re.compile(rf"(?:征求|征集)\s*《({_TITLE_BODY})》\s*(?:的)?意见"),
     re.compile(rf"印发\s*({_TITLE_BODY})\s*的通知", re.S),
 ]
+_BANNER = re.compile(r"^(?:【[^】\n]{1,10}】|\[[^\]\n]{1,10}\]|附件\s*\d*\s*[：:]?|标题\s*[：:])\s*")
+_FILE_EXT = re.compile(r"\.(?:docx?|wps|pdf|html?|txt|ofd)$", re.I)
 _STANDALONE = re.compile(rf"^({_TITLE_BODY})$")
 _LINE_START = re.compile(rf"^({_TITLE_BODY})(?=发布时间|发布日期|来源|$)")
-_DRAFT_STATUS = re.compile(r"征求意见稿|公开征求意见|征求意见的?(?:通知|公告)|征集[^。\n]{0,30}意见|[（(](?:草案|送审稿|讨论稿)[）)]")
-_REDACTED = re.compile(r"（略）|\(略\)|×{2,}|\*{2,}")
+_PLACEHOLDER = re.compile(r"（略）|\(略\)|×{2,}|\*{2,}|X{2,}")
 _ANY_BOOK = re.compile(rf"《({_TITLE_BODY})》")
-_DOC_NO = re.compile(rf"([{CJK}]{{1,8}})\s*[〔\[【（(]\s*((?:19|20)\d{{2}})\s*[〕\]】）)]\s*(\d{{1,4}})\s*号")
+_DRAFT_STATUS = re.compile(r"征求意见稿|公开征求意见|征求意见的?(?:通知|公告)|征集[^。\n]{0,30}意见|[（(](?:草案|送审稿|讨论稿)[）)]")
+_PLACEHOLDER = re.compile(r"（略）|\(略\)|×{2,}|\*{2,}")
+_ANY_BOOK = re.compile(rf"《({_TITLE_BODY})》")
+# 文号: issuer abbreviation, the year in any bracket ([2023] (2023) 〔2023〕 【2023】 〔二〇二三〕), number, 号.
+_DOC_NO = re.compile(rf"([{CJK}]{{1,8}})\s*[〔\[【（(〈]\s*((?:19|20)\d{{2}}|[二][〇○O零][一二三四五六七八九〇○O零]{{2}})\s*[〕\]】）)〉]\s*"
+                     rf"(\d{{1,4}}|[一二三四五六七八九十百〇零]{{1,5}})\s*号")
 _DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DATE_HAN = re.compile(r"([二〇○O零一三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 _ISSUER = re.compile(
     rf"([{CJK}]{{1,30}}?(?:人民政府办公厅|人民政府办公室|人民政府|发展和改革委员会|发展改革委|发改委|领导小组办公室|领导小组|办公厅|委员会))"
     rf"(?:关于|印发|发布|起草|制定|\s*$|\s*(?:19|20)\d{{2}}年)"
 )
-_PEAK = re.compile(r"(?:(20\d{2})\s*年(?:前|以前|左右)|于(20\d{2})\s*年前后?)[^。；\n]{0,12}?(?:碳达峰|达峰|达到峰值)(?!行动)")
+# The peak commitment: a year, optionally 前/以前/左右/之前, then (within a few words) 达峰 / 达到峰值:
+# 2030年前实现碳达峰, 力争于2030年前达到峰值, 如期实现2030年碳达峰目标, 2030年左右二氧化碳排放达峰.
+_PEAK = re.compile(r"(20\d{2})\s*年(?:前后|前|以前|之前|左右)?[^。；，\n\d]{0,12}?(?:碳达峰|达峰|达到峰值|排放峰值)(?!行动|试点|方案)")
 _BASIS = re.compile(r"制定本|制定如下|特制定|结合[^。]{1,12}实际|根据|依据|按照|贯彻|落实")
 _HAN_DIGIT = {"〇": 0, "○": 0, "O": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
@@ -53,25 +67,48 @@ def _outside_books(text: str, pos: int) -> bool:
     return text.rfind("《", 0, pos) <= text.rfind("》", 0, pos)
 
 
+def _in_book(text: str, pos: int) -> bool:
+    return text.rfind("《", 0, pos) > text.rfind("》", 0, pos)
+
+
+def _cited(text: str, pos: int) -> bool:
+    """Whether the book at ``pos`` is cited as a basis (根据《…》, 落实《…》…) in its sentence."""
+    start = max(text.rfind(ch, 0, pos) for ch in "。\n；")
+    return bool(_BASIS.search(text[start + 1 : pos]))
+
+
+def _title_line(line: str) -> str:
+    """A line with any site banner and file extension removed: 【政策】X方案.docx → X方案."""
+    return _FILE_EXT.sub("", _BANNER.sub("", line.strip())).strip()
+
+
 def find_title(text: str) -> tuple[str | None, int]:
     """The plan's own title and the position where it is stated."""
     head = text[:8000]
-    candidates: list[tuple[int, str]] = []
-    for pattern in _ISSUE_PATTERNS:
+    notices: list[tuple[int, str]] = []
+    for pattern in _NOTICE_PATTERNS:
         for m in pattern.finditer(head):
-            if ("《" in pattern.pattern or _outside_books(head, m.start())) and not _REDACTED.search(m.group(1)):
-                candidates.append((m.start(1), _clean_title(m.group(1))))
-                break
-    if candidates:
-        pos, title = min(candidates)
+            book = head[m.start(1) - 1] == "《"
+            anchor = m.start(1) - 1 if book else m.start()
+            if _in_book(head, anchor) or _PLACEHOLDER.search(m.group(1)):
+                continue  # 《省人民政府关于印发X的通知》 cited in the preamble is another document
+            if book and _cited(head, anchor):
+                continue
+            notices.append((m.start(1), _clean_title(m.group(1))))
+            break
+    if notices:
+        pos, title = min(notices)
         return title, pos
+    pos = 0
     for i, line in enumerate(head.split("\n")):
-        hit = _STANDALONE.match(line.strip()) or (_LINE_START.match(line.strip()) if i < 5 else None)
-        if hit and not line.startswith(("关于", "《")) and not _REDACTED.search(hit.group(1)):
-            return _clean_title(hit.group(1)), head.find(line)
-    book = _ANY_BOOK.search(head[:3000])
-    if book:
-        return _clean_title(book.group(1)), book.start(1)
+        s = _title_line(line)
+        hit = _STANDALONE.match(s) or (_LINE_START.match(s) if i < 5 else None)
+        if hit and not s.startswith(("关于", "《")) and not _PLACEHOLDER.search(hit.group(1)):
+            return _clean_title(hit.group(1)), pos
+        pos += len(line) + 1
+    for book in _ANY_BOOK.finditer(head[:3000]):
+        if not _cited(head, book.start()) and not _in_book(head, book.start()):
+            return _clean_title(book.group(1)), book.start(1)
     return None, -1
 
 
@@ -97,8 +134,21 @@ def find_doc_number(head: str) -> str | None:
         prefix = re.sub(r"^(?:[一-龥]*?(?:通知|人民政府|办公厅))", "", prefix) or prefix
         if len(prefix) < 1:
             continue
-        return f"{prefix}〔{m.group(2)}〕{int(m.group(3))}号"
+        return f"{prefix}〔{_year(m.group(2))}〕{_count(m.group(3))}号"
     return None
+
+
+def _year(s: str) -> int:
+    return int(s) if s.isdigit() else _han_number(s)
+
+
+def _count(s: str) -> int:
+    if s.isdigit():
+        return int(s)
+    if "百" in s:
+        hundreds, _, rest = s.partition("百")
+        return _HAN_DIGIT.get(hundreds, 1) * 100 + (_han_number(rest.lstrip("零〇")) if rest.strip("零〇") else 0)
+    return _han_number(s)
 
 
 def _iso(y: int, mth: int, d: int) -> str | None:
@@ -114,23 +164,52 @@ def _han_number(s: str) -> int:
     return int("".join(str(_HAN_DIGIT[c]) for c in s))
 
 
-def find_date(head: str) -> str | None:
-    """Date of the issuing notice or draft: 成文日期, or a date standing alone on its line."""
+_SIGNER = re.compile(rf"[{CJK}]{{2,30}}(?:人民政府|办公厅|办公室|委员会|发展改革委|发改委|领导小组)$")
+_DATE_ISO = re.compile(r"((?:19|20)\d{2})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})")
+_DATE_MD = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日|([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_POSTED = re.compile(r"发布(?:时间|日期)|来源|浏览|点击|阅读|访问量|作者|编辑")
+
+
+def _parse_date(s: str, year: int | None, after_signer: bool) -> str | None:
+    """A date written alone on a line: 2023年4月28日, 二〇二三年四月二十八日, 2023-04-28 (after a
+    signature), 2023428 (a copy that lost 年月日, read only when one split is valid), or 4月28日
+    with the year taken from the 文号."""
+    if m := _DATE_CN.fullmatch(s):
+        return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if m := _DATE_HAN.fullmatch(s):
+        return _iso(_han_number(m.group(1)), _han_number(m.group(2)), _han_number(m.group(3)))
+    if after_signer and (m := _DATE_ISO.fullmatch(s)):
+        return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if after_signer and re.fullmatch(r"20\d{5,6}", s):
+        dates = [d for d in _digit_dates(s) if d]
+        return dates[0] if len(dates) == 1 else None
+    if year and (m := _DATE_MD.fullmatch(s)):
+        if m.group(1):
+            return _iso(year, int(m.group(1)), int(m.group(2)))
+        return _iso(year, _han_number(m.group(3)), _han_number(m.group(4)))
+    return None
+
+
+def find_date(head: str, doc_number: str | None = None) -> str | None:
+    """Date of the issuing notice or draft: 成文日期, or the date of the signature block (a date
+    line, or a signer line ending in its date); a web page's own posting date is never taken."""
     m = re.search(r"成文日期\s*[：:]\s*" + _DATE_CN.pattern, head)
     if m:
         return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    ym = re.search(r"〔(\d{4})〕", doc_number or "")
+    year = int(ym.group(1)) if ym else None
+    previous = ""
     for line in head.split("\n"):
         s = line.strip()
-        m = _DATE_CN.fullmatch(s) or _DATE_CN.fullmatch(re.sub(rf"^[{CJK}]{{2,30}}(?:人民政府|办公厅|委员会|办公室)", "", s))
-        if m:
-            return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        m2 = _DATE_HAN.fullmatch(s)
-        if m2:
-            return _iso(_han_number(m2.group(1)), _han_number(m2.group(2)), _han_number(m2.group(3)))
-        if re.fullmatch(r"20\d{5,6}", s):  # 2023428: a web copy that lost 年月日
-            dates = [d for d in _digit_dates(s) if d]
-            if len(dates) == 1:
-                return dates[0]
+        if _POSTED.search(s):
+            previous = s
+            continue
+        signed = re.sub(rf"^[{CJK}]{{2,30}}(?:人民政府|办公厅|委员会|办公室)\s*", "", s)
+        found = _parse_date(s, year, bool(_SIGNER.search(previous))) or (
+            _parse_date(signed, year, True) if signed != s else None)
+        if found:
+            return found
+        previous = s
     m = re.search(rf"(?:人民政府|办公厅)\s*{_DATE_CN.pattern}", head)
     if m:
         return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -139,12 +218,8 @@ def find_date(head: str) -> str | None:
 
 def _digit_dates(s: str) -> list[str | None]:
     y, rest = int(s[:4]), s[4:]
-    out = []
-    for cut in range(1, len(rest)):
-        mth, d = rest[:cut], rest[cut:]
-        if len(mth) <= 2 and len(d) <= 2:
-            out.append(_iso(y, int(mth), int(d)))
-    return out
+    return [_iso(y, int(rest[:cut]), int(rest[cut:])) for cut in range(1, len(rest))
+            if len(rest[:cut]) <= 2 and len(rest[cut:]) <= 2]
 
 
 def find_issuer(head: str, title: str | None) -> str | None:
@@ -158,7 +233,7 @@ def find_issuer(head: str, title: str | None) -> str | None:
 
 def find_peak_year(text: str) -> int | None:
     stripped = re.sub(r"《[^《》]*》", "《》", text)
-    years = [int(m.group(1) or m.group(2)) for m in _PEAK.finditer(stripped)]
+    years = [int(m.group(1)) for m in _PEAK.finditer(stripped)]
     return years[0] if years else None
 
 
@@ -200,7 +275,7 @@ def _books_with_numbers(sentence: str) -> list[tuple[str, str | None]]:
         m = re.match(r"\s*（\s*(" + _DOC_NO.pattern + r")\s*）", sentence[j + 1 :])
         number = None
         if m:
-            number = f"{m.group(2)}〔{m.group(3)}〕{int(m.group(4))}号"
+            number = f"{m.group(2)}〔{_year(m.group(3))}〕{_count(m.group(4))}号"
         out.append((book, number))
         i = sentence.find("《", j + 1)
     return out
@@ -221,12 +296,13 @@ def extract_meta(text: str, units_hint: list[str]) -> MetaResult:
     head = text[: max(body_start, 0) + 600] if body_start else text[:3000]
     status = "draft" if _DRAFT_STATUS.search(text[:4000]) else "final"
     region = _region(title, head, units_hint)
+    doc_number = find_doc_number(head)
     meta = Meta(
         title=title,
         region=region,
         issuer=find_issuer(head, title),
-        doc_number=find_doc_number(head),
-        date=find_date(head),
+        doc_number=doc_number,
+        date=find_date(head, doc_number),
         status=status,  # type: ignore[arg-type]
         peak_year=find_peak_year(text),
     )

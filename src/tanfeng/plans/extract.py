@@ -36,13 +36,14 @@ def extract(text: str, *, name: str, sha256: str, fmt: str, encoding: str | None
     from_tables, table_rows = table_targets(body)
     paragraphs = [
         Paragraph(text=_block_text(b), offset=offsets[b.index], task_id=task_of_block.get(b.index),
-                  goal_section=_in_goal_section(blocks, b))
+                  goal_section=_in_goal_section(blocks, b), heading=b.is_heading)
         for b in blocks if b.text not in table_rows  # indicator tables are read by plans.tables
     ]
     deadlines = forward_years(body)
     raw = extract_targets(
         paragraphs,
         default_year=_plan_period_end(meta.title),
+        period_start=_plan_period_start(meta.title),
         doc_year=int(meta.date[:4]) if meta.date else None,
         first_forward_year=min(deadlines) if deadlines else None,
     )
@@ -83,11 +84,16 @@ def _in_goal_section(blocks: list[Block], b: Block) -> bool:
 def _plan_period_end(title: str | None) -> int | None:
     if not title:
         return None
-    m = re.search(r"（\d{4}\s*[—–\-~至]+\s*(\d{4})年?）", title)
+    m = re.search(r"\d{4}\s*[—–\-~至]+\s*(\d{4})年?", title)
     if m:
         return int(m.group(1))
     m = re.search(r"“?(十[一二三四五六])五”?", title)
     return PERIOD_END.get(m.group(1)) if m else None
+
+
+def _plan_period_start(title: str | None) -> int | None:
+    m = re.search(r"(\d{4})\s*[—–\-~至]+\s*\d{4}年?", title or "")
+    return int(m.group(1)) if m else None
 
 
 def _actions_and_tasks(blocks: list[Block], body: str) -> tuple[list[Action], list[Task], dict[int, str]]:

@@ -20,6 +20,7 @@ from tanfeng.plans.vocab import (
     PERIOD_END,
     QTY_RE,
     SCOPE_PREFIX_RE,
+    CREATE_VERB_RE,
     VERB_OBJECT_RE,
     VERB_RE,
     canonical_code,
@@ -34,6 +35,8 @@ _PERIOD_RE = re.compile(r"“?(十[一二三四五六])五”?(?:期间|时期|�
 _BASELINE_RE = re.compile(r"(?:比|较|相比|相较于?|与)\s*((?:19|20)\d{2})\s*年(?:相比|水平|底|末)?")
 _COMMIT_RE = re.compile(r"确保|力争|争取|努力")
 _STRETCH_PAREN = re.compile(r"^\s*(?:以上|左右|以内)?\s*[（(]\s*(?:力争|争取)(?:达到|下降|提高|提升)?\s*(\d+(?:\.\d+)?)\s*([^）)]{0,8})[）)]")
+_MEASURE_TAIL = re.compile(r"([^，。；、\d（）()]{2,16}?)(?:约|近|达|超)?\s*$")
+_OBJECT_AFTER = re.compile(r"^\s*(?:以上|左右)?(?:[^，。；]{0,24}的)?(?P<noun>[^，。；的（）()]{2,24})")
 _PEAK_GUARD = re.compile(r"^\s*(?:前|以前)?(?:实现)?(?:碳达峰|达峰|达到峰值|二氧化碳排放达峰)")
 
 
@@ -43,6 +46,7 @@ class Paragraph:
     offset: int
     task_id: str | None = None
     goal_section: bool = False  # under a heading whose title names goals (主要目标 …)
+    heading: bool = False
 
 
 @dataclass
@@ -61,6 +65,8 @@ class RawTarget:
     assigned: bool = False
     task_id: str | None = None
     code: str | None = None
+    rule: str = "verb-number"  # the grammar rule that produced it (see RULES)
+    year_from: str = "stated"  # stated | carried (earlier clause/paragraph) | period (the plan's own period)
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -69,7 +75,9 @@ class _Ctx:
     default_year: int | None  # the plan's own period end (（2021—2025年）, “十四五”规划)
     first_forward_year: int | None
     doc_year: int | None
+    period_start: int | None = None  # the plan's own period start (2024—2025年行动方案)
     year: int | None = None
+    year_from: str = "stated"
     last: RawTarget | None = None
 
 
@@ -86,9 +94,26 @@ def forward_years(text: str) -> list[int]:
 _HISTORIC = -1
 
 
+_RANGE_START = re.compile(r"^\s*(?:在)?((?:19|20)\d{2})\s*[—–\-~至]+\s*((?:19|20)\d{2})\s*年(?:间|期间)?")
+
+
+def _now(ctx: _Ctx) -> int | None:
+    """The year the plan speaks from: its date, else its own period's start, else its first deadline."""
+    return ctx.doc_year or ctx.period_start or ctx.first_forward_year
+
+
 def _clause_year(clause: str, ctx: _Ctx) -> int | None:
-    """The last deadline year stated in the clause, ``_HISTORIC`` for a clause about the past, or None."""
+    """The last deadline year stated in the clause, ``_HISTORIC`` for a clause about the past, or None.
+
+    A deadline is 到/至/截至/力争/确保 YYYY年, YYYY年底/末/前, a range 2024—2025年 opening the clause
+    (its end year), or a bare ``YYYY年，`` opening the clause for a year not before the plan's own
+    time (2024年，… in a plan of 2024 is that year's target; 2022年，… in it is history)."""
     found: int | None = None
+    rng = _RANGE_START.match(clause)
+    if rng:
+        end = int(rng.group(2))
+        now = _now(ctx)
+        found = end if now is None or end >= now else _HISTORIC
     for m in _YEAR_RE.finditer(clause):
         year = int(m.group("year"))
         before = clause[max(0, m.start() - 3) : m.start()]
@@ -96,20 +121,21 @@ def _clause_year(clause: str, ctx: _Ctx) -> int | None:
         if re.search(r"(?:比|较|相比|与|于|以)\s*$", before) and not m.group("pre"):
             continue
         if re.search(r"[—–\-~至]\s*$", before) or re.match(r"\s*[—–\-~]", after):
-            continue  # a period such as 2021—2025年
+            continue  # a period such as 2021—2025年 (read above when it opens the clause)
         if _PEAK_GUARD.match(after) and m.group("post") in ("前", "以前"):
             continue  # 2030年前碳达峰: the peak commitment, handled separately
         forward = m.group("pre") in ("到", "至", "截至", "截止", "截止到", "力争", "确保", "计划") or m.group("post")
         at_start = clause[: m.start()].strip() in ("", "在")
+        now = _now(ctx)
         if m.group("pre") in ("截至", "截止", "截止到") and (
                 (ctx.first_forward_year and year < ctx.first_forward_year) or (ctx.doc_year and year <= ctx.doc_year)):
             found = _HISTORIC  # 截至2022年底，全市已建成…: the state of things, not a deadline
             continue
         if not forward:
-            past = (ctx.first_forward_year and year < ctx.first_forward_year) or (ctx.doc_year and year <= ctx.doc_year)
-            if at_start and past:
+            if not at_start or now is None:
+                continue
+            if year < now:
                 found = _HISTORIC
-            if not (at_start and ctx.first_forward_year and year >= ctx.first_forward_year) or past:
                 continue
         found = year
     for m in _PERIOD_RE.finditer(clause):
@@ -206,23 +232,33 @@ def _numeric_targets(clause: str, sentence: str, para: Paragraph, ctx: _Ctx, off
         verb_m = VERB_RE.search(pre, segment_start)
         run = _quantities_after(clause, m.start())
         pos = run[-1].end()
+        rule = "verb-number"
         if verb_m and verb_m.start() >= segment_start:
             # a second figure in the same clause names its own indicator after the first one
             indicator_raw, verb = pre[segment_start : verb_m.start()], verb_m.group("verb")
         else:
             vo = VERB_OBJECT_RE.search(pre)
-            post = re.match(r"\s*(?:以上|及以上)?的([^，。；]{2,30})", clause[run[-1].end():])
+            after = clause[run[-1].end():]
+            post = re.match(r"\s*(?:以上|及以上)?的([^，。；]{2,30})", after)
+            made = CREATE_VERB_RE.search(pre) if len(run) == 1 else None
+            noun = _MEASURE_TAIL.search(pre[segment_start:])
             if vo:
-                indicator_raw, verb = vo.group("verb") + vo.group("object"), "达到"
+                indicator_raw, verb, rule = vo.group("verb") + vo.group("object"), "达到", "verb-object"
             elif post and not pre.strip(" ，、全区市省县"):
-                indicator_raw, verb = post.group(1), "达到"
+                indicator_raw, verb, rule = post.group(1), "达到", "number-of-noun"
+            elif made and (obj := _OBJECT_AFTER.match(after)):
+                # 创建30个特色鲜明、差异化发展的碳达峰试点城市: the object follows its count
+                indicator_raw, verb, rule = obj.group("noun"), "达到", "verb-count-object"
+            elif noun and _ends_with_measure(noun.group(1)):
+                # 总装机33.2万千瓦: a measure noun stated with its figure, no verb
+                indicator_raw, verb, rule = noun.group(1), "达到", "noun-number"
             else:
                 continue
         if verb in ("在", "为") and not re.match(r"\s*(?:以上|以下|以内|左右)", clause[run[-1].end():]):
             continue
         if HISTORY_RE.search(clause[max(0, run[0].start() - 1) : run[-1].end() + 2]) or re.search(r"了\s*$", pre):
             continue
-        found = _make_targets(indicator_raw, verb, clause, run, sentence, para, ctx, offset, segment_start)
+        found = _make_targets(indicator_raw, verb, clause, run, sentence, para, ctx, offset, segment_start, rule)
         out.extend(found)
         ctx.last = found[-1] if found else ctx.last
         prev_end = run[-1].end()
@@ -230,7 +266,8 @@ def _numeric_targets(clause: str, sentence: str, para: Paragraph, ctx: _Ctx, off
 
 
 def _make_targets(indicator_raw: str, verb: str, clause: str, run: list[re.Match[str]], sentence: str,
-                  para: Paragraph, ctx: _Ctx, offset: int, segment_start: int = 0) -> list[RawTarget]:
+                  para: Paragraph, ctx: _Ctx, offset: int, segment_start: int = 0,
+                  rule: str = "verb-number") -> list[RawTarget]:
     change = verb_meaning(verb)
     indicator = _strip_indicator(indicator_raw)
     baseline = _BASELINE_RE.search(clause)
@@ -248,6 +285,11 @@ def _make_targets(indicator_raw: str, verb: str, clause: str, run: list[re.Match
         if prev.year == year:
             return []
         indicator = prev.indicator
+    if rule == "noun-number" and re.fullmatch(r"总?(?:装机(?:容量)?|容量|规模|面积|总量|产能|投资)", indicator):
+        label = re.match(r"^\s*([^：:，。；]{2,16})[：:]", sentence)  # 光伏发电项目：…，总装机33.2万千瓦
+        if not label:
+            return []
+        indicator = label.group(1) + indicator
     items = _split_items(indicator, len(run)) if len(run) > 1 else [indicator]
     if items is None:
         items = [indicator] * len(run) if len(run) > 1 else [indicator]
@@ -262,7 +304,8 @@ def _make_targets(indicator_raw: str, verb: str, clause: str, run: list[re.Match
             continue
         t = RawTarget(indicator=item, sentence=sentence.strip("。；，\n "), offset=offset, year=year, value=value,
                       unit=unit, change=change, bound=_bound(verb, clause, q.end()), commitment=commitment,
-                      baseline_year=int(baseline.group(1)) if baseline else None, task_id=para.task_id)
+                      baseline_year=int(baseline.group(1)) if baseline else None, task_id=para.task_id,
+                      rule=rule, year_from=ctx.year_from if ctx.year is not None else "period")
         stretch = _STRETCH_PAREN.match(clause[q.end():])
         if stretch:
             t.stretch_value = float(stretch.group(1))
@@ -290,17 +333,34 @@ def _assigned_targets(clause: str, sentence: str, para: Paragraph, ctx: _Ctx, of
         items = [indicator]
     return [RawTarget(indicator=it, sentence=sentence.strip("。；，\n "), offset=offset, year=year, assigned=True,
                       change=verb_meaning(clause[m.start():]), commitment=_commitment(clause), task_id=para.task_id,
-                      code=canonical_code(it, None)) for it in items]
+                      code=canonical_code(it, None), rule="assigned",
+                      year_from=ctx.year_from if ctx.year is not None else "period") for it in items]
+
+
+_CONTINUES = re.compile(r"^(?:同时|其中|此外|另外|并且?|以及|全[省市县区]|力争|争取|确保)")
+
+
+def _continues(previous: Paragraph | None, para: Paragraph) -> bool:
+    """Whether ``para`` goes on with the goal sentence of ``previous`` (the year stays in force): the
+    previous paragraph breaks off without a full stop (a copy that broke the sentence) or ``para``
+    opens with a connective (同时，… / 其中，…)."""
+    if previous is None or previous.heading or para.heading:
+        return False
+    return not previous.text.rstrip().endswith(("。", "！", "？", "…")) or bool(_CONTINUES.match(para.text))
 
 
 def extract_targets(paragraphs: list[Paragraph], default_year: int | None, doc_year: int | None,
-                    first_forward_year: int | None) -> list[RawTarget]:
+                    first_forward_year: int | None, period_start: int | None = None) -> list[RawTarget]:
     """All targets of the plan, in document order, before de-duplication."""
-    ctx = _Ctx(default_year=default_year, first_forward_year=first_forward_year, doc_year=doc_year)
+    ctx = _Ctx(default_year=default_year, first_forward_year=first_forward_year, doc_year=doc_year,
+               period_start=period_start)
     out: list[RawTarget] = []
-    carry_year: int | None = None
+    previous: Paragraph | None = None
     for para in paragraphs:
-        ctx.year = carry_year if para.goal_section else None
+        carried = para.goal_section and previous is not None and previous.goal_section
+        if not (carried or _continues(previous, para)):
+            ctx.year = None
+        ctx.year_from = "carried" if ctx.year is not None else "period"
         ctx.last = None
         for sentence in _SENTENCE_SPLIT.split(para.text):
             if not sentence.strip():
@@ -312,13 +372,13 @@ def extract_targets(paragraphs: list[Paragraph], default_year: int | None, doc_y
                 if year == _HISTORIC:
                     ctx.year = None
                 elif year is not None:
-                    ctx.year = year
+                    ctx.year, ctx.year_from = year, "stated"
                 found = _numeric_targets(clause, sentence, para, ctx, base) or _assigned_targets(
                     clause, sentence, para, ctx, base)
                 if found:
                     out.extend(found)
                     ctx.last = found[-1]
-        carry_year = ctx.year if para.goal_section else None
+        previous = para
     return out
 
 

@@ -38,6 +38,8 @@ VERB_OBJECT_RE = re.compile(
     r"(?P<verb>累计建成|累计新增|累计完成|完成|新增|建成|建设|新建|改造|推广|培育|创建|打造|淘汰|退出|种植|造林|营造|完成造林|植树|推广应用|争创|认定|培训)"
     r"(?P<object>[^，。；、\d]{1,20})$"
 )
+# A verb that creates or builds what it counts, directly before the count: 创建30个…试点城市.
+CREATE_VERB_RE = re.compile(r"(?:创建|建成|建设|打造|培育|争创|新建|新增|累计建成|认定|评选|遴选)(?:[^，。；\d]{0,4})$")
 ASSIGNED_RE = re.compile(
     r"(?:确保|力争)?(?:完成|达到|落实|实现|满足|符合)"
     r"(?:国家|省|市|县|区|州|自治区|上级|省市|省、市|国家和省|国家、省|省级|市级|国家、省、市)?[^，。；]{0,10}?"

@@ -153,7 +153,7 @@ def _strip_indicator(text: str) -> str:
     text = re.sub(r"(?:分别|累计|年均|平均|均|各|基本|进一步|持续|稳步|逐步|大幅|显著|明显|原则上|实现|使|让|推动|确保)$", "", text)
     text = re.sub(r"^(?:其中|同时|并且?|另外|此外|以及|及|和|要求|计划|预计|实现|推动|推进|使|让|全面|基本|努力)+", "", text)
     text = SCOPE_PREFIX_RE.sub("", text)
-    text = re.sub(r"(?:分别|累计|均|年均|平均)$", "", text)
+    text = re.sub(r"(?:分别|累计|均|年均|平均|约|近|超)$", "", text)
     return text.strip(" 、，的“”")
 
 
@@ -173,7 +173,7 @@ def _split_items(indicator: str, n: int) -> list[str] | None:
             suffix = last[i:]
             break
     items = [p if _ends_with_measure(p) or not suffix else p + suffix for p in parts[:-1]] + [last]
-    prefix = re.match(r"^(?:单位(?:地区)?(?:生产总值|GDP)|万元(?:地区)?(?:生产总值|GDP))", items[0])
+    prefix = re.match(r"^(?:单位|万元)(?:地区|国内)?(?:生产总值|GDP)", items[0])
     if prefix:
         items = [items[0]] + [it if it.startswith(("单位", "万元")) else prefix.group(0) + it for it in items[1:]]
     return items
@@ -243,7 +243,9 @@ def _numeric_targets(clause: str, sentence: str, para: Paragraph, ctx: _Ctx, off
             made = CREATE_VERB_RE.search(pre) if len(run) == 1 else None
             noun = _MEASURE_TAIL.search(pre[segment_start:])
             if vo:
-                indicator_raw, verb, rule = vo.group("verb") + vo.group("object"), "达到", "verb-object"
+                # the subject before the verb belongs to the indicator: 可再生能源新增装机140万千瓦
+                subject = pre[segment_start : vo.start()] if vo.start() >= segment_start else ""
+                indicator_raw, verb, rule = subject + vo.group("verb") + vo.group("object"), "达到", "verb-object"
             elif post and not pre.strip(" ，、全区市省县"):
                 indicator_raw, verb, rule = post.group(1), "达到", "number-of-noun"
             elif made and (obj := _OBJECT_AFTER.match(after)):
@@ -321,8 +323,9 @@ def _assigned_targets(clause: str, sentence: str, para: Paragraph, ctx: _Ctx, of
     year = ctx.year if ctx.year is not None else ctx.default_year
     indicator = _strip_indicator(re.sub(r"(?:下降|降低|提高|提升|增长|下降率|降低率)?(?:指标|目标|任务)?$", "", clause[: m.start()]))
     indicator = re.sub(r"(?:下降|降低|提高|提升)$", "", indicator)
-    if not indicator:  # 完成国家下达的“十四五”能耗强度降低目标: the indicator follows the verb
-        after = re.search(r"下达(?:的|给我[省市县区]的)?(.{2,40}?)(?:下降|降低|提高|提升|控制)?(?:目标|指标|任务)", clause[m.start():])
+    if not any(w in indicator for w in MEASURE_WORDS):  # 完成国家下达的“十四五”能耗强度降低目标: after the verb
+        after = re.search(r"(?:下达|完成)(?:的|给我[省市县区]的)?(.{2,40}?)(?:下降|降低|提高|提升|控制)?(?:约束性)?(?:目标|指标|任务)",
+                          clause[m.start():])
         indicator = _strip_indicator(after.group(1)) if after else ""
     if not indicator or year is None or not any(w in indicator for w in MEASURE_WORDS):
         return []
@@ -337,7 +340,7 @@ def _assigned_targets(clause: str, sentence: str, para: Paragraph, ctx: _Ctx, of
                       year_from=ctx.year_from if ctx.year is not None else "period") for it in items]
 
 
-_CONTINUES = re.compile(r"^(?:同时|其中|此外|另外|并且?|以及|全[省市县区]|力争|争取|确保)")
+_CONTINUES = re.compile(r"^(?:同时|其中|此外|另外|并且?|以及)[，,]?")
 
 
 def _continues(previous: Paragraph | None, para: Paragraph) -> bool:

@@ -6,6 +6,7 @@ import re
 
 from tanfeng.errors import PlanReadError
 from tanfeng.plans.actions import action_name, enumerated_actions
+from tanfeng.plans.division import division_tasks
 from tanfeng.plans.meta import extract_meta
 from tanfeng.plans.model import Action, Plan, Source, Target, Task
 from tanfeng.plans.outline import Block, ancestors, own_text, parse_outline
@@ -30,6 +31,7 @@ def extract(text: str, *, name: str, sha256: str, fmt: str, encoding: str | None
     blocks = parse_outline(body)
     offsets = _offsets(body, blocks)
     actions, tasks, task_of_block = _actions_and_tasks(blocks, body)
+    _merge_division_table(body, actions, tasks)
     units_hint = [u for t in tasks for u in t.units]
     meta_result = extract_meta(body, units_hint)
     meta = meta_result.meta
@@ -136,11 +138,40 @@ def _actions_and_tasks(blocks: list[Block], body: str) -> tuple[list[Action], li
         r = resp.get(b.index)
         tasks.append(Task(id=f"{key}.{counters[key]}", action=aid, title=b.title,
                           text=own_text(blocks, b) if not b.body else b.text[len(b.marker):].strip() + _rest(blocks, b),
-                          lead=r.lead if r else None, units=r.units if r else []))
+                          lead=r.lead if r else None, units=r.units if r else [], due=r.due if r else None,
+                          rule="heading+annotation" if r else "heading-under-action",
+                          confidence=(0.9 if r.lead else 0.6) if r else 0.5))
     task_of_block: dict[int, str] = {}
     for task, b in zip(tasks, task_blocks, strict=True):
         _mark_subtree(blocks, b, task.id, task_of_block)
     return actions, tasks, task_of_block
+
+
+def _merge_division_table(body: str, actions: list[Action], tasks: list[Task]) -> None:
+    """The 重点任务分工表 names units (and 完成时限) for the tasks: a row whose task is already a heading
+    fills what the heading left open; any other row is a task of its own."""
+    rows, _ = division_tasks(body)
+    if not rows:
+        return
+    by_title = {re.sub(r"\s+", "", t.title): t for t in tasks}
+    for row in rows:
+        r = row.responsibility
+        twin = by_title.get(re.sub(r"\s+", "", row.title))
+        if twin is not None:
+            if twin.lead is None:
+                twin.lead, twin.units, twin.rule, twin.confidence = r.lead, r.units, "heading+division-table", 0.85
+            twin.due = twin.due or r.due
+            continue
+        action = next((a for a in actions if row.action and (a.name in row.action or row.action in a.name)), None)
+        if action is None and row.action and _ACTION_TITLE.search(row.action):
+            action = Action(id=f"A{len(actions) + 1}", name=action_name(row.action))
+            actions.append(action)
+        key = action.id if action else "X"
+        n = sum(1 for t in tasks if (t.action or "X") == key) + 1
+        task = Task(id=f"{key}.{n}", action=action.id if action else None, title=row.title, text=row.text,
+                    lead=r.lead, units=r.units, due=r.due, rule="division-table", confidence=0.8 if r.lead else 0.5)
+        tasks.append(task)
+        by_title[re.sub(r"\s+", "", row.title)] = task
 
 
 def _is_action_heading(blocks: list[Block], b: Block) -> bool:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from tanfeng.plans.model import Meta, Parent, Region
-from tanfeng.regions.gazetteer import gazetteer
+from tanfeng.regions.gazetteer import ZONE_RE, Division, gazetteer
 from tanfeng.text.normalise import CJK
 
 _DOC_KINDS = r"(?:实施方案|行动方案|工作方案|方案|规划|行动计划|计划|实施意见|意见|办法|纲要)"
@@ -295,8 +295,9 @@ def extract_meta(text: str, units_hint: list[str]) -> MetaResult:
     body_start = _body_start(text, title)
     head = text[: max(body_start, 0) + 600] if body_start else text[:3000]
     status = "draft" if _DRAFT_STATUS.search(text[:4000]) else "final"
-    region = _region(title, head, units_hint)
     doc_number = find_doc_number(head)
+    parents = find_parents(text, title, body_start)
+    region = _region(title, head, units_hint, parents)
     meta = Meta(
         title=title,
         region=region,
@@ -306,22 +307,43 @@ def extract_meta(text: str, units_hint: list[str]) -> MetaResult:
         status=status,  # type: ignore[arg-type]
         peak_year=find_peak_year(text),
     )
-    return MetaResult(meta, find_parents(text, title, body_start), body_start)
+    return MetaResult(meta, parents, body_start)
 
 
-def _region(title: str | None, head: str, units_hint: list[str]) -> Region | None:
+def _region(title: str | None, head: str, units_hint: list[str], parents: list[Parent]) -> Region | None:
+    """The plan's region: the division its title names (else its issuer), disambiguated by the
+    plan's context (issuer lines, the parent plans it cites), or a development zone acting as a county."""
     g = gazetteer()
-    d = g.locate(title, context=head[:600]) if title else None
+    context = head[:1500] + " " + " ".join(p.title for p in parents)
+    d = g.locate(title, context=context) if title else None
     if d is None:
-        issuer_zone = " ".join(re.findall(rf"[{CJK}]{{2,20}}?(?:人民政府|发改委|发展和改革委员会)", head[:1500]))
-        d = g.locate(issuer_zone, context=head[:600]) if issuer_zone else None
+        issuer_zone = " ".join(re.findall(rf"[{CJK}]{{2,20}}?(?:人民政府|发改委|发展和改革委员会|管委会|管理委员会)", head[:1500]))
+        d = g.locate(issuer_zone, context=context) if issuer_zone else None
+    zone = _zone(title or "", d)
+    if zone is not None:
+        return zone
     if d is not None:
         parent = g.parent(d)
-        return Region(name=d.name, level=d.level, adcode=d.adcode, parent=parent.name if parent else None)  # type: ignore[arg-type]
+        current = g.current(d)
+        return Region(name=d.name, level=d.level, adcode=current.adcode or None,  # type: ignore[arg-type]
+                      parent=parent.name if parent else None)
     level = _level_from_units(units_hint)
     if level is None:
         return None
     return Region(name=None, level=level)  # type: ignore[arg-type]
+
+
+def _zone(title: str, located: Division | None) -> Region | None:
+    """某某经开区碳达峰实施方案: a zone the division list does not hold is a county-level region under
+    the division located around it (重庆市 for 万盛经开区)."""
+    m = ZONE_RE.search(title.split("碳达峰")[0])
+    if not m or (located is not None and (located.kind == "zone" or located.level == "county"
+                                          or located.name == m.group(1))):
+        return None  # no zone, a zone the supplement knows, or a district named in the title
+    name = m.group(1)
+    if located is not None and name.startswith(located.name) and len(name) - len(located.name) >= 3:
+        name = name[len(located.name):]  # 宁波市杭州湾新区 → 杭州湾新区 under 宁波市
+    return Region(name=name, level="county", adcode=None, parent=located.name if located else None)
 
 
 def _level_from_units(units: list[str]) -> str | None:

@@ -12,7 +12,15 @@ from tanfeng.plans.model import Action, Plan, Source, Target, Task
 from tanfeng.plans.outline import Block, ancestors, own_text, parse_outline
 from tanfeng.plans.responsibility import Responsibility, find_annotations, parse_units
 from tanfeng.plans.tables import table_targets
-from tanfeng.plans.targets import Paragraph, RawTarget, deduplicate, extract_targets, forward_years
+from tanfeng.plans.targets import (
+    Paragraph,
+    RawTarget,
+    Rejected,
+    confidence,
+    deduplicate,
+    extract_targets,
+    forward_years,
+)
 from tanfeng.plans.vocab import PERIOD_END
 from tanfeng.text.normalise import CJK, normalise
 
@@ -22,8 +30,10 @@ _TASKS_SECTION = re.compile(r"^(?:重点|主要)(?:任务|工作|举措|工程)|
 _PLAN_WORDS = re.compile(r"碳达峰|碳中和|节能|减排|降碳|低碳|温室气体|能源|方案|规划|行动|目标|任务|责任单位")
 
 
-def extract(text: str, *, name: str, sha256: str, fmt: str, encoding: str | None) -> Plan:
-    """Build the Plan from the text of one file; raises PlanReadError for text that is not a plan."""
+def extract(text: str, *, name: str, sha256: str, fmt: str, encoding: str | None,
+            trace: list[Rejected] | None = None) -> Plan:
+    """Build the Plan from the text of one file; raises PlanReadError for text that is not a plan.
+    ``trace`` collects the readings the reader rejected (for ``tanfeng parse --explain``)."""
     norm = normalise(text)
     body = norm.text
     if len(re.findall(f"[{CJK}]", body)) < 20:
@@ -201,7 +211,7 @@ def _peak_target(body: str, year: int) -> RawTarget:
     sentence = body[m.start() : m.end()] if m else f"{year}年前实现碳达峰"
     commitment = "ensure" if "确保" in sentence else "strive" if re.search("力争|争取", sentence) else None
     return RawTarget(indicator="二氧化碳排放达峰", sentence=sentence.strip("，"), offset=m.start() if m else len(body),
-                     year=year, code="carbon_peak", change="level", commitment=commitment)
+                     year=year, code="carbon_peak", change="level", commitment=commitment, rule="peak")
 
 
 def _number_targets(raw: list[RawTarget]) -> list[Target]:
@@ -209,7 +219,8 @@ def _number_targets(raw: list[RawTarget]) -> list[Target]:
     return [
         Target(id=f"T{i + 1}", indicator=t.indicator, code=t.code, change=t.change, value=_num(t.value), unit=t.unit,  # type: ignore[arg-type]
                stretch_value=_num(t.stretch_value), bound=t.bound, commitment=t.commitment, year=t.year,  # type: ignore[arg-type]
-               baseline_year=t.baseline_year, assigned=t.assigned, task_id=t.task_id, sentence=t.sentence)
+               baseline_year=t.baseline_year, assigned=t.assigned, task_id=t.task_id, sentence=t.sentence,
+               rule=t.rule, confidence=confidence(t))
         for i, t in enumerate(raw)
     ]
 

@@ -70,6 +70,41 @@ class RawTarget:
     extra: dict[str, object] = field(default_factory=dict)
 
 
+# Rules that produce targets, with the reader's base confidence in each (see confidence()).
+RULES: dict[str, tuple[float, str]] = {
+    "verb-number": (0.9, "指标 + 动词 + 数值单位 (indicator, verb, figure): 非化石能源消费比重达到25%"),
+    "verb-object": (0.75, "动词 + 对象 + 数值 (verb, object, figure): 累计建成高标准农田12万亩"),
+    "number-of-noun": (0.7, "数值 + 的 + 对象 (figure of a noun): 30%以上的新建建筑"),
+    "verb-count-object": (0.7, "动词 + 数量 + 对象 (count before its object): 创建30个试点城市"),
+    "noun-number": (0.6, "计量名词 + 数值，无动词 (measure noun with its figure): 总装机33万千瓦"),
+    "assigned": (0.8, "完成上级下达指标 (defers to a quota set above)"),
+    "table": (0.9, "指标表的一行 (a row of an indicator table)"),
+    "peak": (0.95, "碳达峰承诺 (the peak commitment)"),
+}
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A reading the reader considered and dropped, kept for --explain."""
+
+    offset: int
+    sentence: str
+    figure: str
+    reason: str
+
+
+def confidence(t: RawTarget) -> float:
+    """Base confidence of the rule, less where the year was not stated in the target's own sentence."""
+    base = RULES.get(t.rule, (0.5, ""))[0]
+    if t.year_from == "carried":
+        base -= 0.1
+    elif t.year_from == "period":
+        base -= 0.15
+    if t.code is None and len(t.indicator) < 4:
+        base -= 0.1
+    return round(max(0.3, min(1.0, base)), 2)
+
+
 @dataclass
 class _Ctx:
     default_year: int | None  # the plan's own period end (（2021—2025年）, “十四五”规划)
@@ -79,6 +114,11 @@ class _Ctx:
     year: int | None = None
     year_from: str = "stated"
     last: RawTarget | None = None
+    trace: list[Rejected] | None = None  # filled for `tanfeng parse --explain`
+
+    def reject(self, offset: int, sentence: str, figure: str, reason: str) -> None:
+        if self.trace is not None:
+            self.trace.append(Rejected(offset, sentence.strip(), figure, reason))
 
 
 def forward_years(text: str) -> list[int]:
@@ -228,6 +268,7 @@ def _numeric_targets(clause: str, sentence: str, para: Paragraph, ctx: _Ctx, off
         segment_start = prev_end
         if re.search(r"[（(][^（）()]*(?:力争|争取)[^（）()]*$", pre):
             pos = m.end()  # the stretch figure of （力争下降15%）, read with its target
+            ctx.reject(offset, sentence, m.group(0), "力争值，随主目标读出 (stretch figure of the target before it)")
             continue
         verb_m = VERB_RE.search(pre, segment_start)
         run = _quantities_after(clause, m.start())
@@ -255,10 +296,13 @@ def _numeric_targets(clause: str, sentence: str, para: Paragraph, ctx: _Ctx, off
                 # 总装机33.2万千瓦: a measure noun stated with its figure, no verb
                 indicator_raw, verb, rule = noun.group(1), "达到", "noun-number"
             else:
+                ctx.reject(offset, sentence, m.group(0), "没有动词或指标 (no verb or indicator before the figure)")
                 continue
         if verb in ("在", "为") and not re.match(r"\s*(?:以上|以下|以内|左右)", clause[run[-1].end():]):
+            ctx.reject(offset, sentence, m.group(0), "“在/为”后无界限词，多为现状 (在/为 without a bound: a state)")
             continue
         if HISTORY_RE.search(clause[max(0, run[0].start() - 1) : run[-1].end() + 2]) or re.search(r"了\s*$", pre):
+            ctx.reject(offset, sentence, m.group(0), "已完成/同比等历史表述 (history: 了/已/同比)")
             continue
         found = _make_targets(indicator_raw, verb, clause, run, sentence, para, ctx, offset, segment_start, rule)
         out.extend(found)
@@ -279,6 +323,7 @@ def _make_targets(indicator_raw: str, verb: str, clause: str, run: list[re.Match
     if not indicator:
         prev = ctx.last
         if prev is None or prev.assigned:
+            ctx.reject(offset, sentence, run[0].group(0), "指标为空且前面没有目标可承接 (no indicator)")
             return []
         if (len(run) == 1 and commitment == "strive" and prev.year == year and prev.unit == run[0].group("unit")
                 and prev.stretch_value is None and prev.value is not None):
@@ -301,8 +346,10 @@ def _make_targets(indicator_raw: str, verb: str, clause: str, run: list[re.Match
         value = float(q.group("num").replace(",", ""))
         unit = q.group("unit")
         if change == "decrease" and unit == "%" and value >= 100:
+            ctx.reject(offset, sentence, q.group(0), "下降100%以上，数字有误 (a garbled figure)")
             continue  # a garbled figure such as 下降145% (for 14.5%)
         if year is None:
+            ctx.reject(offset, sentence, q.group(0), "没有目标年份 (no deadline year in force)")
             continue
         t = RawTarget(indicator=item, sentence=sentence.strip("。；，\n "), offset=offset, year=year, value=value,
                       unit=unit, change=change, bound=_bound(verb, clause, q.end()), commitment=commitment,
@@ -353,10 +400,11 @@ def _continues(previous: Paragraph | None, para: Paragraph) -> bool:
 
 
 def extract_targets(paragraphs: list[Paragraph], default_year: int | None, doc_year: int | None,
-                    first_forward_year: int | None, period_start: int | None = None) -> list[RawTarget]:
+                    first_forward_year: int | None, period_start: int | None = None,
+                    trace: list[Rejected] | None = None) -> list[RawTarget]:
     """All targets of the plan, in document order, before de-duplication."""
     ctx = _Ctx(default_year=default_year, first_forward_year=first_forward_year, doc_year=doc_year,
-               period_start=period_start)
+               period_start=period_start, trace=trace)
     out: list[RawTarget] = []
     previous: Paragraph | None = None
     for para in paragraphs:
@@ -374,6 +422,8 @@ def extract_targets(paragraphs: list[Paragraph], default_year: int | None, doc_y
                 year = _clause_year(clause, ctx)
                 if year == _HISTORIC:
                     ctx.year = None
+                    if QTY_RE.search(clause):
+                        ctx.reject(base, sentence, clause, "年份早于方案本身，是现状 (a year before the plan: history)")
                 elif year is not None:
                     ctx.year, ctx.year_from = year, "stated"
                 found = _numeric_targets(clause, sentence, para, ctx, base) or _assigned_targets(
@@ -389,7 +439,7 @@ def _key(t: RawTarget) -> tuple[object, ...]:
     return (t.code or t.indicator, t.year, t.value, t.unit, t.assigned)
 
 
-def deduplicate(targets: list[RawTarget], body_start: int) -> list[RawTarget]:
+def deduplicate(targets: list[RawTarget], body_start: int, trace: list[Rejected] | None = None) -> list[RawTarget]:
     """The same target stated twice (a news lead and the body) is kept once, with the richer fields."""
     kept: list[RawTarget] = []
     for t in targets:
@@ -397,6 +447,9 @@ def deduplicate(targets: list[RawTarget], body_start: int) -> list[RawTarget]:
         if twin is None:
             kept.append(t)
             continue
+        if trace is not None:
+            trace.append(Rejected(t.offset, t.sentence, f"{t.indicator} {t.value}{t.unit or ''}",
+                                  f"与前文同一目标重复，合并 (the same target as “{twin.sentence[:30]}…”)"))
         richer = t if (twin.offset < body_start <= t.offset) else twin
         other = twin if richer is t else t
         for name in ("baseline_year", "stretch_value", "bound", "commitment", "task_id", "code"):

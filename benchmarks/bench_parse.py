@@ -2,8 +2,8 @@
 
 Run:  .venv/bin/python benchmarks/bench_parse.py [--repeat N]
 
-Corpus: the development plans in ../shared/plans/dev when present (else the bundled reference
-plan), each file read whole, repeated N times. The baseline measured in the same run is the cost
+Corpus: the development plans in ../shared/plans/dev and dev2 when present (else the bundled
+reference plan), each file read whole, repeated N times. The baseline measured in the same run is the cost
 of decoding and OpenCC conversion alone, the floor any reader pays; the ratio shows what the
 structure and target extraction add on top.
 """
@@ -21,11 +21,12 @@ from tanfeng.plans.sources import decode_text
 from tanfeng.text.normalise import to_simplified
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV = ROOT.parent / "shared" / "plans" / "dev"
+PLANS = ROOT.parent / "shared" / "plans"
 
 
 def corpus() -> list[tuple[str, bytes]]:
-    files = sorted(DEV.glob("*.txt")) if DEV.is_dir() else [example_plan_path()]
+    files = sorted(PLANS.glob("dev/*.txt")) + sorted(PLANS.glob("dev2/*.txt"))
+    files = files or [example_plan_path()]
     return [(p.name, p.read_bytes()) for p in files]
 
 

@@ -58,8 +58,9 @@ def extract(text: str, *, name: str, sha256: str, fmt: str, encoding: str | None
         period_start=_plan_period_start(meta.title),
         doc_year=int(meta.date[:4]) if meta.date else None,
         first_forward_year=min(deadlines) if deadlines else None,
+        trace=trace,
     )
-    raw = deduplicate(raw + from_tables, meta_result.body_start)
+    raw = deduplicate(raw + from_tables, meta_result.body_start, trace)
     if meta.peak_year:
         raw.append(_peak_target(body, meta.peak_year))
     targets = _number_targets(raw)

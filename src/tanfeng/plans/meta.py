@@ -88,11 +88,11 @@ def find_title(text: str) -> tuple[str | None, int]:
     notices: list[tuple[int, str]] = []
     for pattern in _NOTICE_PATTERNS:
         for m in pattern.finditer(head):
-            book = head[m.start(1) - 1] == "《"
-            anchor = m.start(1) - 1 if book else m.start()
+            in_marks = head[m.start(1) - 1] == "《"
+            anchor = m.start(1) - 1 if in_marks else m.start()
             if _in_book(head, anchor) or _PLACEHOLDER.search(m.group(1)):
                 continue  # 《省人民政府关于印发X的通知》 cited in the preamble is another document
-            if book and _cited(head, anchor):
+            if in_marks and _cited(head, anchor):
                 continue
             notices.append((m.start(1), _clean_title(m.group(1))))
             break

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from tanfeng.plans.vocab import (
     ASSIGNED_RE,
     BOUND_AFTER,
+    CREATE_VERB_RE,
     HISTORY_RE,
     MEASURE_WORDS,
     PERIOD_END,
     QTY_RE,
     SCOPE_PREFIX_RE,
-    CREATE_VERB_RE,
     VERB_OBJECT_RE,
     VERB_RE,
     canonical_code,
@@ -179,9 +179,9 @@ def _clause_year(clause: str, ctx: _Ctx) -> int | None:
                 continue
         found = year
     for m in _PERIOD_RE.finditer(clause):
-        end = PERIOD_END.get(m.group(1))
-        if end and (ctx.doc_year is None or end >= ctx.doc_year):
-            found = end
+        period_end = PERIOD_END.get(m.group(1))
+        if period_end and (ctx.doc_year is None or period_end >= ctx.doc_year):
+            found = period_end
     return found
 
 
@@ -422,7 +422,7 @@ def extract_targets(paragraphs: list[Paragraph], default_year: int | None, doc_y
                 year = _clause_year(clause, ctx)
                 if year == _HISTORIC:
                     ctx.year = None
-                    if QTY_RE.search(clause):
+                    if QTY_RE.search(sentence, clause_m.start()):
                         ctx.reject(base, sentence, clause, "年份早于方案本身，是现状 (a year before the plan: history)")
                 elif year is not None:
                     ctx.year, ctx.year_from = year, "stated"

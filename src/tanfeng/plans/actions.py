@@ -44,6 +44,7 @@ class Enumeration:
 
 
 def _items(run: str) -> list[str]:
+    run = re.sub(rf"[{_Q_CLOSE}]\s*[{_Q_OPEN}]", "、", run)  # “A”“B”“C”: quoted items side by side
     parts = re.split(r"[、，；;]|以及|和(?=[^、，；]{4,}(?:行动|工程))", run)
     out: list[str] = []
     for part in parts:
@@ -57,10 +58,12 @@ def _items(run: str) -> list[str]:
     return out
 
 
-def _accept(items: list[str], count: int | None) -> list[str] | None:
+def _accept(items: list[str], count: int | None, kind: str) -> list[str] | None:
     named = [i for i in items if _ACTION_NAME.search(i) and 4 <= len(i) <= 24]
     if count is not None and len(items) == count and all(2 <= len(i) <= 24 for i in items):
-        return items  # the count vouches for the list even where an item lacks 行动
+        # the count vouches for the list; items share its head noun: A、B等十大行动 = A行动、B行动
+        head = "工程" if kind.endswith("工程") else "行动"
+        return [i if _ACTION_NAME.search(i) else i + head for i in items]
     if len(named) >= 2 and len(named) >= len(items) - 1:
         return named
     return None
@@ -78,7 +81,7 @@ def enumerations(body: str) -> list[Enumeration]:
             items = _items(run)
             if count is not None and len(items) > count:
                 items = items[:count]  # the list ran on into the next clause
-            names = _accept(items, count)
+            names = _accept(items, count, m.group("kind"))
             if names:
                 out.append(Enumeration(names, count, sentence.strip()))
         for m in _LIST_FIRST.finditer(sentence):
@@ -86,7 +89,7 @@ def enumerations(body: str) -> list[Enumeration]:
             items = _items(m.group("list"))
             if count is not None and len(items) > count:
                 items = items[-count:]  # the verb came earlier: keep the items nearest the count
-            names = _accept(items, count)
+            names = _accept(items, count, m.group("kind"))
             if names:
                 out.append(Enumeration(names, count, sentence.strip()))
     return out

@@ -87,10 +87,16 @@ def test_enumeration_items_without_the_word_action_need_the_count() -> None:
     from tanfeng.plans.actions import enumerations
 
     agreed = enumerations("全面开展能源转型、工业降碳、建筑节能等三大行动。")
-    assert agreed and agreed[0].names == ["能源转型", "工业降碳", "建筑节能"] and agreed[0].complete
+    assert agreed and agreed[0].names == ["能源转型行动", "工业降碳行动", "建筑节能行动"] and agreed[0].complete
     assert enumerations("全面开展能源转型、工业降碳、建筑节能等五大行动。") == []
 
 
 def test_action_headings_lose_their_leading_verb() -> None:
     text = ("某县碳达峰实施方案\n三、重点任务\n（一）实施能源绿色低碳转型行动\n1.大力发展光伏\n推进屋顶光伏建设。\n")
     assert [a.name for a in read_text(text).actions] == ["能源绿色低碳转型行动"]
+
+
+def test_actions_enumerated_as_quoted_items_side_by_side() -> None:
+    text = ("某区碳达峰实施方案\n深入实施“能源绿色低碳转型行动”“工业领域碳达峰行动”“城乡建设碳达峰行动”"
+            "等碳达峰三大行动，确保如期实现碳达峰目标。\n")
+    assert [a.name for a in read_text(text).actions] == ["能源绿色低碳转型行动", "工业领域碳达峰行动", "城乡建设碳达峰行动"]

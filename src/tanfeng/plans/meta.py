@@ -199,17 +199,21 @@ def find_date(head: str, doc_number: str | None = None) -> str | None:
     ym = re.search(r"〔(\d{4})〕", doc_number or "")
     year = int(ym.group(1)) if ym else None
     previous = ""
+    standalone: str | None = None
     for line in head.split("\n"):
         s = line.strip()
         if _POSTED.search(s):
             previous = s
             continue
-        signed = re.sub(rf"^[{CJK}]{{2,30}}(?:人民政府|办公厅|委员会|办公室)\s*", "", s)
-        found = _parse_date(s, year, bool(_SIGNER.search(previous))) or (
-            _parse_date(signed, year, True) if signed != s else None)
-        if found:
-            return found
+        signed = _SIGNER.search(previous) is not None
+        rest = re.sub(rf"^[{CJK}]{{2,30}}(?:人民政府|办公厅|委员会|办公室)\s*", "", s)
+        found = _parse_date(s, year, signed) or (_parse_date(rest, year, True) if rest != s else None)
+        if found and (signed or rest != s):
+            return found  # the signature block's date
+        standalone = standalone or found
         previous = s
+    if standalone:
+        return standalone
     m = re.search(rf"(?:人民政府|办公厅)\s*{_DATE_CN.pattern}", head)
     if m:
         return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))

@@ -100,3 +100,9 @@ def test_actions_enumerated_as_quoted_items_side_by_side() -> None:
     text = ("某区碳达峰实施方案\n深入实施“能源绿色低碳转型行动”“工业领域碳达峰行动”“城乡建设碳达峰行动”"
             "等碳达峰三大行动，确保如期实现碳达峰目标。\n")
     assert [a.name for a in read_text(text).actions] == ["能源绿色低碳转型行动", "工业领域碳达峰行动", "城乡建设碳达峰行动"]
+
+
+def test_signature_date_wins_over_a_date_line_of_the_repost_page() -> None:
+    text = ("2024年1月9日\n某某市人民政府关于印发某某市碳达峰实施方案的通知\n现将《某某市碳达峰实施方案》印发给你们。\n"
+            "某某市人民政府\n2023年12月26日\n某某市碳达峰实施方案\n一、总体要求")
+    assert read_text(text).meta.date == "2023-12-26"

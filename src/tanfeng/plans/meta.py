@@ -235,9 +235,15 @@ def find_issuer(head: str, title: str | None) -> str | None:
     return None
 
 
+# A goal paragraph that opens with its deadline and states the peak later: 到2030年，…二氧化碳排放量达到峰值.
+_PEAK_IN_GOAL = re.compile(r"(?:^|\n)\s*到(20\d{2})\s*年[，,][^\n]{0,400}?(?:二氧化碳排放(?:量|总量)?(?:达到峰值|达峰)|实现碳达峰)")
+
+
 def find_peak_year(text: str) -> int | None:
     stripped = re.sub(r"《[^《》]*》", "《》", text)
     years = [int(m.group(1)) for m in _PEAK.finditer(stripped)]
+    if not years:
+        years = [int(m.group(1)) for m in _PEAK_IN_GOAL.finditer(stripped)]
     return years[0] if years else None
 
 

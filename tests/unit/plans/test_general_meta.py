@@ -64,6 +64,8 @@ def test_peak_year_phrasings() -> None:
     for sentence in ("二氧化碳排放力争于2030年前达到峰值。", "如期实现2030年碳达峰目标。", "确保2030年前实现碳达峰。"):
         plan = read_text("柳州市碳达峰实施方案\n一、主要目标\n" + sentence)
         assert plan.meta.peak_year == 2030, sentence
+    plan = read_text("柳州市碳达峰实施方案\n一、主要目标\n到2030年，全市经济社会发展全面绿色转型，二氧化碳排放量达到峰值并稳中有降。")
+    assert plan.meta.peak_year == 2030
     plan = read_text("柳州市碳达峰实施方案\n一、主要目标\n深入实施2030年碳达峰行动。")
     assert plan.meta.peak_year is None
 

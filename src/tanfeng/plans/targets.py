@@ -35,6 +35,7 @@ _PERIOD_RE = re.compile(r"“?(十[一二三四五六])五”?(?:期间|时期|�
 _BASELINE_RE = re.compile(r"(?:比|较|相比|相较于?|与)\s*((?:19|20)\d{2})\s*年(?:相比|水平|底|末)?")
 _COMMIT_RE = re.compile(r"确保|力争|争取|努力")
 _STRETCH_PAREN = re.compile(r"^\s*(?:以上|左右|以内)?\s*[（(]\s*(?:力争|争取)(?:达到|下降|提高|提升)?\s*(\d+(?:\.\d+)?)\s*([^）)]{0,8})[）)]")
+_SO_FAR = re.compile(r"今年以来|去年以来|上半年|前[一二三]季度|1\s*[-—至]\s*\d{1,2}\s*月")  # a statistic to date
 _MEASURE_TAIL = re.compile(r"([^，。；、\d（）()]{2,16}?)(?:约|近|达|超)?\s*$")
 _OBJECT_AFTER = re.compile(r"^\s*(?:以上|左右)?(?:[^，。；]{0,24}的)?(?P<noun>[^，。；的（）()]{2,24})")
 _PEAK_GUARD = re.compile(r"^\s*(?:前|以前)?(?:实现)?(?:碳达峰|达峰|达到峰值|二氧化碳排放达峰)")
@@ -301,7 +302,8 @@ def _numeric_targets(clause: str, sentence: str, para: Paragraph, ctx: _Ctx, off
         if verb in ("在", "为") and not re.match(r"\s*(?:以上|以下|以内|左右)", clause[run[-1].end():]):
             ctx.reject(offset, sentence, m.group(0), "“在/为”后无界限词，多为现状 (在/为 without a bound: a state)")
             continue
-        if HISTORY_RE.search(clause[max(0, run[0].start() - 1) : run[-1].end() + 2]) or re.search(r"了\s*$", pre):
+        if HISTORY_RE.search(clause[max(0, run[0].start() - 1) : run[-1].end() + 2]) or re.search(r"了\s*$", pre) \
+                or _SO_FAR.search(pre[segment_start:]):
             ctx.reject(offset, sentence, m.group(0), "已完成/同比等历史表述 (history: 了/已/同比)")
             continue
         found = _make_targets(indicator_raw, verb, clause, run, sentence, para, ctx, offset, segment_start, rule)

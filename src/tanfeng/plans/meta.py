@@ -193,15 +193,16 @@ def _parse_date(s: str, year: int | None, after_signer: bool) -> str | None:
 def find_date(head: str, doc_number: str | None = None) -> str | None:
     """Date of the issuing notice or draft: 成文日期, or the date of the signature block (a date
     line, or a signer line ending in its date); a web page's own posting date is never taken."""
-    m = re.search(r"成文日期\s*[：:]\s*" + _DATE_CN.pattern, head)
+    m = re.search(r"(?:成文日期|成文时间|印发日期|发文日期)\s*[：:]\s*(?:" + _DATE_CN.pattern + "|" + _DATE_ISO.pattern + ")", head)
     if m:
-        return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        y, mth, d = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+        return _iso(int(y), int(mth), int(d))
     ym = re.search(r"〔(\d{4})〕", doc_number or "")
     year = int(ym.group(1)) if ym else None
     previous = ""
     standalone: str | None = None
     for line in head.split("\n"):
-        s = line.strip()
+        s = line.strip().strip("（）()")  # （2023年12月13日） under a title
         if _POSTED.search(s):
             previous = s
             continue

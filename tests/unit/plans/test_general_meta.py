@@ -108,3 +108,11 @@ def test_signature_date_wins_over_a_date_line_of_the_repost_page() -> None:
     text = ("2024年1月9日\n某某市人民政府关于印发某某市碳达峰实施方案的通知\n现将《某某市碳达峰实施方案》印发给你们。\n"
             "某某市人民政府\n2023年12月26日\n某某市碳达峰实施方案\n一、总体要求")
     assert read_text(text).meta.date == "2023-12-26"
+
+
+def test_date_of_record_in_a_disclosure_table_and_in_brackets_under_the_title() -> None:
+    text = ("索引号：11530000-2023-01234\n发布日期：2023-12-20\n成文日期：2023-12-13\n某州碳达峰实施方案\n"
+            "为贯彻落实国家部署，结合本州实际，制定本方案。\n一、总体要求")
+    assert read_text(text).meta.date == "2023-12-13"
+    text = "某州碳达峰实施方案\n（2023年12月13日）\n为贯彻落实国家部署，结合本州实际，制定本方案。\n一、总体要求"
+    assert read_text(text).meta.date == "2023-12-13"

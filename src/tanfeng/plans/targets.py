@@ -192,6 +192,8 @@ def _strip_indicator(text: str) -> str:
     text = re.sub(r"“?十[一二三四五六]五”?(?:期间|时期|末|期末)?", "", text)
     text = _COMMIT_RE.sub("", text)
     text = re.sub(r"(?:分别|累计|年均|平均|均|各|基本|进一步|持续|稳步|逐步|大幅|显著|明显|原则上|实现|使|让|推动|确保)$", "", text)
+    # a bound word left by the previous figure: …90%以上、资源化利用率达到60%
+    text = re.sub(r"^(?:及以上|以上|以下|以内|左右|上下)?[、，\s]*", "", text)
     text = re.sub(r"^(?:其中|同时|并且?|另外|此外|以及|及|和|要求|计划|预计|实现|推动|推进|使|让|全面|基本|努力)+", "", text)
     text = SCOPE_PREFIX_RE.sub("", text)
     text = re.sub(r"(?:分别|累计|均|年均|平均|约|近|超)$", "", text)

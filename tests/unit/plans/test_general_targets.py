@@ -67,3 +67,8 @@ def test_subject_before_a_verb_object_is_kept() -> None:
     text = "某市碳达峰实施方案\n一、主要目标\n到2025年，可再生能源新增装机80万千瓦以上。\n"
     plan = read_text(text)
     assert [(t.indicator, t.code) for t in plan.targets] == [("可再生能源新增装机", "renewable_capacity")]
+
+
+def test_second_target_after_a_bound_word_and_enumeration_comma() -> None:
+    text = ("某县碳达峰实施方案\n一、主要目标\n到2025年，城镇生活垃圾分类覆盖率达到90%以上、资源化利用率达到60%左右。\n")
+    assert [r[0] for r in _rows(text)] == ["城镇生活垃圾分类覆盖率", "资源化利用率"]

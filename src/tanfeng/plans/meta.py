@@ -199,6 +199,7 @@ def find_date(head: str, doc_number: str | None = None) -> str | None:
         return _iso(int(y), int(mth), int(d))
     ym = re.search(r"〔(\d{4})〕", doc_number or "")
     year = int(ym.group(1)) if ym else None
+    posted = _posting_date(head)
     previous = ""
     standalone: str | None = None
     for line in head.split("\n"):
@@ -208,7 +209,8 @@ def find_date(head: str, doc_number: str | None = None) -> str | None:
             continue
         signed = _SIGNER.search(previous) is not None
         rest = re.sub(rf"^[{CJK}]{{2,30}}(?:人民政府|办公厅|委员会|办公室)\s*", "", s)
-        found = _parse_date(s, year, signed) or (_parse_date(rest, year, True) if rest != s else None)
+        found = _parse_date(s, year or _year_before(posted, s), signed) or (
+            _parse_date(rest, year, True) if rest != s else None)
         if found and (signed or rest != s):
             return found  # the signature block's date
         standalone = standalone or found
@@ -219,6 +221,22 @@ def find_date(head: str, doc_number: str | None = None) -> str | None:
     if m:
         return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     return None
+
+
+def _posting_date(head: str) -> tuple[int, int, int] | None:
+    """A web page's posting date (发布时间：2023-12-20): never the plan's date, but it dates a
+    year-less signature (a plan is posted after it is signed)."""
+    for line in head.split("\n"):
+        if _POSTED.search(line) and (m := _DATE_ISO.search(line) or _DATE_CN.search(line)):
+            return int(m.group(1)), int(m.group(2)), int(m.group(3))
+    return None
+
+
+def _year_before(posted: tuple[int, int, int] | None, line: str) -> int | None:
+    m = _DATE_MD.fullmatch(line) if posted else None
+    if not m or not m.group(1) or posted is None:
+        return None
+    return posted[0] if (int(m.group(1)), int(m.group(2))) <= posted[1:] else posted[0] - 1
 
 
 def _digit_dates(s: str) -> list[str | None]:

@@ -116,3 +116,9 @@ def test_date_of_record_in_a_disclosure_table_and_in_brackets_under_the_title() 
     assert read_text(text).meta.date == "2023-12-13"
     text = "某州碳达峰实施方案\n（2023年12月13日）\n为贯彻落实国家部署，结合本州实际，制定本方案。\n一、总体要求"
     assert read_text(text).meta.date == "2023-12-13"
+
+
+def test_year_less_signature_dated_by_the_posting_date() -> None:
+    text = ("发布时间：2024-01-05 09:30\n某州人民政府关于印发某州碳达峰实施方案的通知\n现将《某州碳达峰实施方案》印发给你们。\n"
+            "某州人民政府\n12月28日\n某州碳达峰实施方案\n一、总体要求")
+    assert read_text(text).meta.date == "2023-12-28"

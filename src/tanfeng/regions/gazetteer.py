@@ -94,7 +94,7 @@ class Gazetteer:
         if not found:
             return None
         codes = {self._code(d) for _, _, cands in found for d in cands}
-        if context:
+        if context and any(len(cands) > 1 for _, _, cands in found):  # the context only breaks ties
             codes |= {self._code(d) for _, _, cands in self.find_all(context) for d in cands}
         best: Division | None = None
         best_key: tuple[int, int, int, int] = (-1, -1, 0, 0)

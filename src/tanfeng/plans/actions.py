@@ -69,12 +69,27 @@ def _accept(items: list[str], count: int | None, kind: str) -> list[str] | None:
     return None
 
 
+_COUNT_WORD = re.compile(r"[两二三四五六七八九十]大(?:专项|重点|攻坚)?(?:行动|工程)")
+
+
+def _count_sentences(body: str) -> list[str]:
+    """The sentences that hold a count word (十大行动 …): the only ones an enumeration can be in."""
+    out: list[str] = []
+    end = 0
+    for m in _COUNT_WORD.finditer(body):
+        if m.start() < end:
+            continue
+        start = max(body.rfind(ch, 0, m.start()) for ch in "。！？\n") + 1
+        ends = [i for i in (body.find(ch, m.end()) for ch in "。！？\n") if i >= 0]
+        end = min(ends) + 1 if ends else len(body)
+        out.append(body[start:end])
+    return out
+
+
 def enumerations(body: str) -> list[Enumeration]:
     """Every action enumeration in the text, in order."""
     out: list[Enumeration] = []
-    for sentence in re.split(r"(?<=[。！？\n])", body):
-        if "大" not in sentence:
-            continue
+    for sentence in _count_sentences(body):
         for m in _COUNT_FIRST.finditer(sentence):
             count = _HAN_COUNT.get(m.group("n"))
             run = m.group("list")

@@ -125,16 +125,27 @@ def _body_start(text: str, title: str | None) -> int:
     return best
 
 
+_DOC_NO_CORE = re.compile(r"[〔\[【（(〈]\s*((?:19|20)\d{2}|二[〇○O零][一二三四五六七八九〇○O零]{2})\s*[〕\]】）)〉]\s*"
+                          r"(\d{1,4}|[一二三四五六七八九十百〇零]{1,5})\s*号")
+_DOC_PREFIX = re.compile(rf"([{CJK}]{{1,8}})\s*$")
+
+
 def find_doc_number(head: str) -> str | None:
-    for m in _DOC_NO.finditer(head):
-        before = head[max(0, m.start() - 2) : m.start()]
-        if "》" in before or not _outside_books(head, m.start()):
+    """The plan's own 文号 (the first one not attached to a cited book)."""
+    if "号" not in head:
+        return None
+    for m in _DOC_NO_CORE.finditer(head):  # the bracketed year first: far cheaper than a CJK-led pattern
+        p = _DOC_PREFIX.search(head, max(0, m.start() - 12), m.start())
+        if not p:
+            continue
+        before = head[max(0, p.start(1) - 2) : p.start(1)]
+        if "》" in before or not _outside_books(head, p.start(1)):
             continue  # a cited parent's number: 《…》（国发〔2021〕23号）
-        prefix = re.sub(r"^.*?(?:字号|文号|编号|号码)", "", m.group(1))
+        prefix = re.sub(r"^.*?(?:字号|文号|编号|号码)", "", p.group(1))
         prefix = re.sub(r"^(?:[一-龥]*?(?:通知|人民政府|办公厅))", "", prefix) or prefix
         if len(prefix) < 1:
             continue
-        return f"{prefix}〔{_year(m.group(2))}〕{_count(m.group(3))}号"
+        return f"{prefix}〔{_year(m.group(1))}〕{_count(m.group(2))}号"
     return None
 
 

@@ -35,6 +35,11 @@ _PERIOD_RE = re.compile(r"“?(十[一二三四五六])五”?(?:期间|时期|�
 _BASELINE_RE = re.compile(r"(?:比|较|相比|相较于?|与)\s*((?:19|20)\d{2})\s*年(?:相比|水平|底|末)?")
 _COMMIT_RE = re.compile(r"确保|力争|争取|努力")
 _STRETCH_PAREN = re.compile(r"^\s*(?:以上|左右|以内)?\s*[（(]\s*(?:力争|争取)(?:达到|下降|提高|提升)?\s*(\d+(?:\.\d+)?)\s*([^）)]{0,8})[）)]")
+_COMPARED = re.compile(r"(?:比|较|相比|与|于|以)\s*$")
+_RANGE_BEFORE = re.compile(r"[—–\-~至]\s*$")
+_RANGE_AFTER = re.compile(r"\s*[—–\-~]")
+_IN_STRETCH_PAREN = re.compile(r"[（(][^（）()]*(?:力争|争取)[^（）()]*$")
+_CLAUSE = re.compile(r"[^，；：。！？\n]+")
 _SO_FAR = re.compile(r"今年以来|去年以来|上半年|前[一二三]季度|1\s*[-—至]\s*\d{1,2}\s*月")  # a statistic to date
 _MEASURE_TAIL = re.compile(r"([^，。；、\d（）()]{2,16}?)(?:约|近|达|超)?\s*$")
 _OBJECT_AFTER = re.compile(r"^\s*(?:以上|左右)?(?:[^，。；]{0,24}的)?(?P<noun>[^，。；的（）()]{2,24})")
@@ -149,6 +154,8 @@ def _clause_year(clause: str, ctx: _Ctx) -> int | None:
     A deadline is 到/至/截至/力争/确保 YYYY年, YYYY年底/末/前, a range 2024—2025年 opening the clause
     (its end year), or a bare ``YYYY年，`` opening the clause for a year not before the plan's own
     time (2024年，… in a plan of 2024 is that year's target; 2022年，… in it is history)."""
+    if "年" not in clause and "五" not in clause:
+        return None  # no year and no five-year period: the common case, answered cheaply
     found: int | None = None
     rng = _RANGE_START.match(clause)
     if rng:
@@ -159,9 +166,9 @@ def _clause_year(clause: str, ctx: _Ctx) -> int | None:
         year = int(m.group("year"))
         before = clause[max(0, m.start() - 3) : m.start()]
         after = clause[m.end() :]
-        if re.search(r"(?:比|较|相比|与|于|以)\s*$", before) and not m.group("pre"):
+        if _COMPARED.search(before) and not m.group("pre"):
             continue
-        if re.search(r"[—–\-~至]\s*$", before) or re.match(r"\s*[—–\-~]", after):
+        if _RANGE_BEFORE.search(before) or _RANGE_AFTER.match(after):
             continue  # a period such as 2021—2025年 (read above when it opens the clause)
         if _PEAK_GUARD.match(after) and m.group("post") in ("前", "以前"):
             continue  # 2030年前碳达峰: the peak commitment, handled separately
@@ -269,7 +276,7 @@ def _numeric_targets(clause: str, sentence: str, para: Paragraph, ctx: _Ctx, off
             break
         pre = clause[: m.start()]
         segment_start = prev_end
-        if re.search(r"[（(][^（）()]*(?:力争|争取)[^（）()]*$", pre):
+        if _IN_STRETCH_PAREN.search(pre):
             pos = m.end()  # the stretch figure of （力争下降15%）, read with its target
             ctx.reject(offset, sentence, m.group(0), "力争值，随主目标读出 (stretch figure of the target before it)")
             continue
@@ -421,7 +428,7 @@ def extract_targets(paragraphs: list[Paragraph], default_year: int | None, doc_y
             if not sentence.strip():
                 continue
             base = para.offset + para.text.find(sentence)
-            for clause_m in re.finditer(r"[^，；：。！？\n]+", sentence):
+            for clause_m in _CLAUSE.finditer(sentence):
                 clause = clause_m.group(0)
                 year = _clause_year(clause, ctx)
                 if year == _HISTORIC:

@@ -119,6 +119,7 @@ class _Ctx:
     period_start: int | None = None  # the plan's own period start (2024—2025年行动方案)
     year: int | None = None
     year_from: str = "stated"
+    past: bool = False  # the clause context is history: the plan's own period does not apply
     last: RawTarget | None = None
     trace: list[Rejected] | None = None  # filled for `tanfeng parse --explain`
 
@@ -188,7 +189,10 @@ def _clause_year(clause: str, ctx: _Ctx) -> int | None:
         found = year
     for m in _PERIOD_RE.finditer(clause):
         period_end = PERIOD_END.get(m.group(1))
-        if period_end and (ctx.doc_year is None or period_end >= ctx.doc_year):
+        now = _now(ctx)
+        if period_end and now is not None and period_end < now:
+            found = _HISTORIC  # “十三五”期间，…下降18.5%: a period that ended before the plan
+        elif period_end:
             found = period_end
     return found
 
@@ -329,7 +333,7 @@ def _make_targets(indicator_raw: str, verb: str, clause: str, run: list[re.Match
     indicator = _strip_indicator(indicator_raw)
     baseline = _BASELINE_RE.search(clause)
     commitment = _commitment(clause[segment_start : run[0].start()])
-    year = ctx.year if ctx.year is not None else ctx.default_year
+    year = ctx.year if ctx.year is not None else (None if ctx.past else ctx.default_year)
     out: list[RawTarget] = []
     if not indicator:
         prev = ctx.last
@@ -378,7 +382,7 @@ def _assigned_targets(clause: str, sentence: str, para: Paragraph, ctx: _Ctx, of
     m = ASSIGNED_RE.search(clause)
     if not m or QTY_RE.search(clause):
         return []
-    year = ctx.year if ctx.year is not None else ctx.default_year
+    year = ctx.year if ctx.year is not None else (None if ctx.past else ctx.default_year)
     indicator = _strip_indicator(re.sub(r"(?:下降|降低|提高|提升|增长|下降率|降低率)?(?:指标|目标|任务)?$", "", clause[: m.start()]))
     indicator = re.sub(r"(?:下降|降低|提高|提升)$", "", indicator)
     if not any(w in indicator for w in MEASURE_WORDS):  # 完成国家下达的“十四五”能耗强度降低目标: after the verb
@@ -423,20 +427,21 @@ def extract_targets(paragraphs: list[Paragraph], default_year: int | None, doc_y
         if not (carried or _continues(previous, para)):
             ctx.year = None
         ctx.year_from = "carried" if ctx.year is not None else "period"
-        ctx.last = None
+        ctx.last, ctx.past = None, False
         for sentence in _SENTENCE_SPLIT.split(para.text):
             if not sentence.strip():
                 continue
             base = para.offset + para.text.find(sentence)
+            ctx.past = False  # history holds for the rest of its sentence
             for clause_m in _CLAUSE.finditer(sentence):
                 clause = clause_m.group(0)
                 year = _clause_year(clause, ctx)
                 if year == _HISTORIC:
-                    ctx.year = None
+                    ctx.year, ctx.past = None, True
                     if QTY_RE.search(sentence, clause_m.start()):
                         ctx.reject(base, sentence, clause, "年份早于方案本身，是现状 (a year before the plan: history)")
                 elif year is not None:
-                    ctx.year, ctx.year_from = year, "stated"
+                    ctx.year, ctx.year_from, ctx.past = year, "stated", False
                 found = _numeric_targets(clause, sentence, para, ctx, base) or _assigned_targets(
                     clause, sentence, para, ctx, base)
                 if found:

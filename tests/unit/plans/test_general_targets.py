@@ -72,3 +72,9 @@ def test_subject_before_a_verb_object_is_kept() -> None:
 def test_second_target_after_a_bound_word_and_enumeration_comma() -> None:
     text = ("某县碳达峰实施方案\n一、主要目标\n到2025年，城镇生活垃圾分类覆盖率达到90%以上、资源化利用率达到60%左右。\n")
     assert [r[0] for r in _rows(text)] == ["城镇生活垃圾分类覆盖率", "资源化利用率"]
+
+
+def test_a_five_year_period_that_ended_before_the_plan_is_history() -> None:
+    text = ("某市“十四五”节能减排综合工作方案\n一、主要目标\n“十三五”期间，全市单位地区生产总值能耗累计下降18.5%，"
+            "超额完成省下达目标。\n到2025年，全市单位地区生产总值能耗比2020年下降14%。\n")
+    assert _rows(text) == [("单位地区生产总值能耗", 2025, 14, "%")]

@@ -23,6 +23,7 @@ _NOTICE_PATTERNS = [
     re.compile(rf"现将\s*《({_TITLE_BODY})》\s*(?:印发|予以|公开|公布|发布)"),
     re.compile(rf"《({_TITLE_BODY})》\s*已经[^。\n]{{0,60}}(?:同意|通过)"),
     re.compile(rf"(?:征求|征集)\s*《({_TITLE_BODY})》\s*(?:的)?意见"),
+    re.compile(rf"(?:关于|对|就)\s*《({_TITLE_BODY})》\s*(?:向社会)?(?:公开)?(?:征求|征集)"),
     re.compile(rf"印发\s*({_TITLE_BODY})\s*的通知", re.S),
 ]
 _BANNER = re.compile(r"^(?:【[^】\n]{1,10}】|\[[^\]\n]{1,10}\]|附件\s*\d*\s*[：:]?|标题\s*[：:])\s*")

@@ -122,3 +122,10 @@ def test_year_less_signature_dated_by_the_posting_date() -> None:
     text = ("发布时间：2024-01-05 09:30\n某州人民政府关于印发某州碳达峰实施方案的通知\n现将《某州碳达峰实施方案》印发给你们。\n"
             "某州人民政府\n12月28日\n某州碳达峰实施方案\n一、总体要求")
     assert read_text(text).meta.date == "2023-12-28"
+
+
+def test_title_from_a_notice_that_names_the_draft_before_the_consultation() -> None:
+    text = ("铜仁市发展和改革委员会关于《铜仁市碳达峰实施方案（征求意见稿）》公开征求意见的公告\n"
+            "为贯彻落实《贵州省碳达峰实施方案》，我委起草了本方案，现向社会公开征求意见。\n一、总体要求")
+    m = read_text(text).meta
+    assert (m.title, m.status) == ("铜仁市碳达峰实施方案", "draft")

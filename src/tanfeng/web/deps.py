@@ -5,13 +5,20 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, Request, UploadFile
+from fastapi import Depends, Path, Query, Request, UploadFile
+from sqlalchemy.orm import Session
 
 from tanfeng.db.session import Database
-from tanfeng.services import audit
-from tanfeng.services.accounts import Account, get_account
+from tanfeng.services import audit, sessions
+from tanfeng.services.accounts import Account
 from tanfeng.services.errors import StoreError
+from tanfeng.services.validation import INT32_MAX
 from tanfeng.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
+
+# A stored row's id: fits PostgreSQL's INTEGER, so both databases answer an impossible id alike (404/422).
+DbId = Annotated[int, Path(ge=1, le=INT32_MAX)]
+Limit = Annotated[int, Query(ge=0, le=500)]
+Offset = Annotated[int, Query(ge=0, le=INT32_MAX)]
 
 WRITERS = ("admin", "office", "unit")
 OFFICE = ("admin", "office")
@@ -31,9 +38,8 @@ class RateLimited(Forbidden):
     """Too many failed logins (429)."""
 
 
-# The dependencies below are ``async`` on purpose: FastAPI runs each *sync* dependency in a worker
-# thread, and these are cheap (the account lookup is one indexed query), so hopping threads would cost
-# more than it saves under load.
+# Dependencies that query the database are plain ``def``: FastAPI runs them in the thread pool, so
+# a slow database never stalls the event loop. The ``async`` ones only read the request.
 
 
 async def get_db(request: Request) -> Database:
@@ -44,15 +50,14 @@ async def get_db(request: Request) -> Database:
 DbDep = Annotated[Database, Depends(get_db)]
 
 
-async def optional_user(request: Request, db: DbDep) -> Account | None:
-    """The session's account if it is still active and its session version matches (else logged out)."""
-    uid, version = request.session.get("uid"), request.session.get("sv")
-    if not isinstance(uid, int):
+def optional_user(request: Request, db: DbDep) -> Account | None:
+    """The account of the cookie's server-side session if it is live and the account active."""
+    token = request.session.get("sid")
+    if token is None:
         return None
-    account = get_account(db, uid)
-    if account is None or not account.active or account.session_version != version:
-        request.session.pop("uid", None)
-        return None
+    account = sessions.resolve(db, token)
+    if account is None:
+        request.session.pop("sid", None)
     return account
 
 
@@ -104,11 +109,35 @@ def reader(*roles: str) -> Callable[..., Awaitable[Account]]:
 
 def record(request: Request, user: Account | None, action: str, entity: str | None = None,
            entity_id: int | None = None, **detail: Any) -> None:
-    """Append one audit-log entry for a write that has just succeeded."""
+    """Audit an event that changes nothing else (a failed login, a download), in its own transaction.
+
+    A write records its entry with ``audit_in`` inside its own transaction instead.
+    """
     client = request.client.host if request.client else None
     audit.record(request.app.state.db, user_id=user.id if user else None,
                  username=user.username if user else str(detail.get("username", "?")), action=action,
                  entity=entity, entity_id=entity_id, detail=detail, client=client)
+    request.app.state.overview_cache.clear()
+
+
+def audit_in(session: Session, request: Request, user: Account, action: str, entity: str | None = None,
+             entity_id: int | None = None, **detail: Any) -> None:
+    """The audit entry of a write, in the write's transaction: both commit or neither does."""
+    client = request.client.host if request.client else None
+    audit.add(session, user_id=user.id, username=user.username, action=action, entity=entity,
+              entity_id=entity_id, detail=_jsonable(detail), client=client)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    return value if value is None or isinstance(value, str | int | float | bool) else str(value)
+
+
+def written(request: Request) -> None:
+    """After a write committed: cached pages are out of date."""
     request.app.state.overview_cache.clear()
 
 

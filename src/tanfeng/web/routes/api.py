@@ -14,12 +14,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from tanfeng.plans.model import Plan
-from tanfeng.services import audit, review
+from tanfeng.services import audit, review, sessions
 from tanfeng.services.accounts import ROLES, Account, list_accounts
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.status import compute_status, indicator_series
+from tanfeng.services.upload_guard import check_template
 from tanfeng.services.workspace import plan_trees
 from tanfeng.web import actions
 from tanfeng.web.deps import (
@@ -27,14 +29,17 @@ from tanfeng.web.deps import (
     WRITERS,
     CurrentUser,
     DbDep,
+    DbId,
     Forbidden,
+    Limit,
+    Offset,
     RateLimited,
     read_upload_bytes,
     reader,
     record,
     writer,
 )
-from tanfeng.web.plan_upload import read_upload
+from tanfeng.web.plan_upload import read_upload_limited
 from tanfeng.web.routes.auth import login_account
 from tanfeng.web.security import csrf_token
 
@@ -56,6 +61,7 @@ class ValueIn(BaseModel):
     unit: str | None = None
     source: str | None = None
     note: str | None = None
+    version: int | None = Field(None, description="所改值的版本（不一致则 409）/ version edited from (409 if stale)")
 
 
 class ValuesCreate(BaseModel):
@@ -71,16 +77,23 @@ class ProgressCreate(BaseModel):
     period: str
     status: str = Field(description="未启动 / 按计划推进 / 进展滞后 / 已完成 / 已取消")
     text: str | None = None
+    version: int | None = Field(None, description="所见最新进展的编号（无则 0）/ id of the latest report seen (0: none)")
 
 
 class ReturnIn(BaseModel):
     reason: str
+    version: int | None = None
+
+
+class AcceptIn(BaseModel):
+    version: int | None = Field(None, description="审核所见的版本 / the version the reviewer saw")
 
 
 class QuotaUpdate(BaseModel):
     value: float
     unit: str | None = None
     note: str | None = None
+    version: int | None = None
 
 
 class UserCreate(BaseModel):
@@ -95,6 +108,7 @@ class UserUpdate(BaseModel):
     password: str | None = None
     active: bool | None = None
     role: str | None = None
+    version: int | None = Field(None, description="账号版本 / the account version shown")
 
 
 class UnitRename(BaseModel):
@@ -107,11 +121,13 @@ class UnitAlias(BaseModel):
     region: str
     alias: str
     unit: str
+    confirm: bool = Field(False, description="确认合并另一单位 / confirm merging another unit")
 
 
 def _public(account: Account) -> dict[str, Any]:
     return {"id": account.id, "username": account.username, "display_name": account.display_name,
-            "role": account.role, "unit_id": account.unit_id, "unit": account.unit, "active": account.active}
+            "role": account.role, "unit_id": account.unit_id, "unit": account.unit, "active": account.active,
+            "version": account.session_version}
 
 
 @router.post("/session")
@@ -126,6 +142,7 @@ def login(request: Request, body: Credentials) -> JSONResponse:
 @router.delete("/session")
 def logout(request: Request, user: Annotated[Account, Depends(writer(*ROLES))]) -> dict[str, bool]:
     record(request, user, "logout", "user", user.id)
+    sessions.end(request.app.state.db, request.session.get("sid"))
     request.session.clear()
     return {"ok": True}
 
@@ -146,12 +163,12 @@ def plans(db: DbDep, _user: CurrentUser, q: str | None = None) -> list[dict[str,
 
 
 @router.get("/indicators/{indicator_id}/series")
-def series(db: DbDep, _user: CurrentUser, indicator_id: int) -> dict[str, Any]:
+def series(db: DbDep, _user: CurrentUser, indicator_id: DbId) -> dict[str, Any]:
     return asdict(indicator_series(db, indicator_id))
 
 
 @router.get("/indicators/{indicator_id}/history")
-def history(db: DbDep, _user: CurrentUser, indicator_id: int) -> list[dict[str, Any]]:
+def history(db: DbDep, _user: CurrentUser, indicator_id: DbId) -> list[dict[str, Any]]:
     return [asdict(r) for r in review.history(db, indicator_id)]
 
 
@@ -170,40 +187,50 @@ def submit_values(request: Request, user: Writer, body: ValuesCreate) -> dict[st
 @router.post("/progress", status_code=201)
 def submit_progress(request: Request, user: Writer, body: ProgressCreate) -> dict[str, Any]:
     result = actions.progress(request, user, body.plan_id, body.task, body.period, body.status, body.text,
-                              body.unit_id)
+                              body.unit_id, body.version)
     return asdict(result)
 
 
 @router.post("/uploads", status_code=201)
 async def upload_template(request: Request, user: Writer, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
     suffix = Path(file.filename or "upload.xlsx").suffix.lower() or ".xlsx"
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        path.write_bytes(await read_upload_bytes(file))
-        return asdict(actions.upload(request, user, path, file.filename or path.name))
+    data = await read_upload_bytes(file)
+
+    def work() -> dict[str, Any]:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"upload{suffix}"
+            path.write_bytes(data)
+            check_template(path, file.filename or path.name)
+            return asdict(actions.upload(request, user, path, file.filename or path.name))
+
+    return await run_in_threadpool(work)
 
 
 @router.post("/observations/{observation_id}/accept")
-def accept(request: Request, user: Office, observation_id: int) -> dict[str, bool]:
-    actions.review_one(request, user, observation_id, "accept", None)
+def accept(request: Request, user: Office, observation_id: DbId, body: AcceptIn | None = None) -> dict[str, bool]:
+    actions.review_one(request, user, observation_id, "accept", None, body.version if body else None)
     return {"ok": True}
 
 
 @router.post("/observations/{observation_id}/return")
-def return_value(request: Request, user: Office, observation_id: int, body: ReturnIn) -> dict[str, bool]:
-    actions.review_one(request, user, observation_id, "return", body.reason)
+def return_value(request: Request, user: Office, observation_id: DbId, body: ReturnIn) -> dict[str, bool]:
+    actions.review_one(request, user, observation_id, "return", body.reason, body.version)
     return {"ok": True}
 
 
 @router.put("/plans/{plan_id}/targets/{target}/quota")
-def set_quota(request: Request, user: Office, plan_id: int, target: str, body: QuotaUpdate) -> dict[str, Any]:
-    return asdict(actions.quota(request, user, plan_id, target, body.value, body.unit, body.note))
+def set_quota(request: Request, user: Office, plan_id: DbId, target: str, body: QuotaUpdate) -> dict[str, Any]:
+    return asdict(actions.quota(request, user, plan_id, target, body.value, body.unit, body.note, body.version))
 
 
 @router.post("/plans/preview")
 async def preview_plan(request: Request, user: Office, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
-    plan = read_upload(await read_upload_bytes(file), file.filename or "plan.txt")
-    return plan.model_dump(mode="json", exclude_none=True)
+    data = await read_upload_bytes(file)
+
+    def work() -> dict[str, Any]:
+        return read_upload_limited(data, file.filename or "plan.txt").model_dump(mode="json", exclude_none=True)
+
+    return await run_in_threadpool(work)
 
 
 @router.post("/plans", status_code=201)
@@ -227,9 +254,9 @@ def create_user(request: Request, user: Office, body: UserCreate) -> dict[str, A
 
 
 @router.patch("/users/{account_id}")
-def update_user(request: Request, user: Office, account_id: int, body: UserUpdate) -> dict[str, Any]:
+def update_user(request: Request, user: Office, account_id: DbId, body: UserUpdate) -> dict[str, Any]:
     return _public(actions.update_account(request, user, account_id, password=body.password, active=body.active,
-                                          role=body.role))
+                                          role=body.role, version=body.version))
 
 
 @router.post("/units/rename")
@@ -239,8 +266,12 @@ def rename_unit(request: Request, user: Office, body: UnitRename) -> dict[str, b
 
 
 @router.post("/units/aliases", status_code=201)
-def alias_unit(request: Request, user: Office, body: UnitAlias) -> dict[str, bool]:
-    actions.alias_unit(request, user, body.region, body.alias, body.unit)
+def alias_unit(request: Request, user: Office, body: UnitAlias) -> Any:
+    preview = actions.alias_unit(request, user, body.region, body.alias, body.unit, confirm=body.confirm)
+    if preview is not None:
+        zh, en = preview.message()
+        return JSONResponse({"detail": f"{zh}。确认请加 \"confirm\": true / {en}; send \"confirm\": true to do it",
+                             "merge": preview.moves()}, status_code=409)
     return {"ok": True}
 
 
@@ -257,5 +288,5 @@ def annual_report(request: Request, user: Office, body: ReportRequest) -> Respon
 
 
 @router.get("/audit")
-def audit_log(db: DbDep, _user: OfficeReader, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+def audit_log(db: DbDep, _user: OfficeReader, limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
     return [asdict(e) for e in audit.recent(db, limit=min(limit, 500), offset=offset)]

@@ -11,11 +11,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 
 from tanfeng.services.accounts import Account
 from tanfeng.services.collection import CollectionResult
 from tanfeng.services.errors import StoreError
 from tanfeng.services.templates import PROGRESS_STATUSES, write_template
+from tanfeng.services.upload_guard import check_template
+from tanfeng.services.validation import check_id
 from tanfeng.services.workspace import list_units, unit_work
 from tanfeng.web import actions
 from tanfeng.web.deps import WRITERS, CurrentUser, DbDep, read_upload_bytes, writer
@@ -39,6 +42,13 @@ def _summary(result: CollectionResult) -> str:
             f"{result.task_reports} progress reports")
 
 
+def _form_id(raw: object, field: str) -> int:
+    text = str(raw).strip()
+    if not text.isascii() or not text.isdigit():
+        raise StoreError(f"表单字段{field}不是有效编号", f"form field {field} is not a valid id")
+    return check_id(int(text), field)
+
+
 @router.get("/workspace", response_class=HTMLResponse)
 def workspace(request: Request, user: CurrentUser, db: DbDep, unit_id: int | None = None,
               period: str | None = None) -> Response:
@@ -53,17 +63,18 @@ def workspace(request: Request, user: CurrentUser, db: DbDep, unit_id: int | Non
 @router.post("/workspace/values")
 async def submit_values(request: Request, user: Writer) -> Response:
     form = await request.form()
-    unit_id = int(str(form["unit_id"])) if form.get("unit_id") else None
+    unit_id = _form_id(form.get("unit_id"), "unit_id") if form.get("unit_id") else None
     period = str(form.get("period") or open_period())
     values = []
     for key, raw in form.multi_items():
         if key.startswith("value.") and str(raw).strip():
-            indicator_id = int(key.split(".", 1)[1])
+            indicator_id = _form_id(key.split(".", 1)[1], key)
             values.append({"indicator_id": indicator_id, "period": period, "value": str(raw).strip(),
-                           "note": str(form.get(f"note.{indicator_id}") or "").strip() or None})
+                           "note": str(form.get(f"note.{indicator_id}") or "").strip() or None,
+                           "version": form.get(f"version.{indicator_id}")})
     if not values:
         raise StoreError("没有填写任何数值", "no value entered")
-    result = actions.submit(request, user, values, unit_id, draft=form.get("draft") == "1")
+    result = await run_in_threadpool(actions.submit, request, user, values, unit_id, draft=form.get("draft") == "1")
     request.app.state.renderer.flash(request, _summary(result))
     return RedirectResponse(f"/workspace?period={period}" + (f"&unit_id={unit_id}" if unit_id else ""), 303)
 
@@ -71,8 +82,9 @@ async def submit_values(request: Request, user: Writer) -> Response:
 @router.post("/workspace/progress")
 def submit_progress(request: Request, user: Writer, plan_id: Annotated[int, Form()], task: Annotated[str, Form()],
                     period: Annotated[str, Form()], status: Annotated[str, Form()],
-                    text: Annotated[str, Form()] = "", unit_id: Annotated[int | None, Form()] = None) -> Response:
-    result = actions.progress(request, user, plan_id, task, period, status, text.strip() or None, unit_id)
+                    text: Annotated[str, Form()] = "", unit_id: Annotated[int | None, Form()] = None,
+                    version: Annotated[int | None, Form()] = None) -> Response:
+    result = actions.progress(request, user, plan_id, task, period, status, text.strip() or None, unit_id, version)
     request.app.state.renderer.flash(request, _summary(result))
     return RedirectResponse(f"/workspace?period={period}" + (f"&unit_id={unit_id}" if unit_id else ""), 303)
 
@@ -80,10 +92,16 @@ def submit_progress(request: Request, user: Writer, plan_id: Annotated[int, Form
 @router.post("/workspace/upload")
 async def upload(request: Request, user: Writer, file: Annotated[UploadFile, File()]) -> Response:
     suffix = Path(file.filename or "upload.xlsx").suffix.lower() or ".xlsx"
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        path.write_bytes(await read_upload_bytes(file))
-        result = actions.upload(request, user, path, file.filename or path.name)
+    data = await read_upload_bytes(file)
+
+    def work() -> CollectionResult:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"upload{suffix}"
+            path.write_bytes(data)
+            check_template(path, file.filename or path.name)
+            return actions.upload(request, user, path, file.filename or path.name)
+
+    result = await run_in_threadpool(work)
     request.app.state.renderer.flash(request, _summary(result))
     return RedirectResponse("/workspace", 303)
 
@@ -94,7 +112,9 @@ def template(request: Request, user: CurrentUser, db: DbDep, unit_id: int | None
     chosen = _unit_for_view(user, unit_id)
     if chosen is None:
         raise StoreError("请选择单位", "choose a unit")
-    name = next(n for uid, n, _ in list_units(db) if uid == chosen)
+    name = next((n for uid, n, _ in list_units(db) if uid == chosen), None)
+    if name is None:
+        raise StoreError(f"没有编号为{chosen}的单位", f"no unit {chosen}")
     period = period or open_period()
     handle, tmp = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)

@@ -22,6 +22,7 @@ from tanfeng.plans.sections import GENERAL, refs, suggest_ref
 from tanfeng.services import audit as audit_log
 from tanfeng.services.errors import StoreError
 from tanfeng.services.queries import find_plan
+from tanfeng.services.validation import clean_text
 
 TZ = ZoneInfo("Asia/Shanghai")
 KINDS = {"public": "公开征求意见", "departments": "部门征求意见"}
@@ -215,12 +216,14 @@ def next_receipt(session: Session, round_id: int) -> tuple[int, str]:
     return seq, f"YJ{round_id}-{seq:04d}"
 
 
-def bounded(value: str | None, limit: int, zh: str, en: str) -> str | None:
-    """A stripped optional text field, refused when longer than ``limit`` characters."""
-    value = (value or "").strip()
-    if len(value) > limit:
+def bounded(value: str | None, limit: int, zh: str, en: str, *, multiline: bool = False) -> str | None:
+    """A stripped optional text field through the shared validators: too long or hidden characters refused."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if len(text) > limit:  # said in the field's own words before the shared check's generic ones
         raise StoreError(f"{zh}超过{limit}字", f"{en} is longer than {limit} characters")
-    return value or None
+    return clean_text(text, f"{zh} / {en}", max_length=limit, multiline=multiline) or None
 
 
 def add_comment(db: Database, actor: Actor, round_id: int, *, channel: str, text: str, received_on: date,
@@ -230,7 +233,7 @@ def add_comment(db: Database, actor: Actor, round_id: int, *, channel: str, text
     if channel not in OFFICE_CHANNELS:
         raise StoreError(f"办公室录入的渠道应为 email、phone、letter 或 official，而不是“{channel}”",
                          f"office entry channel must be email, phone, letter or official: {channel}")
-    body = bounded(text, MAX_TEXT, "意见内容", "the comment")
+    body = bounded(text, MAX_TEXT, "意见内容", "the comment", multiline=True)
     if not body:
         raise StoreError("意见内容为空", "the comment is empty")
     fields = (bounded(name, MAX_NAME, "姓名", "name"), bounded(contact, MAX_CONTACT, "联系方式", "contact"),
@@ -356,7 +359,7 @@ def assign(db: Database, actor: Actor, comment_id: int, unit_id: int | None,
 def give_opinion(db: Database, actor: Actor, comment_id: int, opinion: str, *, unit_id: int | None,
                  expected_version: int | None = None) -> CommentInfo:
     """A department's opinion on a comment assigned to it (``unit_id``: the acting unit; ``None`` = the office)."""
-    text = bounded(opinion, MAX_TEXT, "部门意见", "the opinion")
+    text = bounded(opinion, MAX_TEXT, "部门意见", "the opinion", multiline=True)
     if not text:
         raise StoreError("部门意见为空", "the opinion is empty")
     if unit_id is not None:
@@ -371,7 +374,7 @@ def dispose(db: Database, actor: Actor, comment_id: int, disposition: str, reaso
             expected_version: int | None = None) -> CommentInfo:
     """采纳 / 部分采纳 / 未采纳 with the reason (required unless adopted); a merged duplicate follows its group."""
     key = parse_disposition(disposition)
-    text = bounded(reason, MAX_TEXT, "理由", "the reason")
+    text = bounded(reason, MAX_TEXT, "理由", "the reason", multiline=True)
     if key != "adopted" and not text:
         raise StoreError(f"“{DISPOSITIONS[key]}”须说明理由", f"'{key}' needs a reason")
     with db.transaction() as session:

@@ -43,6 +43,7 @@ from tanfeng.services.consultation import (
     today_cn,
 )
 from tanfeng.services.errors import StoreError
+from tanfeng.services.validation import clean_text
 
 DIGITS = "零一二三四五六七八九"
 
@@ -228,7 +229,7 @@ def comment_items(form: dict[str, str], limits: PublicLimits) -> list[tuple[str,
         if len(text) > limits.max_comment:
             raise PublicRefused(f"每条意见不超过{limits.max_comment}字（“{ref}”一栏{len(text)}字）",
                                 f"a comment is at most {limits.max_comment} characters ({ref}: {len(text)})", 413)
-    return items
+    return [(ref, clean_text(text, "意见 / comment", max_length=limits.max_comment)) for ref, text in items]
 
 
 def submit_public(db: Database, actor: Actor, round_id: int, items: list[tuple[str, str]], *, nonce: str,

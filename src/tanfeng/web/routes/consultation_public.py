@@ -154,9 +154,9 @@ def public_submit(request: Request, round_id: int, form: Form) -> Response:
         receipts = submit_public(db, Actor("公众", None, request.client.host if request.client else None), round_id,
                                  items, nonce=nonce, name=form.get("name"), contact=form.get("contact"),
                                  org=form.get("org"))
-    except PublicRefused as err:
+    except StoreError as err:  # refused (limits, question, token) or invalid text: the form comes back filled in
         message = err.zh if request.app.state.renderer.language(request) == "zh" or not err.en else err.en
-        return _page(request, round_id, err.status, error=message, kept=kept)
+        return _page(request, round_id, getattr(err, "status", 400), error=message, kept=kept)
     renderer = request.app.state.renderer
     return renderer.page(request, "consultation/receipt.html", {
         "round": info, "receipts": receipts, "labels": [info.labels.get(ref, ref) for ref, _ in items],

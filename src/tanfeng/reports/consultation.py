@@ -1,8 +1,8 @@
 """Documents of a consultation: the notice (征求意见通知/函, docx), the 意见采纳情况说明 (docx, xlsx) and the
 draft→final comparison table. Word files use the report's official layout (tanfeng.reports.docx).
 
-Spreadsheet cells are written as text, with a leading ``= + - @`` (or tab / carriage return) escaped,
-so a comment typed by the public never becomes a formula when the office opens the file.
+Spreadsheet cells are written as text, with a leading ``= + - @`` (or tab / carriage return) escaped by
+a ``'``, so a comment typed by the public never becomes a formula, not even when a clerk edits the cell.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from tanfeng.cells import FORMULA_PREFIXES, cell, office_text, scrub
 from tanfeng.plans.sections import Section as DraftSection
 from tanfeng.reports.docx import render_outline
 from tanfeng.reports.layout import Cell, Outline, Para, Section, Table
 from tanfeng.services.consultation import RoundInfo
 from tanfeng.services.consultation_changes import AdoptionReport, Change, channel_words
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 INTERNAL_BANNER = "内部资料：含意见人姓名和联系方式，仅供办公室使用，不得公开"
 HEAD = PatternFill("solid", fgColor="DDEBF7")
 
@@ -78,7 +78,7 @@ def notice_outline(info: RoundInfo, sections: list[DraftSection]) -> Outline:
 
 
 def notice_docx(info: RoundInfo, sections: list[DraftSection]) -> bytes:
-    return render_outline(notice_outline(info, sections))
+    return render_outline(notice_outline(scrub(info), scrub(sections)))
 
 
 def comparison_table(changes: list[Change]) -> Table:
@@ -127,14 +127,15 @@ def adoption_outline(report: AdoptionReport) -> Outline:
 
 
 def adoption_docx(report: AdoptionReport) -> bytes:
-    return render_outline(adoption_outline(report))
+    return render_outline(adoption_outline(scrub(report)))
 
 
 def safe_cell(value: Cell) -> Cell:
-    """A cell value that a spreadsheet will not evaluate (text starting like a formula gets a leading ')."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """A cell value that a spreadsheet will not evaluate (text starting like a formula gets a leading '),
+    XML-safe (tanfeng.cells)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + office_text(value)
+    return cell(value)
 
 
 def tables_xlsx(title: str, banner: str | None, tables: list[Table]) -> bytes:
@@ -155,14 +156,14 @@ def tables_xlsx(title: str, banner: str | None, tables: list[Table]) -> bytes:
             ws.cell(row=ws.max_row, column=1).font = Font(bold=True, color="C00000")
         ws.append(table.headers)
         head = ws.max_row
-        for cell in ws[head]:
-            cell.font, cell.fill = Font(bold=True), HEAD
+        for header_cell in ws[head]:
+            header_cell.font, header_cell.fill = Font(bold=True), HEAD
         for row in table.rows:
             ws.append([safe_cell(v) for v in row])
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+            for written in ws[ws.max_row]:
+                if isinstance(written.value, str):
+                    written.data_type = "s"
+                    written.alignment = Alignment(wrap_text=True, vertical="top")
         ws.freeze_panes = ws.cell(row=head + 1, column=1)
         for i, header in enumerate(table.headers, start=1):
             longest = max([len(header)] + [len(str(r[i - 1])) for r in table.rows if r[i - 1] is not None])

@@ -15,7 +15,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -90,6 +90,7 @@ class PublicRound:
     address: str | None
     sections: list[Section]
     labels: dict[str, str]
+    created_at: datetime
 
     def state(self, today: date | None = None) -> str:
         today = today or today_cn()
@@ -186,26 +187,32 @@ def check_rate(db: Database, key: str, limits: PublicLimits) -> None:
                             429)
 
 
-_cache: dict[tuple[str, int], PublicRound] = {}
+_cache: dict[tuple[str, int, datetime], PublicRound] = {}
 _cache_lock = threading.Lock()
 
 
 def public_round(db: Database, round_id: int) -> PublicRound:
-    """The round as the public sees it (cached: a round's draft and settings do not change once opened)."""
-    cached = _cache.get((db.url, round_id))
-    if cached is not None:
-        return cached
+    """The round as the public sees it. Cached: a round's draft and settings do not change once opened; the key
+    carries the round's creation time, so a round id reused after a restore is never served from the cache."""
     with db.transaction() as session:
+        stamp = session.scalar(select(ConsultationRound.created_at).where(ConsultationRound.id == round_id))
+        if stamp is None:
+            raise StoreError(f"没有编号为{round_id}的征求意见", f"no consultation round {round_id}")
+        key = (db.url, round_id, stamp)
+        cached = _cache.get(key)
+        if cached is not None:
+            return cached
         row = round_row(session, round_id)
         document = draft_document(session, row)
         plan = session.get_one(PlanRecord, row.plan_id)
         info = PublicRound(row.id, f"《{plan.title}（征求意见稿）》", KINDS[row.kind], row.opens_on, row.closes_on,
                            list(row.channels), [CHANNELS[c] for c in row.channels], row.contact_policy == "required",
-                           row.office_name, row.email, row.phone, row.address, sections(document), refs(document))
+                           row.office_name, row.email, row.phone, row.address, sections(document), refs(document),
+                           stamp)
     with _cache_lock:
         if len(_cache) > 256:
             _cache.clear()
-        _cache[(db.url, round_id)] = info
+        _cache[key] = info
     return info
 
 

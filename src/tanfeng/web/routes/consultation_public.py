@@ -88,7 +88,7 @@ def _sections_html(request: Request, info: PublicRound, lang: str, kept: dict[st
     renderer = request.app.state.renderer
     bounds = limits(request)
     taking = info.accepts_web and info.state() == "open"
-    key = (request.app.state.db.url, info.id, lang, taking, bounds.max_comment)
+    key = (request.app.state.db.url, info.id, info.created_at, lang, taking, bounds.max_comment)
     cache: dict[tuple[object, ...], Markup] = request.app.state.__dict__.setdefault("consult_fragments", {})
     if not kept and key in cache:
         return cache[key]

@@ -56,6 +56,9 @@ def compute_cmd(
     file: Path = typer.Argument(..., help="活动水平数据（.xlsx 或 .csv）/ activity data"),
     factors: list[str] = typer.Option([], "--factors", help=f"优先使用的因子集或因子文件，可重复 / factor set "
                                       f"({', '.join(BUILTIN_SETS)}) or CSV file put on top; repeatable"),
+    fallback: str | None = typer.Option(None, "--fallback", help="允许用该因子集补充燃料所选因子集缺少的参数（每条混用行"
+                                        "均列为警告）/ built-in set allowed to fill a parameter the fuel's set lacks "
+                                        "(each mixed line is listed as a warning), e.g. ipcc2006"),
     gwp: str = typer.Option(DEFAULT_GWP, "--gwp", help=f"全球增温潜势 / GWP set: {'/'.join(GWP_METRICS)}"),
     fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="输出格式 / output format"),
     out: Path | None = typer.Option(None, "--out", "-o", help="输出文件（xlsx 默认“输入名-清单结果.xlsx”）/ output file"),
@@ -82,7 +85,7 @@ def compute_cmd(
     if fmt is OutFormat.xlsx and out is None:
         out = file.with_name(f"{file.stem}-清单结果.xlsx")
     try:
-        result = compute(read_inventory(file), factors, gwp)
+        result = compute(read_inventory(file), factors, gwp, fallback)
         target_year = year or max(result.years)
         opts = IndicatorOptions(method, exclude_feedstock, exclude_non_fossil, scope)
         has_base = (base_year or result.input.base_year) in result.years and target_year in result.years

@@ -10,6 +10,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from tanfeng.accounting.factors import EVIDENCE_ZH
 from tanfeng.accounting.indicators import Indicators
 from tanfeng.accounting.observations import Observation
 from tanfeng.accounting.results import SECTOR_ZH, EmissionLine, InventoryResult
@@ -59,6 +60,9 @@ def to_dict(result: InventoryResult, ind: Indicators | None = None,
         "base_year": inp.base_year,
         "gwp": result.gwp_metric,
         "factor_sets": result.factor_sets,
+        "fallback": result.fallback,
+        "warnings": result.warnings,
+        "evidence": result.evidence_counts(),
         "notes": result.notes,
         "years": {
             str(y): {
@@ -81,6 +85,8 @@ def to_table(result: InventoryResult, ind: Indicators | None = None) -> str:
     """A compact text summary (万吨 = 10⁴ t)."""
     years = sorted(result.years)
     out = [_title(result), ""]
+    if result.warnings:
+        out += ["警告：以下各行混用了因子集 / warnings: these lines mix factor sets", *("  " + w for w in result.warnings), ""]
     head = _pad("项目", 28) + "".join(f"{y:>14}" for y in years)
     out += [head + "   单位：万吨二氧化碳（当量）", "-" * len(head)]
     totals = {y: result.years[y].totals() for y in years}
@@ -129,13 +135,13 @@ def write_xlsx(result: InventoryResult, path: str | Path, ind: Indicators | None
     lines = wb.create_sheet("排放明细")
     lines.append([_title(result)])
     lines.append(["年份", "部门", "类别", "IPCC", "气体", "范围", "活动水平", "排放量（吨气体）", "CO₂当量（吨）",
-                  "因子及来源", "计算过程", "来源行"])
+                  "因子及来源", "计算过程", "来源行", "警告"])
     for y in years:
         for ln in result.years[y].lines:
             lines.append([ln.year, SECTOR_ZH[ln.sector], ln.category_zh, ln.ipcc, ln.gas,
                           "直接" if ln.scope == "direct" else "间接", ln.activity, ln.emission_t, ln.co2e_t,
-                          _factor_text(ln), ln.arithmetic, "，".join(ln.source_rows)])
-    for col, width in zip("ABCDEFGHIJKL", (6, 14, 24, 8, 6, 6, 30, 14, 14, 60, 60, 14), strict=True):
+                          _factor_text(ln), ln.arithmetic, "，".join(ln.source_rows), "；".join(ln.warnings)])
+    for col, width in zip("ABCDEFGHIJKLM", (6, 14, 24, 8, 6, 6, 30, 14, 14, 60, 60, 14, 40), strict=True):
         lines.column_dimensions[col].width = width
     _factor_sheet(wb, result)
     _balance_sheet(wb, result)
@@ -155,8 +161,8 @@ def write_xlsx(result: InventoryResult, path: str | Path, ind: Indicators | None
 def _factor_sheet(wb: Workbook, result: InventoryResult) -> None:
     sheet = wb.create_sheet("因子")
     sheet.append([_title(result)])
-    sheet.append(["因子集", "参数", "项目", "区域", "年份", "数值", "单位", "来源文件", "表", "版本", "已核验", "依据",
-                  "说明"])
+    sheet.append(["因子集", "参数", "项目", "区域", "年份", "数值", "单位", "来源文件", "表", "版本", "已核验", "依据类型",
+                  "依据出处", "说明"])
     seen: set[tuple[str, str, str, str, int | None]] = set()
     for yr in result.years.values():
         for ln in yr.lines:
@@ -166,7 +172,8 @@ def _factor_sheet(wb: Workbook, result: InventoryResult) -> None:
                     continue
                 seen.add(key)
                 sheet.append([f.factor_set, f.parameter, f.item, f.region, f.year, f.value, f.unit, f.source,
-                              f.table, f.edition, "是" if f.verified else "否", f.evidence, f.note])
+                              f.table, f.edition, "是" if f.verified else "否", EVIDENCE_ZH.get(f.evidence, f.evidence),
+                              f.evidence_ref, f.note])
 
 
 _BALANCE_ROWS: tuple[tuple[str, str], ...] = (

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tanfeng.accounting.activity import ActivityRow, InventoryInput, Problem
-from tanfeng.accounting.factors import FactorLibrary, Resolved, gwp
+from tanfeng.accounting.factors import EVIDENCE_KINDS, FactorLibrary, Resolved, gwp
 
 SECTOR_ZH: dict[str, str] = {
     "energy": "能源活动", "ippu": "工业生产过程", "agriculture": "农业",
@@ -28,6 +28,7 @@ class FactorUse:
     edition: str
     verified: bool
     evidence: str
+    evidence_ref: str = ""
     region: str = ""
     year: int | None = None
     note: str = ""
@@ -36,7 +37,7 @@ class FactorUse:
     def of(cls, found: Resolved) -> FactorUse:
         f = found.factor
         return cls(f.parameter, f.item, f.value, f.unit, f.set_name, f.source, f.table, f.edition, f.verified,
-                   f.evidence, f.region, f.year, found.note)
+                   f.evidence, f.evidence_ref, f.region, f.year, found.note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +58,13 @@ class EmissionLine:
     factors: tuple[FactorUse, ...]
     arithmetic: str
     gwp: str = ""  # GWP metric of co2e_t (set by the engine)
+    warnings: tuple[str, ...] = ()  # e.g. a combustion line whose parameters come from more than one set
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["factors"] = [asdict(f) for f in self.factors]
         out["source_rows"] = list(self.source_rows)
+        out["warnings"] = list(self.warnings)
         return out
 
 
@@ -122,6 +125,18 @@ class InventoryResult:
     factor_sets: list[str]
     years: dict[int, YearResult]
     notes: list[str] = field(default_factory=list)
+    fallback: str | None = None
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every line's warnings (mixed factor sets), in year and line order."""
+        return [w for y in sorted(self.years) for ln in self.years[y].lines for w in ln.warnings]
+
+    def evidence_counts(self) -> dict[str, int]:
+        """How many distinct factors used are backed by each kind of evidence (official / copy / none)."""
+        used = {(f.factor_set, f.parameter, f.item, f.region, f.year): f.evidence
+                for yr in self.years.values() for ln in yr.lines for f in ln.factors}
+        return {kind: sum(1 for e in used.values() if e == kind) for kind in EVIDENCE_KINDS}
 
     @property
     def label(self) -> str:
@@ -139,6 +154,8 @@ class Context:
         self.lib = lib
         self.gwp_metric = gwp_metric
         self.gwp = {g: gwp(gwp_metric, g).value for g in ("CO2", "CH4", "N2O")}
+        # AR6 gives CH₄ of fossil origin a higher GWP than biogenic CH₄; other metrics have one value
+        self.gwp_fossil = {**self.gwp, "CH4": gwp(gwp_metric, "CH4", fossil=True).value}
         self.problems: list[Problem] = []
         self.rank = {name: i for i, name in enumerate(lib.names)}
 
@@ -146,9 +163,15 @@ class Context:
              year: int | None = None) -> Resolved | None:
         return self.lib.resolve(parameter, item, regions, year)
 
+    def need_current(self, parameter: str, item: str, row: ActivityRow | None, regions: tuple[str, ...],
+                     year: int) -> FactorUse | None:
+        """A year-specific factor, same year in a wider region before an earlier year (grid factors)."""
+        return self.need(parameter, item, row, regions, year, current=True)
+
     def need(self, parameter: str, item: str, row: ActivityRow | None, regions: tuple[str, ...] = (),
-             year: int | None = None) -> FactorUse | None:
-        found = self.lib.resolve(parameter, item, regions, year)
+             year: int | None = None, current: bool = False) -> FactorUse | None:
+        found = (self.lib.resolve_current(parameter, item, regions, year) if current and year is not None
+                 else self.lib.resolve(parameter, item, regions, year))
         if found is None:
             where = "、".join(r for r in regions if r)
             self.problems.append(Problem(

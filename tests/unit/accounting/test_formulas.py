@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tanfeng.accounting import IndicatorOptions, InventoryInput, compute, indicators
+from tanfeng.accounting import IndicatorOptions, InventoryInput, InventoryInputError, compute, indicators
 from tanfeng.accounting.indicators import ElectricityMethod
 
 Make = Callable[..., InventoryInput]
@@ -41,10 +41,16 @@ def test_natural_gas_in_wan_cubic_metres(make_input: Make) -> None:
 
 
 def test_ipcc_set_on_top_switches_to_emission_factor_method(make_input: Make) -> None:
-    # with ipcc2006 first: 1000 t diesel × 42.652 GJ/t = 42.652 TJ × 74100 kgCO2/TJ × oxidation 1.0 = 3160.51 tCO2
-    co2, line = _one(make_input, "能源消费,交通运输,柴油,2020,1000,吨,燃料,,,", factors=["ipcc2006"])
-    assert co2 == pytest.approx(42.652 * 74100 / 1000, rel=1e-9)
-    assert line.factors[1].factor_set == "ipcc2006"  # type: ignore[attr-defined]
+    body = "能源消费,交通运输,柴油,2020,1000,吨,燃料,,,"
+    # ipcc2006 first: diesel's set is ipcc2006 (74100 kgCO2/TJ), which has no heating value: the run stops
+    with pytest.raises(InventoryInputError, match="ipcc2006 缺少低位发热量"):
+        compute(make_input(body), ["ipcc2006"])
+    # allowed to take the heating value from the enterprise set: 1000 t × 42.652 GJ/t = 42.652 TJ
+    # × 74100 kgCO2/TJ = 3160513.2 kg = 3160.5132 tCO2 — no oxidation rate applied (the factor assumes it)
+    co2, line = _one(make_input, body, factors=["ipcc2006"], fallback="cn_enterprise_2015")
+    assert co2 == pytest.approx(3160.5132, abs=1e-6)
+    assert [f.factor_set for f in line.factors] == ["cn_enterprise_2015", "ipcc2006"]  # type: ignore[attr-defined]
+    assert len(line.warnings) == 1 and "低位发热量取自cn_enterprise_2015" in line.warnings[0]  # type: ignore[attr-defined]
 
 
 def test_feedstock_counts_as_energy_but_not_combustion(make_input: Make) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from tanfeng.accounting.activity import InventoryInputError
-from tanfeng.accounting.factors import BUILTIN_SETS, GWP_METRICS, library
+from tanfeng.accounting.factors import BUILTIN_SETS, EVIDENCE_KINDS, GWP_METRICS, library
 from tanfeng.accounting.indicators import CarbonScope, ElectricityMethod, IndicatorOptions, indicators
 from tanfeng.accounting.inventory import DEFAULT_GWP, compute
 from tanfeng.accounting.observations import Observation, plan_observations
@@ -135,14 +135,20 @@ def _record(obs: dict[str, Observation], database: str | None, region: str | Non
 def factors_cmd(
     factor_set: list[str] = typer.Option([], "--factors", help="置顶的因子集或文件 / set or file on top"),
     parameter: str | None = typer.Option(None, "--parameter", help="只列出该参数 / only this parameter"),
+    counts: bool = typer.Option(False, "--counts", help="按因子集统计各依据类型的行数 / rows per evidence kind and set"),
 ) -> None:
     """列出因子库（含来源与核验状态）/ list the factor library with sources and verification state."""
     try:
         lib = library(factor_set)
     except TanfengError as err:
         raise _fail(err) from err
+    if counts:
+        table = {s.name: {k: sum(1 for f in s.factors if f.evidence == k) for k in EVIDENCE_KINDS}
+                 | {"verified": sum(1 for f in s.factors if f.verified), "rows": len(s.factors)} for s in lib.sets}
+        typer.echo(json.dumps(table, ensure_ascii=False, indent=1))
+        return
     rows = [{"set": f.set_name, "parameter": f.parameter, "item": f.item, "region": f.region, "year": f.year,
              "value": f.value, "unit": f.unit, "source": f.source, "table": f.table, "edition": f.edition,
-             "verified": f.verified, "evidence": f.evidence}
+             "verified": f.verified, "evidence": f.evidence, "evidence_ref": f.evidence_ref, "note": f.note}
             for f in lib.all_factors() if parameter is None or f.parameter == parameter]
     typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))

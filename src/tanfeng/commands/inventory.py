@@ -78,6 +78,8 @@ def compute_cmd(
                                         "(default: each indicator's lead unit)"),
     actor: str | None = typer.Option(None, "--actor", help="操作人 / who acts (with --record)"),
     draft: bool = typer.Option(False, "--draft", help="记为草稿而不提交 / record as drafts"),
+    yes: bool = typer.Option(False, "--yes", help="确认记录（不加则只显示预览）/ confirm (without it: preview only)"),
+    reason: str | None = typer.Option(None, "--reason", help="替换已采纳值的理由 / why accepted values are replaced"),
 ) -> None:
     """计算清单与双控指标 / compute the inventory and the dual-control indicators."""
     from tanfeng.accounting import render
@@ -96,7 +98,7 @@ def compute_cmd(
     if record:
         if obs is None:
             raise _fail(TanfengError("记录需要考核年和基准年的数据 / --record needs data for the assessed and base year"))
-        _record(obs, database, region, reporter, actor, draft)
+        _record(obs, database, region, reporter, actor, draft, yes, reason)
         return
     if fmt is OutFormat.xlsx:
         assert out is not None
@@ -112,23 +114,33 @@ def compute_cmd(
 
 
 def _record(obs: dict[str, Observation], database: str | None, region: str | None, reporter: str | None,
-            actor: str | None, draft: bool) -> None:
+            actor: str | None, draft: bool, yes: bool, reason: str | None) -> None:
     # the store (SQLAlchemy, Alembic) is imported only when recording
     from tanfeng.commands.common import actor_name, open_db
-    from tanfeng.services.inventory_record import record_inventory
+    from tanfeng.services.inventory_record import preview_inventory, record_inventory
 
+    db = open_db(database)
     try:
-        result = record_inventory(open_db(database), obs, actor=actor_name(actor), region=region, reporter=reporter,
-                                  draft=draft)
+        preview = preview_inventory(db, obs, region=region, reporter=reporter)
+        typer.echo("指标\t期间\t现值\t现状态\t新值\t差值\t填报单位")
+        for i in preview.items:
+            current = "—" if i.current is None else f"{i.current:.6g}"
+            diff = "—" if i.difference is None else f"{i.difference:+.6g}"
+            typer.echo(f"{i.indicator}\t{i.period}\t{current}\t{i.status_zh}\t{i.new:.6g} {i.unit}\t{diff}\t{i.reporter}"
+                       + ("\t（将替换已采纳的值）" if i.replaces_accepted else ""))
+        for why in preview.skipped:
+            typer.echo(f"未记录 / not recorded: {why}", err=True)
+        if not yes:
+            typer.echo("以上为预览，未写入。确认后加 --yes 重新运行" + ("，并用 --reason 说明替换已采纳值的理由"
+                       if preview.needs_reason else "") + " / preview only, nothing written: add --yes to record", err=True)
+            return
+        result = record_inventory(db, obs, actor=actor_name(actor), region=region, reporter=reporter, draft=draft,
+                                  confirm=True, reason=reason, expected=preview.fingerprint)
     except TanfengError as err:
         raise _fail(err) from err
-    for item in result.recorded:
-        typer.echo(f"{item.indicator}\t{item.period}\t{item.value:.4g} {item.unit}\t{item.reporter}")
-    for why in result.skipped:
-        typer.echo(f"未记录 / not recorded: {why}", err=True)
     c = result.collection
     typer.echo(f"已记录 / recorded: {c.created} 新增 created, {c.updated} 更新 updated, {c.unchanged} 未变 unchanged"
-               f"（{'草稿 draft' if draft else '已提交 submitted'}）", err=True)
+               f"（{'草稿 draft' if draft else '已提交待审核 submitted for review'}）", err=True)
 
 
 @app.command("factors")

@@ -314,15 +314,16 @@ def import_collection(
 
 def submit_values(
     db: Database, values: list[dict[str, Any]], *, reporter: str, actor: str, region: str | None = None,
-    draft: bool = False, source: str = "form",
+    draft: bool = False, source: str = "form", reason: str | None = None,
 ) -> CollectionResult:
     """Store values entered elsewhere (a web form, a notebook) through the same checks as a file.
 
     Each dict has the template's keys: ``indicator_id``, ``period``, ``value`` and optionally
-    ``unit``, ``source``, ``note``. All or nothing, like a file.
+    ``unit``, ``source``, ``note``. All or nothing, like a file. ``reason`` goes into the revision
+    of every changed value (why it was replaced).
     """
     parsed = ParsedFile(source, region, reporter, indicators=RawSheet(None, list(enumerate(values, start=1))))
-    return _store_parsed(db, parsed, actor=actor, region=region, draft=draft)
+    return _store_parsed(db, parsed, actor=actor, region=region, draft=draft, reason=reason)
 
 
 def submit_progress(
@@ -338,7 +339,7 @@ def submit_progress(
 
 
 def _store_parsed(
-    db: Database, parsed: ParsedFile, *, actor: str, region: str | None, draft: bool
+    db: Database, parsed: ParsedFile, *, actor: str, region: str | None, draft: bool, reason: str | None = None
 ) -> CollectionResult:
     with db.transaction() as session:
         region_row = _region(session, region or parsed.region)
@@ -355,7 +356,7 @@ def _store_parsed(
         status = "draft" if draft else "submitted"
         for obs in observations:
             if obs is not None:
-                outcome = _store_observation(session, obs, status, actor, parsed.path)
+                outcome = _store_observation(session, obs, status, actor, parsed.path, reason)
                 setattr(result, outcome, getattr(result, outcome) + 1)
         for item in progress:
             if item is not None and _store_progress(session, item, actor, parsed.path):
@@ -398,7 +399,8 @@ def _check_columns(validator: _Validator, parsed: ParsedFile) -> None:
                             f"missing columns: {', '.join(k for k in required if k not in sheet.columns)}")
 
 
-def _store_observation(session: Session, row: ObservationRow, status: str, actor: str, source_file: str) -> str:
+def _store_observation(session: Session, row: ObservationRow, status: str, actor: str, source_file: str,
+                       reason: str | None = None) -> str:
     obs = session.scalar(select(Observation).where(Observation.indicator_id == row.indicator_id,
                                                    Observation.period == row.period.label))
     if obs is None:
@@ -417,7 +419,8 @@ def _store_observation(session: Session, row: ObservationRow, status: str, actor
     seq = _next_seq(session, obs.id)
     session.add(ObservationRevision(observation_id=obs.id, seq=seq, actor=actor, action="update",
                                     old_value=obs.value, new_value=row.value, old_unit=obs.unit, new_unit=row.unit,
-                                    old_status=obs.status, new_status=status, source_file=source_file))
+                                    old_status=obs.status, new_status=status, source_file=source_file,
+                                    reason=reason))
     obs.value, obs.unit, obs.source, obs.note, obs.status = row.value, row.unit, row.source, row.note, status
     obs.reporter_unit_id, obs.updated_by, obs.reason = row.reporter_id, actor, None
     return "updated"

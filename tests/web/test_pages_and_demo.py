@@ -159,10 +159,23 @@ def test_office_computes_an_uploaded_inventory(fx: Fixture, client_for: Callable
     page = office.post("/inventory", data={"csrf_token": token, "record": "on"},
                        files={"file": ("县清单.csv", data, "text/csv")})
     assert page.status_code == 200, page.text[:500]
-    assert "县清单.csv" in page.text and "能源活动" in page.text and 'id="recorded"' in page.text
+    # first a preview: indicator, period, current value and status, new value, difference — nothing stored yet
+    assert "县清单.csv" in page.text and "能源活动（含调入电力）" in page.text and 'id="record-preview"' in page.text
+    assert "确认提交" in page.text and list_observations(fx.db) == []
+    import re
+
+    form = {k: re.search(f'name="{k}" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+            for k in ("token", "fingerprint")}
+    tampered = office.post("/inventory/record", data={"csrf_token": token, **form, "token": form["token"][:-3] + "abc"})
+    assert tampered.status_code in (400, 422) and list_observations(fx.db) == []
+    done = office.post("/inventory/record", data={"csrf_token": token, **form})
+    assert done.status_code == 200 and 'id="recorded"' in done.text and "待审核" in done.text
     assert recent(fx.db)[0].action == "record_inventory"
     stored = list_observations(fx.db)
-    assert [(o.indicator_id, o.reporter) for o in stored] == [(fx.indicator["energy_intensity"], "县发改委")]
+    assert [(o.indicator_id, o.reporter, o.status) for o in stored] == [
+        (fx.indicator["energy_intensity"], "县发改委", "submitted")]
+    # the same preview confirmed twice: the stored values changed meanwhile, so it is refused
+    assert office.post("/inventory/record", data={"csrf_token": token, **form}).status_code in (400, 409, 422)
     broken = office.post("/inventory", data={"csrf_token": token},
                          files={"file": ("坏.csv", data.replace(b"\n", b"\n,,,\xe6\x9c\xaa\xe7\x9f\xa5,,\n", 3), "text/csv")})
     assert broken.status_code == 422

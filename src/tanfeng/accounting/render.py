@@ -13,22 +13,10 @@ from openpyxl.styles import Font
 from tanfeng.accounting.factors import EVIDENCE_ZH
 from tanfeng.accounting.indicators import Indicators
 from tanfeng.accounting.observations import Observation
-from tanfeng.accounting.results import SECTOR_ZH, EmissionLine, InventoryResult
+from tanfeng.accounting.results import SECTOR_ZH, SUMMARY_ROWS, EmissionLine, InventoryResult
 
-TOTAL_ZH: dict[str, str] = {
-    "energy_co2_direct": "能源活动CO₂（不含间接）",
-    "energy_co2_indirect": "电力热力调入调出间接CO₂",
-    "energy_co2_with_indirect": "能源活动CO₂（含间接）",
-    "energy_co2e": "能源活动（CO₂当量）",
-    "ippu_co2e": "工业生产过程",
-    "agriculture_co2e": "农业",
-    "lulucf_co2e": "土地利用变化和林业（汇为负）",
-    "waste_co2e": "废弃物处理",
-    "gross_excl_lulucf_co2e": "总排放（不含林业汇、不含间接）",
-    "gross_with_indirect_co2e": "总排放（不含林业汇、含间接）",
-    "net_with_lulucf_co2e": "净排放（含林业汇、不含间接）",
-    "net_with_lulucf_and_indirect_co2e": "净排放（含林业汇、含间接）",
-}
+# kept for callers of the old name: the Chinese label of each headline key
+TOTAL_ZH: dict[str, str] = {key: zh for key, zh, _ in SUMMARY_ROWS}
 
 
 INDICATOR_ZH: dict[str, str] = {
@@ -71,6 +59,9 @@ def to_dict(result: InventoryResult, ind: Indicators | None = None,
                 "lines": [ln.to_dict() for ln in yr.lines],
             } for y, yr in result.years.items()
         },
+        "summary": [{"key": k, "label": zh, "label_en": en, "values_t": dict(zip(map(str, sorted(result.years)), v,
+                                                                                    strict=True))}
+                    for k, zh, en, v in result.summary()],
         "indicators": ind.to_dict() if ind else None,
         "observations": {k: o.to_dict() for k, o in (observations or {}).items()},
     }
@@ -87,14 +78,13 @@ def to_table(result: InventoryResult, ind: Indicators | None = None) -> str:
     out = [_title(result), ""]
     if result.warnings:
         out += ["警告：以下各行混用了因子集 / warnings: these lines mix factor sets", *("  " + w for w in result.warnings), ""]
-    head = _pad("项目", 28) + "".join(f"{y:>14}" for y in years)
+    head = _pad("项目", 40) + "".join(f"{y:>14}" for y in years)
     out += [head + "   单位：万吨二氧化碳（当量）", "-" * len(head)]
-    totals = {y: result.years[y].totals() for y in years}
-    for key, zh in TOTAL_ZH.items():
-        out.append(_pad(zh, 28) + "".join(f"{totals[y][key] / 1e4:>14.2f}" for y in years))
-    out += ["", _pad("能源消费总量（等价值，万tce）", 28) + "".join(
+    for _key, zh, _en, values in result.summary():
+        out.append(_pad(zh, 40) + "".join(f"{v / 1e4:>14.2f}" for v in values))
+    out += ["", _pad("能源消费总量（等价值，万tce）", 40) + "".join(
         f"{result.years[y].balance.total_eq_tce / 1e4:>14.2f}" for y in years)]
-    out.append(_pad("能源消费总量（当量值，万tce）", 28) + "".join(
+    out.append(_pad("能源消费总量（当量值，万tce）", 40) + "".join(
         f"{result.years[y].balance.total_cal_tce / 1e4:>14.2f}" for y in years))
     if ind is not None:
         out += ["", f"双控指标 {ind.year} 较 {ind.base_year} / dual-control indicators", *("  " + t for t in ind.trace)]
@@ -125,8 +115,8 @@ def write_xlsx(result: InventoryResult, path: str | Path, ind: Indicators | None
     ws["A1"].font = Font(bold=True, size=13)
     years = sorted(result.years)
     ws.append(["项目（吨）", *years])
-    for key, zh in TOTAL_ZH.items():
-        ws.append([zh, *(result.years[y].totals()[key] for y in years)])
+    for _key, zh, _en, values in result.summary():
+        ws.append([zh, *values])
     ws.append(["能源消费总量（等价值，吨标准煤）", *(result.years[y].balance.total_eq_tce for y in years)])
     ws.append(["能源消费总量（当量值，吨标准煤）", *(result.years[y].balance.total_cal_tce for y in years)])
     for note in result.notes:

@@ -13,6 +13,25 @@ SECTOR_ZH: dict[str, str] = {
     "lulucf": "土地利用变化和林业", "waste": "废弃物处理",
 }
 
+# The inventory's headline rows, one label per number, in the order every output prints them (web page, CLI
+# table and JSON, workbook, annual report). "调入电力" covers net imported electricity and purchased heat.
+SUMMARY_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("energy_co2_direct", "能源活动（不含调入电力）", "Energy (excl. imported electricity)"),
+    ("energy_non_co2_co2e", "能源活动非二氧化碳（CH₄、N₂O）", "Energy, CH₄ and N₂O"),
+    ("ippu_co2e", "工业生产过程", "Industrial processes"),
+    ("agriculture_co2e", "农业", "Agriculture"),
+    ("lulucf_co2e", "土地利用变化和林业（汇为负）", "Land use and forestry (sink negative)"),
+    ("waste_co2e", "废弃物处理", "Waste"),
+    ("energy_co2_indirect", "调入电力间接排放", "Imported electricity (indirect)"),
+    ("energy_co2_with_indirect", "能源活动（含调入电力）", "Energy (incl. imported electricity)"),
+    ("gross_excl_lulucf_co2e", "总排放（不含林业碳汇、不含调入电力）", "Gross (excl. forestry, excl. imported electricity)"),
+    ("gross_with_indirect_co2e", "总排放（不含林业碳汇、含调入电力）", "Gross (excl. forestry, incl. imported electricity)"),
+    ("net_with_lulucf_co2e", "净排放（含林业碳汇、不含调入电力）", "Net (incl. forestry, excl. imported electricity)"),
+    ("net_with_lulucf_and_indirect_co2e", "净排放（含林业碳汇、含调入电力）",
+     "Net (incl. forestry, incl. imported electricity)"),
+)
+SUMMARY_SECTOR_KEYS: tuple[str, ...] = tuple(k for k, _, _ in SUMMARY_ROWS[:6])
+
 
 @dataclass(frozen=True, slots=True)
 class FactorUse:
@@ -111,6 +130,7 @@ class YearResult:
             "energy_co2_indirect": indirect,
             "energy_co2_with_indirect": self.total(sector="energy", scope="direct", gas="CO2") + indirect,
             **{f"{s}_co2e": v for s, v in direct.items()},
+            "energy_non_co2_co2e": direct["energy"] - self.total(sector="energy", scope="direct", gas="CO2"),
             "gross_excl_lulucf_co2e": gross,
             "gross_with_indirect_co2e": gross + indirect,
             "net_with_lulucf_co2e": gross + direct["lulucf"],
@@ -144,6 +164,14 @@ class InventoryResult:
 
     def year(self, year: int) -> YearResult:
         return self.years[year]
+
+    def summary(self) -> list[tuple[str, str, str, list[float]]]:
+        """(key, Chinese label, English label, t CO₂(e) per year) of ``SUMMARY_ROWS``; the CH₄/N₂O row of
+        energy only when there is one."""
+        years = sorted(self.years)
+        totals = {y: self.years[y].totals() for y in years}
+        return [(key, zh, en, [totals[y][key] for y in years]) for key, zh, en in SUMMARY_ROWS
+                if key != "energy_non_co2_co2e" or any(abs(totals[y][key]) > 1e-9 for y in years)]
 
 
 class Context:

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tanfeng.accounting import IndicatorError, compute, indicators, read_inventory
-from tanfeng.accounting.render import TOTAL_ZH
-from tanfeng.accounting.results import SECTOR_ZH, InventoryResult
+from tanfeng.accounting.results import SUMMARY_SECTOR_KEYS, InventoryResult
 from tanfeng.errors import TanfengError
 from tanfeng.projection import ScenarioSet, load, project_all, simulate
 
@@ -53,11 +52,11 @@ def inventory_summary(path: str | Path, year: int) -> InventorySummary:
         raise TanfengError(f"{path}: 清单文件不存在 / inventory file not found")
     result = compute(read_inventory(path))
     years = sorted(result.years)
-    per_year = {y: result.years[y].totals() for y in years}
-    sectors = [(code, zh, [per_year[y][f"{code}_co2e"] / 1e4 for y in years]) for code, zh in SECTOR_ZH.items()
-               if any(per_year[y][f"{code}_co2e"] for y in years)]
-    totals = [(zh, [per_year[y][key] / 1e4 for y in years]) for key, zh in TOTAL_ZH.items()
-              if not key.endswith("_co2e") or key.startswith(("gross", "net"))]
+    # the same rows, labels and numbers as the web page and the CLI (one number per label)
+    summary = result.summary()
+    sectors = [(key.removesuffix("_co2e").removesuffix("_co2_direct"), zh, [v / 1e4 for v in vals])
+               for key, zh, _en, vals in summary if key in SUMMARY_SECTOR_KEYS and any(vals)]
+    totals = [(zh, [v / 1e4 for v in vals]) for key, zh, _en, vals in summary if key not in SUMMARY_SECTOR_KEYS]
     candidates = [y for y in years if y <= year and y != result.input.base_year]
     ind_year, ind_rows = None, []
     if candidates:

@@ -12,16 +12,18 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
+from itsdangerous import BadSignature, URLSafeSerializer
 from fastapi.responses import Response
 
 from tanfeng.accounting import example_inventory_path
+from tanfeng.accounting.observations import Observation as InventoryValue
 from tanfeng.db.session import Database
 from tanfeng.projection import example_scenarios_path
 from tanfeng.reports.annual import build_annual_content, render
 from tanfeng.services import accounts, plan_admin, registry, review
 from tanfeng.services.collection import CollectionResult, import_collection, parse_file, submit_progress, submit_values
 from tanfeng.services.errors import StoreError
-from tanfeng.services.inventory_record import RecordResult, record_inventory
+from tanfeng.services.inventory_record import RecordResult, preview_inventory, record_inventory
 from tanfeng.services.workspace import indicator_unit_ids, list_units, task_unit_ids, unit_ids_for_names
 from tanfeng.web.deps import Forbidden, record
 from tanfeng.web.inventory_view import compute_file
@@ -182,14 +184,37 @@ def annual_report(request: Request, user: accounts.Account, year: int | None, fm
 
 
 def inventory(request: Request, user: accounts.Account, path: Path, filename: str,
-              record_values: bool) -> tuple[dict[str, Any], RecordResult | None]:
-    """Compute an activity-data file; optionally record its indicators as observations of the plan's targets."""
+              record_values: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Compute an activity-data file; with ``record_values`` also the preview of recording its indicators.
+
+    The preview carries a signed token of the computed values, so the confirmation records exactly
+    what was shown, without the file being uploaded again.
+    """
     summary, observations = compute_file(path, filename)
     if not record_values:
-        return summary, None
+        return summary, {}
     if observations is None:
         raise StoreError("记录需要基准年和之后年份的数据", "recording needs data for the base year and a later year")
-    result = record_inventory(request.app.state.db, observations, actor=user.username)
-    record(request, user, "record_inventory", "file", None, filename=filename,
+    preview = preview_inventory(request.app.state.db, observations)
+    token = _signer(request).dumps({"summary": summary, "values": {k: v.to_dict() for k, v in observations.items()}})
+    return summary, {"preview": preview, "token": token}
+
+
+def _signer(request: Request) -> URLSafeSerializer:
+    secret = request.app.state.settings.secret_key.get_secret_value() or "dev-only-secret"
+    return URLSafeSerializer(secret, salt="tanfeng.inventory-record")
+
+
+def confirm_inventory(request: Request, user: accounts.Account, token: str, fingerprint: str,
+                      reason: str | None) -> tuple[dict[str, Any], RecordResult]:
+    """Record the previewed values (submitted for review); refuses a tampered or stale preview."""
+    try:
+        data = _signer(request).loads(token)
+    except BadSignature as err:
+        raise StoreError("预览已失效，请重新上传文件", "the preview is invalid; upload the file again") from err
+    values = {k: InventoryValue(**v) for k, v in data["values"].items()}
+    result = record_inventory(request.app.state.db, values, actor=user.username, confirm=True, reason=reason,
+                              expected=fingerprint)
+    record(request, user, "record_inventory", "file", None, filename=data["summary"].get("source"), reason=reason,
            values=[(r.code, r.period, r.value) for r in result.recorded], skipped=result.skipped)
-    return summary, result
+    return data["summary"], result

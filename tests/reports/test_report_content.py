@@ -139,10 +139,10 @@ def test_inventory_section_from_the_example_file(demo_db: Database) -> None:
     assert report.inventory is not None and report.inventory.demo
     result = compute(read_inventory(path))
     energy = next(vals for code, _, vals in report.inventory.sectors if code == "energy")
-    assert energy == [pytest.approx(result.years[y].totals()["energy_co2e"] / 1e4) for y in sorted(result.years)]
+    assert energy == [pytest.approx(result.years[y].totals()["energy_co2_direct"] / 1e4) for y in sorted(result.years)]
     wb = load_workbook(io.BytesIO(render(report, "xlsx")))
     sheet = [r for r in wb["清单"].iter_rows(values_only=True)]
-    row = next(r for r in sheet if r[0] == "能源活动")
+    row = next(r for r in sheet if r[0] == "能源活动（不含调入电力）")
     assert list(row[1:]) == pytest.approx(energy)
     assert report.inventory.indicator_year == 2024
 

@@ -12,8 +12,8 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
-from itsdangerous import BadSignature, URLSafeSerializer
 from fastapi.responses import Response
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from tanfeng.accounting import example_inventory_path
 from tanfeng.accounting.observations import Observation as InventoryValue

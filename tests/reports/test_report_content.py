@@ -181,3 +181,25 @@ def test_returned_values_are_left_out(db: Database) -> None:
     assert (rc.latest_period, rc.latest_value) == ("2023", pytest.approx(38.0))
     series = next(s for s in report.series if s.code == rc.code)
     assert [y for y, _ in series.values] == [2023.0]
+
+
+def test_projection_base_year_is_the_inventorys(demo_db: Database) -> None:
+    """With an inventory-based scenario file the projection starts from the inventory's own figure."""
+    from tanfeng.projection.scenarios import example_inventory_scenarios_path
+
+    path = example_inventory_path()
+    report = build_annual_content(demo_db, 2024, inventory=path, scenarios=example_inventory_scenarios_path())
+    pr = report.projection
+    assert pr is not None and pr.base_from_inventory and pr.base_year == 2020
+    energy = compute(read_inventory(path)).years[2020].totals()["energy_co2_with_indirect"] / 1e4
+    assert pr.base_value == pytest.approx(energy, rel=1e-12)
+    assert pr.metric_zh == "能源活动（含调入电力）"
+    inventory_row = next(vals for zh, vals in report.inventory.totals if zh == pr.metric_zh)  # type: ignore[union-attr]
+    assert inventory_row[0] == pytest.approx(pr.base_value, rel=1e-12)
+    text = "\n".join(p.text for p in Document(io.BytesIO(render(report, "docx"))).paragraphs)
+    assert f"预测基准年2020年能源活动（含调入电力）为{energy:.2f}万吨（取自清单" in text
+    # a scenario file with its own base year is said to be so
+    from tanfeng.projection import example_scenarios_path
+
+    own = build_annual_content(demo_db, 2024, inventory=path, scenarios=example_scenarios_path()).projection
+    assert own is not None and not own.base_from_inventory and any("未取自清单" in n for n in own.notes)

@@ -92,7 +92,7 @@ def build_annual_content(
         raise ReportError(f"年份{year}不在1990—2100之间", f"year {year} is not between 1990 and 2100")
     # read the files first: a bad file fails before any work is done
     inv = inventory_summary(inventory, year) if inventory else None
-    proj = projection_summary(scenarios) if scenarios else None
+    proj = projection_summary(scenarios, inventory) if scenarios else None
     facts = plan_facts(db, year, region=region, plan=plan)
     rows = [r for r in compute_status(db, region=facts.region, as_of=year, accepted_only=accepted_only)
             if r.plan_id == facts.plan_id]

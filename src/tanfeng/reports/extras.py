@@ -12,7 +12,8 @@ from pathlib import Path
 from tanfeng.accounting import IndicatorError, compute, indicators, read_inventory
 from tanfeng.accounting.results import SUMMARY_SECTOR_KEYS, InventoryResult
 from tanfeng.errors import TanfengError
-from tanfeng.projection import ScenarioSet, load, project_all, simulate
+from tanfeng.projection import ScenarioError, ScenarioSet, load, project_all, simulate
+from tanfeng.projection.render import METRIC_ZH
 
 DEMO_LABEL = "示例数据"
 MONTE_CARLO_RUNS = 2000  # enough for a probability to ±1 percentage point, well under a second
@@ -99,6 +100,10 @@ class ProjectionSummary:
     paths: list[tuple[str, list[float]]]  # (scenario title, 万吨 per year)
     runs: int
     notes: list[str] = field(default_factory=list)
+    metric_zh: str = ""
+    base_year: int | None = None
+    base_value: float | None = None  # 万吨, the peak metric in the base year
+    base_from_inventory: bool = False
 
     @property
     def demo(self) -> bool:
@@ -111,9 +116,23 @@ def _probability(scn: ScenarioSet, name: str) -> float | None:
     return float(simulate(scn, name, MONTE_CARLO_RUNS, seed=MONTE_CARLO_SEED).p_peak_by)
 
 
-def projection_summary(path: str | Path) -> ProjectionSummary:
-    """Project every scenario of a scenario file: peak year and value, probability of peaking in time."""
-    scn = load(path)
+def _scenarios(path: str | Path, inventory: str | Path | None) -> tuple[ScenarioSet, bool, list[str]]:
+    """The scenario file, with its base year taken from the inventory when the file is written for one."""
+    if inventory is None:
+        return load(path), False, []
+    try:
+        return load(path, inventory=compute(read_inventory(inventory))), True, []
+    except ScenarioError:
+        scn = load(path)  # a file with its own base year (its errors, if any, are raised here)
+        return scn, False, [f"情景文件“{Path(path).name}”自带基准年数据，未取自清单，预测基准年数值可能与清单不同。"]
+
+
+def projection_summary(path: str | Path, inventory: str | Path | None = None) -> ProjectionSummary:
+    """Project every scenario of a scenario file: peak year and value, probability of peaking in time.
+
+    With ``inventory`` the base year comes from that inventory when the scenario file takes it from one
+    (then the base year's figures are the inventory's, label for label)."""
+    scn, from_inventory, notes = _scenarios(path, inventory)
     meta = scn.meta
     results = project_all(scn)
     peaks, paths = [], []
@@ -124,5 +143,7 @@ def projection_summary(path: str | Path) -> ProjectionSummary:
                                   _probability(scn, name)))
         paths.append((title, [float(v) / 1e4 for v in p.series(meta.peak_metric)]))
     years = [int(y) for y in scn.years]
+    base_value = paths[0][1][0] if paths else None
     return ProjectionSummary(str(path), meta.title, meta.label, meta.peak_metric, int(meta.peak_by), years, peaks,
-                             paths, MONTE_CARLO_RUNS, list(meta.notes))
+                             paths, MONTE_CARLO_RUNS, list(meta.notes) + notes, METRIC_ZH.get(meta.peak_metric, ""),
+                             years[0] if years else None, base_value, from_inventory)

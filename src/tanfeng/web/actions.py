@@ -18,7 +18,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from tanfeng.accounting import example_inventory_path
 from tanfeng.accounting.observations import Observation as InventoryValue
 from tanfeng.db.session import Database
-from tanfeng.projection import example_scenarios_path
+from tanfeng.projection.scenarios import example_inventory_scenarios_path
 from tanfeng.reports.annual import build_annual_content, render
 from tanfeng.services import accounts, plan_admin, registry, review
 from tanfeng.services.collection import CollectionResult, import_collection, parse_file, submit_progress, submit_values
@@ -173,7 +173,8 @@ def annual_report(request: Request, user: accounts.Account, year: int | None, fm
     year = year or date.today().year - 1
     extra: dict[str, Any] = {}
     if request.app.state.demo:
-        extra = {"inventory": example_inventory_path(), "scenarios": example_scenarios_path()}
+        # the projection's base year from the same inventory, so both sections print the same figures
+        extra = {"inventory": example_inventory_path(), "scenarios": example_inventory_scenarios_path()}
     content = build_annual_content(db, year, plan=plan_id, **extra)
     data = render(content, fmt)
     record(request, user, "annual_report", "plan", content.facts.plan_id, year=year, format=fmt)

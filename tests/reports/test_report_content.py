@@ -203,3 +203,4 @@ def test_projection_base_year_is_the_inventorys(demo_db: Database) -> None:
 
     own = build_annual_content(demo_db, 2024, inventory=path, scenarios=example_scenarios_path()).projection
     assert own is not None and not own.base_from_inventory and any("未取自清单" in n for n in own.notes)
+

@@ -15,6 +15,7 @@ from typing import Any
 from tanfeng.db.session import Database
 from tanfeng.plans import example_plan_path, read
 from tanfeng.services.collection import import_collection, submit_values
+from tanfeng.services.demo import scenario_base_values
 from tanfeng.services.plan_admin import assign_units, set_baseline, set_quota
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.progress import task_progress
@@ -31,7 +32,8 @@ DEMO_VALUES: dict[str, dict[int, float]] = {
     "forest_coverage": {2023: 81.0, 2024: 80.9},
     "forest_stock": {2023: 1040.0, 2024: 1045.0},
 }
-DEMO_BASELINES = {"renewable_capacity": 20.0, "forest_coverage": 80.5, "forest_stock": 1000.0}
+# the forest base values are the example scenario's, so the report's demo and the scenario agree
+DEMO_BASELINES = {"renewable_capacity": 20.0, **scenario_base_values()}
 DEMO_QUOTA = ("carbon_intensity", 18.0, "%")
 # headline indicators outside any task get a lead unit from the office (as `tanfeng plan assign` does)
 DEMO_LEADS = {"energy_intensity": ("县发改委", ["县统计局"]), "carbon_intensity": ("县发改委", ["县生态环境局"])}

@@ -204,3 +204,17 @@ def test_projection_base_year_is_the_inventorys(demo_db: Database) -> None:
     own = build_annual_content(demo_db, 2024, inventory=path, scenarios=example_scenarios_path()).projection
     assert own is not None and not own.base_from_inventory and any("未取自清单" in n for n in own.notes)
 
+
+
+def test_report_says_which_dual_control_deductions_were_applied(demo_db: Database) -> None:
+    from tanfeng.accounting.indicators import FEEDSTOCK_ZH, NEW_RENEWABLE_ZH
+
+    report = build_annual_content(demo_db, 2024, inventory=example_inventory_path())
+    inv = report.inventory
+    assert inv is not None
+    rows = dict(inv.indicators)
+    assert rows[f"{FEEDSTOCK_ZH}（万吨标准煤）"] < 0 and rows[f"{NEW_RENEWABLE_ZH}（万吨标准煤）"] < 0
+    assert rows["考核口径能源消费量（万吨标准煤）"] == pytest.approx(
+        rows["能源消费总量（万吨标准煤）"] + rows[f"{FEEDSTOCK_ZH}（万吨标准煤）"] + rows[f"{NEW_RENEWABLE_ZH}（万吨标准煤）"])
+    text = "\n".join(p.text for p in Document(io.BytesIO(render(report, "docx"))).paragraphs)
+    assert f"能耗双控指标口径：{FEEDSTOCK_ZH}、{NEW_RENEWABLE_ZH}" in text

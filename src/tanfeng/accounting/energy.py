@@ -192,11 +192,17 @@ def _electricity(ctx: Context, bal: EnergyBalance, year: int) -> None:
     cal_coef = cal.factor.value if cal else 0.0
     if cal is None:
         ctx.need("tce_coef", "electricity", None)
+    bal.electricity_cal_tce_per_kwh = cal_coef
     rate = (bal.coal_rate or 0.0) / 1000.0  # kgce/kWh → tce/kWh
     primary_kwh = bal.nonfossil_generation_kwh + bal.net_import_kwh
     local_used = min(bal.electricity_use_kwh, generation)
     nf_local = local_used * (bal.nonfossil_generation_kwh / generation) if generation else 0.0
     nf_kwh = nf_local + max(bal.net_import_kwh, 0.0) * bal.import_nonfossil_share
+    # renewable = non-fossil less nuclear; imported non-fossil electricity is counted as renewable (the
+    # workbook gives one share for it)
+    renewable_gen = bal.nonfossil_generation_kwh - bal.generation_kwh.get("nuclear", 0.0)
+    bal.renewable_electricity_kwh = (local_used * (renewable_gen / generation) if generation else 0.0) + max(
+        bal.net_import_kwh, 0.0) * bal.import_nonfossil_share
     bal.total_eq_tce = bal.fossil_tce + bal.biomass_tce + bal.heat_tce + primary_kwh * rate
     bal.total_cal_tce = bal.fossil_tce + bal.biomass_tce + bal.heat_tce + primary_kwh * cal_coef
     bal.nonfossil_eq_tce = bal.biomass_tce + nf_kwh * rate

@@ -50,9 +50,9 @@ def compute(inp: InventoryInput, factors: FactorLibrary | Sequence[str | Path] |
         years[year] = result
     if ctx.problems:
         raise InventoryInputError(inp.source, _dedupe(ctx.problems))
-    result = InventoryResult(inp, ctx.gwp_metric, lib.names, years, fallback=lib.fallback)
-    result.notes = _notes(inp, years) + _provenance_notes(result)
-    return result
+    out = InventoryResult(inp, ctx.gwp_metric, lib.names, years, fallback=lib.fallback)
+    out.notes = _notes(inp, years) + _provenance_notes(out)
+    return out
 
 
 def _row_lines(ctx: Context, row: ActivityRow) -> list[EmissionLine]:

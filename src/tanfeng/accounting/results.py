@@ -105,6 +105,8 @@ class EnergyBalance:
     total_cal_tce: float = 0.0  # calorific (当量值) method
     nonfossil_eq_tce: float = 0.0
     nonfossil_cal_tce: float = 0.0
+    renewable_electricity_kwh: float = 0.0  # consumed renewable electricity (non-fossil less nuclear)
+    electricity_cal_tce_per_kwh: float = 0.0  # calorific (当量) coefficient used
     trace: list[str] = field(default_factory=list)
 
 

@@ -68,6 +68,8 @@ def compute_cmd(
                                              help="电力折标：等价值 equivalent / 当量值 calorific"),
     exclude_feedstock: bool = typer.Option(False, "--exclude-feedstock", help="扣除原料用能（803号）"),
     exclude_non_fossil: bool = typer.Option(False, "--exclude-non-fossil", help="能耗强度扣除非化石能源"),
+    exclude_new_renewable: bool = typer.Option(False, "--exclude-new-renewable",
+                                               help="扣除较基准年新增的可再生能源电力消费量（2024年规定）"),
     scope: CarbonScope = typer.Option(CarbonScope.with_indirect, "--carbon-scope",
                                       help="碳强度口径 / CO₂ scope: with_indirect | direct"),
     record: bool = typer.Option(False, "--record", help="把指标记为方案目标的观测值（按指标代码匹配）/ record the "
@@ -89,7 +91,7 @@ def compute_cmd(
     try:
         result = compute(read_inventory(file), factors, gwp, fallback)
         target_year = year or max(result.years)
-        opts = IndicatorOptions(method, exclude_feedstock, exclude_non_fossil, scope)
+        opts = IndicatorOptions(method, exclude_feedstock, exclude_non_fossil, scope, exclude_new_renewable)
         has_base = (base_year or result.input.base_year) in result.years and target_year in result.years
         ind = indicators(result, target_year, base_year, opts) if has_base else None
         obs = plan_observations(result, target_year, base_year, opts) if has_base else None

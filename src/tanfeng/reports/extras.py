@@ -9,13 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tanfeng.accounting import IndicatorError, compute, indicators, read_inventory
+from tanfeng.accounting import IndicatorError, IndicatorOptions, Indicators, compute, indicators, read_inventory
 from tanfeng.accounting.results import SUMMARY_SECTOR_KEYS, InventoryResult
 from tanfeng.errors import TanfengError
 from tanfeng.projection import ScenarioError, ScenarioSet, load, project_all, simulate
 from tanfeng.projection.render import METRIC_ZH
 
 DEMO_LABEL = "示例数据"
+# 能耗双控 as assessed: feedstock (发改环资〔2022〕803号) and new renewable electricity (2024 rule) deducted
+ASSESSMENT = IndicatorOptions(exclude_feedstock=True, exclude_new_renewable=True)
 MONTE_CARLO_RUNS = 2000  # enough for a probability to ±1 percentage point, well under a second
 MONTE_CARLO_SEED = 1
 
@@ -60,22 +62,30 @@ def inventory_summary(path: str | Path, year: int) -> InventorySummary:
     totals = [(zh, [v / 1e4 for v in vals]) for key, zh, _en, vals in summary if key not in SUMMARY_SECTOR_KEYS]
     candidates = [y for y in years if y <= year and y != result.input.base_year]
     ind_year, ind_rows = None, []
+    ind: Indicators | None = None
     if candidates:
         try:
-            ind = indicators(result, candidates[-1])
+            ind = indicators(result, candidates[-1], options=ASSESSMENT)
         except IndicatorError:
             ind = None
         if ind is not None:
             ind_year = ind.year
             ind_rows = [("能源消费总量（万吨标准煤）", ind.energy_total_tce / 1e4),
+                        *((f"{what}（万吨标准煤）", -v / 1e4) for what, v in ind.deductions),
+                        ("考核口径能源消费量（万吨标准煤）", ind.energy_assessed_tce / 1e4),
                         ("单位地区生产总值能耗（吨标准煤/万元）", ind.energy_intensity),
                         (f"能耗强度较{ind.base_year}年下降（%）", ind.energy_intensity_reduction_pct),
                         ("单位地区生产总值二氧化碳排放（吨/万元）", ind.carbon_intensity),
                         (f"碳排放强度较{ind.base_year}年下降（%）", ind.carbon_intensity_reduction_pct),
                         ("非化石能源消费比重（%）", ind.non_fossil_share_pct)]
     inp = result.input
+    notes = list(result.notes)
+    if ind_year is not None and ind is not None:
+        applied = "、".join(what for what, _ in ind.deductions) or "未扣除任何项"
+        notes.insert(0, f"能耗双控指标口径：{applied}；单位地区生产总值能耗按扣除后的考核口径能源消费量计算，基准年同口径"
+                        "（新增可再生能源电力只在考核年扣除）。")
     return InventorySummary(str(path), inp.sha256, inp.region, result.label, result.gwp_metric, years, sectors,
-                            totals, ind_year, ind_rows, _unverified(result), list(result.notes))
+                            totals, ind_year, ind_rows, _unverified(result), notes)
 
 
 @dataclass(frozen=True)

@@ -228,6 +228,24 @@ def test_feedstock_and_non_fossil_exclusions(make_input: Make) -> None:
     assert cal.energy_total_tce == pytest.approx(29775.2)
 
 
+def test_new_renewable_electricity_deducted_as_a_visible_line(make_input: Make) -> None:
+    from tanfeng.accounting.indicators import FEEDSTOCK_ZH, NEW_RENEWABLE_ZH
+
+    result = compute(_two_year(make_input))
+    opts = IndicatorOptions(exclude_feedstock=True, exclude_new_renewable=True)
+    ind = indicators(result, 2024, options=opts)
+    # renewable electricity: 2020 none; 2024 the local solar 2000 万kWh = 2e7 kWh, all used locally → new 2e7 kWh
+    # × 300 gce/kWh = 0.0003 tce/kWh → 6000 tce; feedstock 1000 t diesel × 1.4571 = 1457.1 tce
+    assert ind.deductions == [(FEEDSTOCK_ZH, pytest.approx(1457.1)), (NEW_RENEWABLE_ZH, pytest.approx(6000.0))]
+    # 47485.2 − 1457.1 − 6000 = 40028.1 tce; the base year keeps 44571 (nothing new there, no feedstock)
+    assert ind.energy_assessed_tce == pytest.approx(40028.1)
+    assert ind.base_energy_assessed_tce == pytest.approx(44571)
+    assert ind.base_deductions == [(FEEDSTOCK_ZH, 0.0)]
+    assert any(NEW_RENEWABLE_ZH in t and "−6000 tce" in t for t in ind.trace)
+    # without the option no such line
+    assert NEW_RENEWABLE_ZH not in "".join(indicators(result, 2024).trace)
+
+
 def test_combustion_ch4_n2o_only_with_supplied_factors(make_input: Make, tmp_path: object) -> None:
     from pathlib import Path
 

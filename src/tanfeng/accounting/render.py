@@ -139,8 +139,12 @@ def write_xlsx(result: InventoryResult, path: str | Path, ind: Indicators | None
         sheet = wb.create_sheet("双控指标")
         sheet.append([_title(result)])
         for key, value in ind.to_dict().items():
-            if key not in {"trace", "options"}:
+            if key not in {"trace", "options", "deductions", "base_deductions"}:
                 sheet.append([INDICATOR_ZH.get(key, key), value, key])
+        for what, tce in ind.deductions:
+            sheet.append([f"{ind.year} {what}（吨标准煤）", -tce, "deduction"])
+        for what, tce in ind.base_deductions:
+            sheet.append([f"{ind.base_year} {what}（吨标准煤）", -tce, "base_deduction"])
         for line in ind.trace:
             sheet.append([line])
         for code, ob in (observations or {}).items():

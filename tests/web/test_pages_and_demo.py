@@ -162,6 +162,7 @@ def test_office_computes_an_uploaded_inventory(fx: Fixture, client_for: Callable
     # first a preview: indicator, period, current value and status, new value, difference — nothing stored yet
     assert "县清单.csv" in page.text and "能源活动（含调入电力）" in page.text and 'id="record-preview"' in page.text
     assert "确认提交" in page.text and list_observations(fx.db) == []
+    assert "公开第三方转录 0 个" in page.text and "built-in" not in page.text
     import re
 
     form = {k: re.search(f'name="{k}" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]

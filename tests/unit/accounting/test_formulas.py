@@ -178,6 +178,17 @@ def test_landfill_with_user_doc(make_input: Make, tmp_path: object) -> None:
     assert line.factors[1].factor_set == "county"  # type: ignore[attr-defined]
 
 
+def test_landfill_oxidation_by_site_type(make_input: Make, tmp_path: object) -> None:
+    from pathlib import Path
+
+    user = Path(str(tmp_path)) / "county.csv"
+    user.write_text("parameter,item,value,unit,table\ndoc,landfill,15,%,2020 waste survey\n", encoding="utf-8")
+    # unmanaged deep site: OX 0 → 10000 t × MCF 0.8 × 0.15 × 0.5 × 0.5 × 16/12 × (1 − 0) = 400 tCH4
+    ch4, line = _one(make_input, "废弃物,垃圾填埋,非管理型（深）,2020,10000,吨,,,,", factors=[user])
+    assert ch4 == pytest.approx(400.0)
+    assert next(f for f in line.factors if f.parameter == "landfill_oxidation").value == 0  # type: ignore[attr-defined]
+
+
 def _two_year(make_input: Make) -> InventoryInput:
     meta = """基本信息,基准年,2020,,,,,,,
 基本信息,电网排放因子区域,江西,,,,,,,
@@ -262,6 +273,21 @@ def test_combustion_ch4_n2o_only_with_supplied_factors(make_input: Make, tmp_pat
     assert lines["CH4"].emission_t == pytest.approx(42.652 * 3.9 / 1000)
     assert lines["CH4"].co2e_t == pytest.approx(42.652 * 3.9 / 1000 * 28)
     assert lines["N2O"].co2e_t == pytest.approx(42.652 * 3.9 / 1000 * 265)
+
+
+def test_ar6_methane_fossil_and_non_fossil(make_input: Make, tmp_path: object) -> None:
+    from pathlib import Path
+
+    # enteric CH4 is non-fossil: 679 tCH4 × 27.0 = 18333 tCO2e
+    cattle = compute(make_input("农业,肠道发酵,非奶牛（农户散养）,2020,1,万头,,,,"), gwp_metric="AR6")
+    assert cattle.year(2020).lines[0].co2e_t == pytest.approx(679.0 * 27.0)
+    # combustion CH4 is fossil: 0.166343 tCH4 × 29.8
+    user = Path(str(tmp_path)) / "mobile.csv"
+    user.write_text("parameter,item,value,unit,table\nch4_ef_energy,diesel.transport,3.9,kg/TJ,user table 1\n",
+                    encoding="utf-8")
+    fuel = compute(make_input("能源消费,交通运输,柴油,2020,1000,吨,燃料,,,"), factors=[user], gwp_metric="AR6")
+    ch4 = next(ln for ln in fuel.year(2020).lines if ln.gas == "CH4")
+    assert ch4.co2e_t == pytest.approx(42.652 * 3.9 / 1000 * 29.8)
 
 
 def test_imported_non_fossil_share_counts_toward_non_fossil(make_input: Make) -> None:

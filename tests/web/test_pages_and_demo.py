@@ -208,3 +208,17 @@ def test_responsibility_matrix_counts_lead_and_co_tasks(client_for: Callable[[st
     assert cells["县发改委"] == "牵头 1 配合 1" and cells["县林业局"] == "牵头 1" and cells["县住建局"] == "配合 1"
     viewer.get("/lang/en")
     assert "lead 1 co 1" in " ".join(viewer.get("/matrix").text.split())
+
+
+def test_office_allows_a_named_fallback_for_a_missing_parameter(fx: Fixture,
+                                                                client_for: Callable[[str | None], TestClient]) -> None:
+    from tanfeng.accounting import example_inventory_path
+
+    data = example_inventory_path().read_bytes().replace("烟煤".encode(), "原煤".encode())
+    office = client_for("office")
+    token = office.headers.pop("X-CSRF-Token")
+    stopped = office.post("/inventory", data={"csrf_token": token}, files={"file": ("煤.csv", data, "text/csv")})
+    assert stopped.status_code == 422 and "原煤" in stopped.text and "碳氧化率" in stopped.text
+    allowed = office.post("/inventory", data={"csrf_token": token, "fallback": "ipcc2006"},
+                          files={"file": ("煤.csv", data, "text/csv")})
+    assert allowed.status_code == 200 and 'id="warnings"' in allowed.text and "碳氧化率取自ipcc2006" in allowed.text

@@ -185,13 +185,13 @@ def annual_report(request: Request, user: accounts.Account, year: int | None, fm
 
 
 def inventory(request: Request, user: accounts.Account, path: Path, filename: str,
-              record_values: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+              record_values: bool, fallback: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Compute an activity-data file; with ``record_values`` also the preview of recording its indicators.
 
     The preview carries a signed token of the computed values, so the confirmation records exactly
     what was shown, without the file being uploaded again.
     """
-    summary, observations = compute_file(path, filename)
+    summary, observations = compute_file(path, filename, fallback)
     if not record_values:
         return summary, {}
     if observations is None:

@@ -33,9 +33,11 @@ def inventory_summary() -> dict[str, Any]:
     return summarise(result, example_inventory_path().name, result.input.is_example)
 
 
-def compute_file(path: Path, name: str) -> tuple[dict[str, Any], dict[str, Observation] | None]:
-    """An uploaded activity-data file: its summary and, when it has the base and a later year, the plan values."""
-    result = compute(read_inventory(path))
+def compute_file(path: Path, name: str, fallback: str | None = None) -> tuple[dict[str, Any], dict[str, Observation] | None]:
+    """An uploaded activity-data file: its summary and, when it has the base and a later year, the plan values.
+
+    ``fallback`` names a set allowed to fill a parameter a fuel's set lacks (each such line is a warning)."""
+    result = compute(read_inventory(path), fallback=fallback)
     year = max(result.years)
     has_base = result.input.base_year in result.years and year != result.input.base_year
     observations = plan_observations(result, year) if has_base else None

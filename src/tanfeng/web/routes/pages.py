@@ -90,7 +90,8 @@ def inventory(request: Request, user: CurrentUser) -> Response:
 
 @router.post("/inventory", response_class=HTMLResponse)
 async def inventory_upload(request: Request, user: Annotated[Account, Depends(writer(*OFFICE))],
-                           file: Annotated[UploadFile, File()], record: Annotated[str, Form()] = "") -> Response:
+                           file: Annotated[UploadFile, File()], record: Annotated[str, Form()] = "",
+                           fallback: Annotated[str, Form()] = "") -> Response:
     """Compute an uploaded activity-data file; with ``record`` show the preview of recording its indicators."""
     suffix = Path(file.filename or "inventory.xlsx").suffix.lower() or ".xlsx"
     data = await read_upload_bytes(file)
@@ -99,7 +100,8 @@ async def inventory_upload(request: Request, user: Annotated[Account, Depends(wr
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"inventory{suffix}"
             path.write_bytes(data)
-            summary, preview = actions.inventory(request, user, path, file.filename or path.name, record == "on")
+            summary, preview = actions.inventory(request, user, path, file.filename or path.name, record == "on",
+                                                 fallback or None)
         return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": summary, **preview})
 
     return await run_in_threadpool(work)

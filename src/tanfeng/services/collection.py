@@ -315,15 +315,17 @@ def import_collection(
 def submit_values(
     db: Database, values: list[dict[str, Any]], *, reporter: str, actor: str, region: str | None = None,
     draft: bool = False, source: str = "form", reason: str | None = None,
+    expected: dict[tuple[int, str], tuple[float | None, str | None]] | None = None,
 ) -> CollectionResult:
     """Store values entered elsewhere (a web form, a notebook) through the same checks as a file.
 
     Each dict has the template's keys: ``indicator_id``, ``period``, ``value`` and optionally
     ``unit``, ``source``, ``note``. All or nothing, like a file. ``reason`` goes into the revision
-    of every changed value (why it was replaced).
+    of every changed value (why it was replaced). ``expected`` maps (indicator id, period) to the
+    (value, status) the caller showed the user; a value changed since refuses the whole write.
     """
     parsed = ParsedFile(source, region, reporter, indicators=RawSheet(None, list(enumerate(values, start=1))))
-    return _store_parsed(db, parsed, actor=actor, region=region, draft=draft, reason=reason)
+    return _store_parsed(db, parsed, actor=actor, region=region, draft=draft, reason=reason, expected=expected)
 
 
 def submit_progress(
@@ -339,7 +341,8 @@ def submit_progress(
 
 
 def _store_parsed(
-    db: Database, parsed: ParsedFile, *, actor: str, region: str | None, draft: bool, reason: str | None = None
+    db: Database, parsed: ParsedFile, *, actor: str, region: str | None, draft: bool, reason: str | None = None,
+    expected: dict[tuple[int, str], tuple[float | None, str | None]] | None = None,
 ) -> CollectionResult:
     with db.transaction() as session:
         region_row = _region(session, region or parsed.region)
@@ -356,7 +359,7 @@ def _store_parsed(
         status = "draft" if draft else "submitted"
         for obs in observations:
             if obs is not None:
-                outcome = _store_observation(session, obs, status, actor, parsed.path, reason)
+                outcome = _store_observation(session, obs, status, actor, parsed.path, reason, expected)
                 setattr(result, outcome, getattr(result, outcome) + 1)
         for item in progress:
             if item is not None and _store_progress(session, item, actor, parsed.path):
@@ -400,9 +403,14 @@ def _check_columns(validator: _Validator, parsed: ParsedFile) -> None:
 
 
 def _store_observation(session: Session, row: ObservationRow, status: str, actor: str, source_file: str,
-                       reason: str | None = None) -> str:
+                       reason: str | None = None,
+                       expected: dict[tuple[int, str], tuple[float | None, str | None]] | None = None) -> str:
     obs = session.scalar(select(Observation).where(Observation.indicator_id == row.indicator_id,
                                                    Observation.period == row.period.label))
+    seen = (expected or {}).get((row.indicator_id, row.period.label))
+    if seen is not None and seen != ((obs.value, obs.status) if obs else (None, None)):
+        raise StoreError("预览之后已有填报值或审核状态发生变化，请重新预览后再确认",
+                         "stored values changed since the preview; preview again and confirm")
     if obs is None:
         obs = Observation(indicator_id=row.indicator_id, period=row.period.label, period_key=row.period.key,
                           value=row.value, unit=row.unit, reporter_unit_id=row.reporter_id, source=row.source,

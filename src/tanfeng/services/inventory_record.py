@@ -181,7 +181,8 @@ def record_inventory(db: Database, values: dict[str, InventoryValue], *, actor: 
          "note": json.dumps({k: v for k, v in values[i.code].provenance.items() if k != "method"}, ensure_ascii=False)}
         for i in by_code.values()]
     result = submit_values(db, rows, reporter=str(rows[0]["reporter"]), actor=actor, region=preview.region,
-                           draft=draft, source="inventory", reason=reason)
+                           draft=draft, source="inventory", reason=reason,
+                           expected={(i.indicator_id, i.period): (i.current, i.current_status) for i in by_code.values()})
     result.unchanged += len(preview.items) - len(by_code)
     recorded = [RecordedValue(i.code, i.indicator_id, i.indicator, i.period, i.new, i.unit, i.reporter)
                 for i in by_code.values()]

@@ -218,3 +218,18 @@ def test_report_says_which_dual_control_deductions_were_applied(demo_db: Databas
         rows["能源消费总量（万吨标准煤）"] + rows[f"{FEEDSTOCK_ZH}（万吨标准煤）"] + rows[f"{NEW_RENEWABLE_ZH}（万吨标准煤）"])
     text = "\n".join(p.text for p in Document(io.BytesIO(render(report, "docx"))).paragraphs)
     assert f"能耗双控指标口径：{FEEDSTOCK_ZH}、{NEW_RENEWABLE_ZH}" in text
+
+
+def test_mixed_factor_sets_are_listed_in_the_report_notes(demo_db: Database, tmp_path: Path) -> None:
+    from tanfeng.accounting import InventoryInputError
+
+    coal = tmp_path / "coal.csv"
+    coal.write_bytes(example_inventory_path().read_bytes().replace("烟煤".encode(), "原煤".encode()))
+    with pytest.raises(InventoryInputError, match="原煤"):
+        build_annual_content(demo_db, 2024, inventory=coal)
+    report = build_annual_content(demo_db, 2024, inventory=coal, fallback="ipcc2006")
+    assert report.inventory is not None
+    warnings = [n for n in report.inventory.notes if n.startswith("警告")]
+    assert len(warnings) == 2 and all("碳氧化率取自ipcc2006" in w for w in warnings)  # 2020 and 2024
+    text = "\n".join(p.text for p in Document(io.BytesIO(render(report, "docx"))).paragraphs)
+    assert all(w in text for w in warnings)

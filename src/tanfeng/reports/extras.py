@@ -49,11 +49,11 @@ def _unverified(result: InventoryResult) -> int:
                 for ln in yr.lines for f in ln.factors if not f.verified})
 
 
-def inventory_summary(path: str | Path, year: int) -> InventorySummary:
+def inventory_summary(path: str | Path, year: int, fallback: str | None = None) -> InventorySummary:
     """Compute an activity-data file (.csv/.xlsx) with the default factors; indicators of the latest year ≤ ``year``."""
     if not Path(path).is_file():
         raise TanfengError(f"{path}: 清单文件不存在 / inventory file not found")
-    result = compute(read_inventory(path))
+    result = compute(read_inventory(path), fallback=fallback)
     years = sorted(result.years)
     # the same rows, labels and numbers as the web page and the CLI (one number per label)
     summary = result.summary()
@@ -126,23 +126,25 @@ def _probability(scn: ScenarioSet, name: str) -> float | None:
     return float(simulate(scn, name, MONTE_CARLO_RUNS, seed=MONTE_CARLO_SEED).p_peak_by)
 
 
-def _scenarios(path: str | Path, inventory: str | Path | None) -> tuple[ScenarioSet, bool, list[str]]:
+def _scenarios(path: str | Path, inventory: str | Path | None,
+               fallback: str | None = None) -> tuple[ScenarioSet, bool, list[str]]:
     """The scenario file, with its base year taken from the inventory when the file is written for one."""
     if inventory is None:
         return load(path), False, []
     try:
-        return load(path, inventory=compute(read_inventory(inventory))), True, []
+        return load(path, inventory=compute(read_inventory(inventory), fallback=fallback)), True, []
     except ScenarioError:
         scn = load(path)  # a file with its own base year (its errors, if any, are raised here)
         return scn, False, [f"情景文件“{Path(path).name}”自带基准年数据，未取自清单，预测基准年数值可能与清单不同。"]
 
 
-def projection_summary(path: str | Path, inventory: str | Path | None = None) -> ProjectionSummary:
+def projection_summary(path: str | Path, inventory: str | Path | None = None,
+                       fallback: str | None = None) -> ProjectionSummary:
     """Project every scenario of a scenario file: peak year and value, probability of peaking in time.
 
     With ``inventory`` the base year comes from that inventory when the scenario file takes it from one
     (then the base year's figures are the inventory's, label for label)."""
-    scn, from_inventory, notes = _scenarios(path, inventory)
+    scn, from_inventory, notes = _scenarios(path, inventory, fallback)
     meta = scn.meta
     results = project_all(scn)
     peaks, paths = [], []

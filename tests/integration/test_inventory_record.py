@@ -130,26 +130,3 @@ def test_recording_goes_through_review_and_never_silently_replaces_accepted(db: 
     again = record_inventory(db, values, actor="办公室", confirm=True)
     assert again.recorded == [] and [o.status for o in list_observations(db)] == ["accepted"]
 
-
-def test_a_value_changed_after_the_preview_refuses_the_write_in_its_transaction(db: Database,
-                                                                                reference_plan_path: Path) -> None:
-    """The check against the preview is repeated inside the writing transaction (a review in between)."""
-    import pytest
-
-    from tanfeng.plans import read
-    from tanfeng.services.collection import submit_values
-    from tanfeng.services.errors import StoreError
-    from tanfeng.services.inventory_record import preview_inventory
-    from tanfeng.services.plan_import import import_plan
-    from tanfeng.services.review import list_observations
-
-    import_plan(db, read(reference_plan_path), actor="t")
-    values = plan_observations(compute(read_inventory(EXAMPLE), library([]), "AR5"), 2024)
-    item = next(i for i in preview_inventory(db, values).items if i.code == "forest_stock")
-    submit_values(db, [{"indicator_id": item.indicator_id, "period": "2024", "value": 943.08}], reporter=item.reporter,
-                  actor="林业局")
-    with pytest.raises(StoreError, match="重新预览"):
-        submit_values(db, [{"indicator_id": item.indicator_id, "period": "2024", "value": item.new}],
-                      reporter=item.reporter, actor="办公室", source="inventory",
-                      expected={(item.indicator_id, "2024"): (None, None)})
-    assert [o.value for o in list_observations(db)] == [943.08]

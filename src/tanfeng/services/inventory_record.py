@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tanfeng.accounting.observations import Observation as InventoryValue
-from tanfeng.db.models import Observation, ObservationRevision
+from tanfeng.db.models import Observation
 from tanfeng.db.session import Database
 from tanfeng.services.collection import CollectionResult, store_values
 from tanfeng.services.errors import StoreError
@@ -198,21 +198,11 @@ def record_inventory(db: Database, values: dict[str, InventoryValue], *, actor: 
                                     ensure_ascii=False)}
                 for i in changing]
             stored = store_values(session, rows, reporter=str(rows[0]["reporter"]), actor=actor,
-                                  region=preview.region, draft=draft, source="inventory")
+                                  region=preview.region, draft=draft, source="inventory", reason=reason)
             stored.unchanged += len(preview.items) - len(changing)
-            if reason is not None:
-                _give_reason(session, [(s.observation_id, s.version) for s in stored.stored], reason)
             result = RecordResult([RecordedValue(i.code, i.indicator_id, i.indicator, i.period, i.new, i.unit,
                                                  i.reporter) for i in changing], stored, preview.skipped)
         if audit is not None:
             audit(session, result)
         return result
 
-
-def _give_reason(session: Session, revisions: list[tuple[int, int]], reason: str) -> None:
-    """Why the values were replaced, on the revisions this write made (same transaction)."""
-    for observation_id, seq in revisions:
-        rev = session.scalar(select(ObservationRevision).where(ObservationRevision.observation_id == observation_id,
-                                                               ObservationRevision.seq == seq))
-        if rev is not None:
-            rev.reason = reason

@@ -14,6 +14,7 @@ from tanfeng.accounting.factors import EVIDENCE_ZH
 from tanfeng.accounting.indicators import Indicators
 from tanfeng.accounting.observations import Observation
 from tanfeng.accounting.results import SECTOR_ZH, SUMMARY_ROWS, EmissionLine, InventoryResult
+from tanfeng.cells import neutralise_formulas
 
 # kept for callers of the old name: the Chinese label of each headline key
 TOTAL_ZH: dict[str, str] = {key: zh for key, zh, _ in SUMMARY_ROWS}
@@ -149,6 +150,7 @@ def write_xlsx(result: InventoryResult, path: str | Path, ind: Indicators | None
             sheet.append([line])
         for code, ob in (observations or {}).items():
             sheet.append([f"observation:{code}", ob.value, ob.unit, ob.measure, ob.baseline_year])
+    neutralise_formulas(wb)
     wb.save(path)
 
 

@@ -163,10 +163,10 @@ def test_inventory_section_from_the_example_file(demo_db: Database) -> None:
     assert report.inventory is not None and report.inventory.demo
     result = compute(read_inventory(path))
     energy = next(vals for code, _, vals in report.inventory.sectors if code == "energy")
-    assert energy == [pytest.approx(result.years[y].totals()["energy_co2e"] / 1e4) for y in sorted(result.years)]
+    assert energy == [pytest.approx(result.years[y].totals()["energy_co2_direct"] / 1e4) for y in sorted(result.years)]
     wb = load_workbook(io.BytesIO(render(report, "xlsx")))
     sheet = [r for r in wb["清单"].iter_rows(values_only=True)]
-    row = next(r for r in sheet if r[0] == "能源活动")
+    row = next(r for r in sheet if r[0] == "能源活动（不含调入电力）")
     assert list(row[1:]) == pytest.approx(energy)
     assert report.inventory.indicator_year == 2024
 
@@ -205,3 +205,54 @@ def test_returned_values_are_left_out(db: Database) -> None:
     assert (rc.latest_period, rc.latest_value) == ("2023", pytest.approx(stored[(rc.indicator_id, "2023")].value))
     series = next(s for s in report.series if s.code == rc.code)
     assert max(y for y, _ in series.values) == 2023.0
+
+
+def test_projection_base_year_is_the_inventorys(demo_db: Database) -> None:
+    """With an inventory-based scenario file the projection starts from the inventory's own figure."""
+    from tanfeng.projection.scenarios import example_inventory_scenarios_path
+
+    path = example_inventory_path()
+    report = build_annual_content(demo_db, 2024, inventory=path, scenarios=example_inventory_scenarios_path())
+    pr = report.projection
+    assert pr is not None and pr.base_from_inventory and pr.base_year == 2020
+    energy = compute(read_inventory(path)).years[2020].totals()["energy_co2_with_indirect"] / 1e4
+    assert pr.base_value == pytest.approx(energy, rel=1e-12)
+    assert pr.metric_zh == "能源活动（含调入电力）"
+    inventory_row = next(vals for zh, vals in report.inventory.totals if zh == pr.metric_zh)  # type: ignore[union-attr]
+    assert inventory_row[0] == pytest.approx(pr.base_value, rel=1e-12)
+    text = "\n".join(p.text for p in Document(io.BytesIO(render(report, "docx"))).paragraphs)
+    assert f"预测基准年2020年能源活动（含调入电力）为{energy:.2f}万吨（取自清单" in text
+    # a scenario file with its own base year is said to be so
+    from tanfeng.projection import example_scenarios_path
+
+    own = build_annual_content(demo_db, 2024, inventory=path, scenarios=example_scenarios_path()).projection
+    assert own is not None and not own.base_from_inventory and any("未取自清单" in n for n in own.notes)
+
+
+def test_report_says_which_dual_control_deductions_were_applied(demo_db: Database) -> None:
+    from tanfeng.accounting.indicators import FEEDSTOCK_ZH, NEW_RENEWABLE_ZH
+
+    report = build_annual_content(demo_db, 2024, inventory=example_inventory_path())
+    inv = report.inventory
+    assert inv is not None
+    rows = dict(inv.indicators)
+    assert rows[f"{FEEDSTOCK_ZH}（万吨标准煤）"] < 0 and rows[f"{NEW_RENEWABLE_ZH}（万吨标准煤）"] < 0
+    assert rows["考核口径能源消费量（万吨标准煤）"] == pytest.approx(
+        rows["能源消费总量（万吨标准煤）"] + rows[f"{FEEDSTOCK_ZH}（万吨标准煤）"] + rows[f"{NEW_RENEWABLE_ZH}（万吨标准煤）"])
+    text = "\n".join(p.text for p in Document(io.BytesIO(render(report, "docx"))).paragraphs)
+    assert f"能耗双控指标口径：{FEEDSTOCK_ZH}、{NEW_RENEWABLE_ZH}" in text
+
+
+def test_mixed_factor_sets_are_listed_in_the_report_notes(demo_db: Database, tmp_path: Path) -> None:
+    from tanfeng.accounting import InventoryInputError
+
+    coal = tmp_path / "coal.csv"
+    coal.write_bytes(example_inventory_path().read_bytes().replace("烟煤".encode(), "原煤".encode()))
+    with pytest.raises(InventoryInputError, match="原煤"):
+        build_annual_content(demo_db, 2024, inventory=coal)
+    report = build_annual_content(demo_db, 2024, inventory=coal, fallback="ipcc2006")
+    assert report.inventory is not None
+    warnings = [n for n in report.inventory.notes if n.startswith("警告")]
+    assert len(warnings) == 2 and all("碳氧化率取自ipcc2006" in w for w in warnings)  # 2020 and 2024
+    text = "\n".join(p.text for p in Document(io.BytesIO(render(report, "docx"))).paragraphs)
+    assert all(w in text for w in warnings)

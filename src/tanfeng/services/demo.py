@@ -18,6 +18,7 @@ from tanfeng.db.migrate import upgrade
 from tanfeng.db.models import ChangeLog
 from tanfeng.db.session import Database
 from tanfeng.plans import example_plan_path, read
+from tanfeng.projection.scenarios import example_scenarios_path, load
 from tanfeng.services import accounts
 from tanfeng.services.collection import submit_progress, submit_values
 from tanfeng.services.errors import StoreError
@@ -105,6 +106,7 @@ def _assign_plan_wide(db: Database, rows: list[StatusRow], issuer: str | None) -
 
 def _illustrate_baselines_and_quotas(db: Database, rows: list[StatusRow]) -> None:
     """Base-year values for level indicators and one quota, so trajectories exist (illustrative)."""
+    known = scenario_base_values()
     done: set[int] = set()
     for row in rows:
         if row.indicator_id in done or row.shape != "linear" or row.baseline_value is not None:
@@ -113,13 +115,25 @@ def _illustrate_baselines_and_quotas(db: Database, rows: list[StatusRow]) -> Non
         if goal is None:
             continue
         done.add(row.indicator_id)
-        base = round(goal * (0.8 if row.direction == "up" else 1.3), 2)
+        # the example scenario's base year where it has the indicator, so the demo and the scenario agree
+        base = known.get(row.code or "") or round(goal * (0.8 if row.direction == "up" else 1.3), 2)
         set_baseline(db, plan=str(row.plan_id), target=row.target, year=row.baseline_year or 2020, value=base,
                      actor=ACTOR)
     quota = next((r for r in rows if r.assigned and r.code == "carbon_intensity"), None)
     if quota is not None:
         set_quota(db, plan=str(quota.plan_id), target=quota.target, value=18.0, unit="%", actor=ACTOR,
                   note=f"{MARK}：假设的上级下达指标 / assumed quota")
+
+
+def scenario_base_values() -> dict[str, float]:
+    """Base-year values of the bundled example scenario (示例数据) by indicator code, in the plan's units."""
+    forest = load(example_scenarios_path()).base.forest
+    out: dict[str, float] = {}
+    if forest is not None:
+        out["forest_stock"] = round(forest.stock_m3 / 1e4, 2)  # 万立方米
+        if forest.coverage is not None:
+            out["forest_coverage"] = forest.coverage.value
+    return out
 
 
 def _value(db: Database, indicator_id: int, year: int, profile: float) -> float | None:

@@ -145,7 +145,10 @@ def _workers() -> Any:
 def warm_up() -> None:
     """Start the worker server ahead of the first upload (it imports the readers once, ~2 s)."""
     if _context is None:
-        run_limited(_noop, (), "warm-up")
+        try:
+            run_limited(_noop, (), "warm-up")
+        except Exception:  # best effort (e.g. the server stops while warming): the first upload retries
+            return
 
 
 def _noop() -> None:

@@ -95,9 +95,13 @@ def progress(request: Request, user: accounts.Account, plan_id: int, task: str, 
     return result
 
 
-def upload(request: Request, user: accounts.Account, path: Path, filename: str) -> CollectionResult:
-    """A filled template: a unit may upload only a file that reports for itself."""
-    parsed = parse_file(path)
+def upload(request: Request, user: accounts.Account, path: Path, filename: str,
+           parsed: ParsedFile | None = None) -> CollectionResult:
+    """A filled template: a unit may upload only a file that reports for itself.
+
+    ``parsed``: the file as already read (by the upload worker), so it is not read again here.
+    """
+    parsed = parsed or parse_file(path)
     with _db(request).write() as session:
         if user.role == "unit":
             _check_own_file(session, user, parsed)

@@ -20,7 +20,7 @@ from tanfeng.plans.model import Plan
 from tanfeng.services import audit, review, sessions
 from tanfeng.services.accounts import ROLES, Account, list_accounts
 from tanfeng.services.status import compute_status, indicator_series
-from tanfeng.services.upload_guard import check_template
+from tanfeng.services.upload_guard import read_template
 from tanfeng.services.workspace import plan_trees
 from tanfeng.web import actions
 from tanfeng.web.deps import (
@@ -199,8 +199,8 @@ async def upload_template(request: Request, user: Writer, file: Annotated[Upload
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"upload{suffix}"
             path.write_bytes(data)
-            check_template(path, file.filename or path.name)
-            return asdict(actions.upload(request, user, path, file.filename or path.name))
+            parsed = read_template(path, file.filename or path.name)
+            return asdict(actions.upload(request, user, path, file.filename or path.name, parsed))
 
     return await run_in_threadpool(work)
 

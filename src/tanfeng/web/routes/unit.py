@@ -17,7 +17,7 @@ from tanfeng.services.accounts import Account
 from tanfeng.services.collection import CollectionResult
 from tanfeng.services.errors import StoreError
 from tanfeng.services.templates import PROGRESS_STATUSES, write_template
-from tanfeng.services.upload_guard import check_template
+from tanfeng.services.upload_guard import read_template
 from tanfeng.services.validation import check_id
 from tanfeng.services.workspace import list_units, unit_work
 from tanfeng.web import actions
@@ -98,8 +98,8 @@ async def upload(request: Request, user: Writer, file: Annotated[UploadFile, Fil
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"upload{suffix}"
             path.write_bytes(data)
-            check_template(path, file.filename or path.name)
-            return actions.upload(request, user, path, file.filename or path.name)
+            parsed = read_template(path, file.filename or path.name)
+            return actions.upload(request, user, path, file.filename or path.name, parsed)
 
     result = await run_in_threadpool(work)
     request.app.state.renderer.flash(request, _summary(result))

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -19,6 +19,8 @@ from starlette.concurrency import run_in_threadpool
 from tanfeng.plans.model import Plan
 from tanfeng.services import audit, review, sessions
 from tanfeng.services.accounts import ROLES, Account, list_accounts
+from tanfeng.services.indicator_mapping import parse_decisions
+from tanfeng.services.plan_import import MappingChoices, import_plan
 from tanfeng.services.status import compute_status, indicator_series
 from tanfeng.services.upload_guard import read_template
 from tanfeng.services.workspace import plan_trees
@@ -233,9 +235,15 @@ async def preview_plan(request: Request, user: Office, file: Annotated[UploadFil
 
 
 @router.post("/plans", status_code=201)
-def store_plan(request: Request, user: Office, body: dict[str, Any]) -> dict[str, Any]:
+def store_plan(request: Request, user: Office, body: dict[str, Any], response: Response,
+               mapping: Annotated[list[str] | None, Query(alias="map")] = None,  # ?map=T3=12&map=T4=new (as --map)
+               accept_proposals: bool = False, dry_run: bool = False) -> dict[str, Any]:
     plan = Plan.model_validate(body)
-    return asdict(actions.store_plan(request, user, plan))
+    choices = MappingChoices(parse_decisions(mapping or []), accept_proposals)
+    if dry_run:  # the mapping the office would get; nothing stored
+        response.status_code = 200
+        return asdict(import_plan(request.app.state.db, plan, actor=user.username, choices=choices, dry_run=True))
+    return asdict(actions.store_plan(request, user, plan, choices))
 
 
 @router.get("/users")

@@ -91,8 +91,9 @@ def inventory(request: Request, user: CurrentUser) -> Response:
 
 @router.post("/inventory", response_class=HTMLResponse)
 async def inventory_upload(request: Request, user: Annotated[Account, Depends(writer(*OFFICE))],
-                           file: Annotated[UploadFile, File()], record: Annotated[str, Form()] = "") -> Response:
-    """Compute an uploaded activity-data file; with ``record`` store its indicators as the plan's values."""
+                           file: Annotated[UploadFile, File()], record: Annotated[str, Form()] = "",
+                           fallback: Annotated[str, Form()] = "") -> Response:
+    """Compute an uploaded activity-data file; with ``record`` show the preview of recording its indicators."""
     suffix = Path(file.filename or "inventory.xlsx").suffix.lower() or ".xlsx"
     data = await read_upload_bytes(file)
 
@@ -101,11 +102,21 @@ async def inventory_upload(request: Request, user: Annotated[Account, Depends(wr
             path = Path(tmp) / f"inventory{suffix}"
             path.write_bytes(data)
             check_inventory(path, file.filename or path.name)
-            summary, recorded = actions.inventory(request, user, path, file.filename or path.name, record == "on")
-        return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": summary,
-                                                                           "recorded": recorded})
+            summary, preview = actions.inventory(request, user, path, file.filename or path.name, record == "on",
+                                                 fallback or None)
+        return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": summary, **preview})
 
     return await run_in_threadpool(work)
+
+
+@router.post("/inventory/record", response_class=HTMLResponse)
+def inventory_record(request: Request, user: Annotated[Account, Depends(writer(*OFFICE))],
+                     token: Annotated[str, Form()], fingerprint: Annotated[str, Form()],
+                     reason: Annotated[str, Form()] = "") -> Response:
+    """Confirm a previewed recording: the values go in as submissions for review."""
+    summary, recorded = actions.confirm_inventory(request, user, token, fingerprint, reason or None)
+    return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": summary,
+                                                                       "recorded": recorded})
 
 
 @router.get("/audit", response_class=HTMLResponse)

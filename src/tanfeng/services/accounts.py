@@ -8,6 +8,7 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tanfeng.db.account_models import User, WebSession
@@ -84,7 +85,10 @@ def create_user_in(
     user = User(username=username, display_name=display_name or username, password_hash=_hasher.hash(password),
                 role=role, unit_id=unit_id if role == "unit" else None, active=True, session_version=1)
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as err:  # created by someone else at the same moment (PostgreSQL: no lock to wait on)
+        raise StoreError(f"用户名“{username}”已存在", f"user '{username}' exists") from err
     return account_from_row(user, unit.name if unit and role == "unit" else None)
 
 

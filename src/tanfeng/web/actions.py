@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from tanfeng.accounting import example_inventory_path
 from tanfeng.accounting.observations import Observation as InventoryValue
 from tanfeng.db.session import Database
+from tanfeng.plans.model import Plan
 from tanfeng.projection.scenarios import example_inventory_scenarios_path
 from tanfeng.reports.annual import build_annual_content, render
 from tanfeng.services import accounts, permissions, plan_admin, registry, review
@@ -36,6 +37,7 @@ from tanfeng.services.collection import (
 )
 from tanfeng.services.errors import StoreError
 from tanfeng.services.inventory_record import RecordResult, preview_inventory, record_inventory
+from tanfeng.services.plan_import import MappingChoices, PlanImportResult, import_plan
 from tanfeng.web.deps import OFFICE, Forbidden, audit_in, record, written
 from tanfeng.web.inventory_view import compute_file
 
@@ -193,7 +195,7 @@ def alias_unit(request: Request, user: accounts.Account, region: str, alias: str
                confirm: bool = True) -> registry.MergePreview | None:
     """Register an alias; if it would merge another unit and ``confirm`` is false, only say what would move."""
     with _db(request).write() as session:
-        region_row = registry.get_region(session, region)
+        region_row = registry.lock_region(session, registry.get_region(session, region))
         preview = registry.merge_preview(session, region_row, alias, unit)
         if preview is not None and not confirm:
             return preview
@@ -202,6 +204,18 @@ def alias_unit(request: Request, user: accounts.Account, region: str, alias: str
                  merged=preview.moves() if preview else None)
     written(request)
     return None
+
+
+def store_plan(request: Request, user: accounts.Account, plan: Plan, choices: MappingChoices | None = None,
+               **detail: Any) -> PlanImportResult:
+    """Import a plan (JSON or the corrected upload) with its audit entry in the same transaction."""
+    def audit(session: Session, result: PlanImportResult) -> None:
+        audit_in(session, request, user, "import_plan", "plan", result.plan_id, title=result.title,
+                 version=result.version, created=result.created, **detail)
+
+    result = import_plan(_db(request), plan, actor=user.username, choices=choices, audit=audit)
+    written(request)
+    return result
 
 
 REPORT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

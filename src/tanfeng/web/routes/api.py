@@ -19,7 +19,6 @@ from starlette.concurrency import run_in_threadpool
 from tanfeng.plans.model import Plan
 from tanfeng.services import audit, review, sessions
 from tanfeng.services.accounts import ROLES, Account, list_accounts
-from tanfeng.services.plan_import import import_plan
 from tanfeng.services.status import compute_status, indicator_series
 from tanfeng.services.upload_guard import check_template
 from tanfeng.services.workspace import plan_trees
@@ -236,10 +235,7 @@ async def preview_plan(request: Request, user: Office, file: Annotated[UploadFil
 @router.post("/plans", status_code=201)
 def store_plan(request: Request, user: Office, body: dict[str, Any]) -> dict[str, Any]:
     plan = Plan.model_validate(body)
-    result = import_plan(request.app.state.db, plan, actor=user.username)
-    record(request, user, "import_plan", "plan", result.plan_id, title=result.title, version=result.version,
-           created=result.created)
-    return asdict(result)
+    return asdict(actions.store_plan(request, user, plan))
 
 
 @router.get("/users")

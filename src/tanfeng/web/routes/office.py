@@ -14,7 +14,7 @@ from tanfeng.services.plan_import import MappingChoices, import_plan, stored_ind
 from tanfeng.services.registry import units_with_aliases
 from tanfeng.services.status import compute_status
 from tanfeng.web import actions
-from tanfeng.web.deps import OFFICE, DbDep, DbId, read_upload_bytes, reader, record, writer
+from tanfeng.web.deps import OFFICE, DbDep, DbId, read_upload_bytes, reader, writer
 from tanfeng.web.plan_upload import apply_corrections, read_upload_limited
 
 router = APIRouter(include_in_schema=False)
@@ -142,9 +142,7 @@ async def save(request: Request, user: Office) -> Response:
 
     def work() -> Response:
         plan = apply_corrections(fields.get("document", ""), fields)
-        result = import_plan(request.app.state.db, plan, actor=user.username, choices=_mapping_choices(fields))
-        record(request, user, "import_plan", "plan", result.plan_id, title=result.title, version=result.version,
-               created=result.created, corrected=True)
+        result = actions.store_plan(request, user, plan, choices=_mapping_choices(fields), corrected=True)
         request.app.state.renderer.flash(request, f"已保存方案“{result.title}”第{result.version}版 / plan saved "
                                                   f"(version {result.version})")
         return RedirectResponse("/plan", 303)

@@ -36,6 +36,9 @@ class Region(CreatedMixin, Base):
     level: Mapped[str | None] = mapped_column(String(20))
     adcode: Mapped[str | None] = mapped_column(String(12))
     parent: Mapped[str | None] = mapped_column(String(100))
+    # The region one level up (a county's city, a city's province); known from the gazetteer
+    # before any of the parent's plans is imported.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
 
 
 class Unit(CreatedMixin, Base):
@@ -75,6 +78,12 @@ class PlanRecord(CreatedMixin, Base):
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     key: Mapped[str] = mapped_column(String(300))
     title: Mapped[str] = mapped_column(String(300))
+    # The version work is tracked against: chosen by rule (final over draft, then issue date) unless
+    # the office pinned one. No FK: plans and plan_versions would reference each other.
+    current_version_id: Mapped[int | None] = mapped_column(Integer)
+    current_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Archived plans keep every value and revision but leave the work lists.
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     region: Mapped[Region] = relationship()
 
@@ -185,6 +194,7 @@ class Target(Base):
     quota_value: Mapped[float | None] = mapped_column(Float)
     quota_unit: Mapped[str | None] = mapped_column(String(50))
     quota_note: Mapped[str | None] = mapped_column(String(500))
+    quota_doc: Mapped[str | None] = mapped_column(String(100))  # 文号 of the document assigning the quota
     sentence: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer)
 

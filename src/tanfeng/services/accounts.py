@@ -7,11 +7,12 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from tanfeng.db.account_models import User
 from tanfeng.db.base import utcnow
-from tanfeng.db.models import Unit
+from tanfeng.db.models import Region, Unit
 from tanfeng.db.session import Database
 from tanfeng.services.errors import StoreError
 
@@ -35,15 +36,22 @@ class Account:
     active: bool
     session_version: int
     last_login_at: datetime | None
+    # The region the account works in: a unit account's unit's region, an office's or viewer's own;
+    # None for an account over every region.
+    region_id: int | None = None
+    region: str | None = None
 
     @property
     def role_label(self) -> str:
         return ROLE_LABELS.get(self.role, self.role)
 
 
-def _account(user: User, unit_name: str | None) -> Account:
-    return Account(user.id, user.username, user.display_name, user.role, user.unit_id, unit_name, user.active,
-                   user.session_version, user.last_login_at)
+def _account(session: Session, user: User) -> Account:
+    unit = session.get(Unit, user.unit_id) if user.unit_id else None
+    region_id = unit.region_id if unit is not None else user.region_id
+    region = session.get(Region, region_id) if region_id is not None else None
+    return Account(user.id, user.username, user.display_name, user.role, user.unit_id, unit.name if unit else None,
+                   user.active, user.session_version, user.last_login_at, region_id, region.name if region else None)
 
 
 def _check(role: str, unit_id: int | None, password: str | None) -> None:
@@ -57,9 +65,13 @@ def _check(role: str, unit_id: int | None, password: str | None) -> None:
 
 def create_user(
     db: Database, *, username: str, password: str, role: str, display_name: str | None = None,
-    unit_id: int | None = None,
+    unit_id: int | None = None, region_id: int | None = None,
 ) -> Account:
-    """A new account; the password is stored only as an argon2 hash."""
+    """A new account; the password is stored only as an argon2 hash.
+
+    ``region_id`` places an office or viewer account in one region (it reads the regions below too);
+    a unit account's region is its unit's.
+    """
     username = username.strip()
     if not username:
         raise StoreError("用户名不能为空", "the user name is empty")
@@ -70,11 +82,14 @@ def create_user(
         unit = session.get(Unit, unit_id) if unit_id is not None else None
         if unit_id is not None and unit is None:
             raise StoreError(f"没有编号为{unit_id}的单位", f"no unit {unit_id}")
+        if region_id is not None and session.get(Region, region_id) is None:
+            raise StoreError(f"没有编号为{region_id}的地区", f"no region {region_id}")
         user = User(username=username, display_name=display_name or username, password_hash=_hasher.hash(password),
-                    role=role, unit_id=unit_id if role == "unit" else None, active=True, session_version=1)
+                    role=role, unit_id=unit_id if role == "unit" else None, active=True, session_version=1,
+                    region_id=region_id if role != "unit" else None)
         session.add(user)
         session.flush()
-        return _account(user, unit.name if unit and role == "unit" else None)
+        return _account(session, user)
 
 
 def update_user(
@@ -95,8 +110,7 @@ def update_user(
             user.active = active
         user.role, user.unit_id = new_role, new_unit if new_role == "unit" else None
         user.session_version += 1
-        unit = session.get(Unit, user.unit_id) if user.unit_id else None
-        return _account(user, unit.name if unit else None)
+        return _account(session, user)
 
 
 def authenticate(db: Database, username: str, password: str) -> Account | None:
@@ -113,18 +127,23 @@ def authenticate(db: Database, username: str, password: str) -> Account | None:
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = _hasher.hash(password)
         user.last_login_at = utcnow()
-        unit = session.get(Unit, user.unit_id) if user.unit_id else None
-        return _account(user, unit.name if unit else None)
+        return _account(session, user)
 
 
 def get_account(db: Database, user_id: int) -> Account | None:
     with db.transaction() as session:
-        row = session.execute(select(User, Unit.name).outerjoin(Unit, Unit.id == User.unit_id)
-                              .where(User.id == user_id)).first()
-        return _account(row[0], row[1]) if row else None
+        # one query per request: the account, its unit and its region
+        row = session.execute(
+            select(User, Unit.name, Region.id, Region.name).outerjoin(Unit, Unit.id == User.unit_id)
+            .outerjoin(Region, Region.id == func.coalesce(Unit.region_id, User.region_id))
+            .where(User.id == user_id)).first()
+        if row is None:
+            return None
+        user, unit, region_id, region = row
+        return Account(user.id, user.username, user.display_name, user.role, user.unit_id, unit, user.active,
+                       user.session_version, user.last_login_at, region_id, region)
 
 
 def list_accounts(db: Database) -> list[Account]:
     with db.transaction() as session:
-        rows = session.execute(select(User, Unit.name).outerjoin(Unit, Unit.id == User.unit_id).order_by(User.id))
-        return [_account(user, unit) for user, unit in rows]
+        return [_account(session, user) for user in session.scalars(select(User).order_by(User.id))]

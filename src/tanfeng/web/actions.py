@@ -22,15 +22,17 @@ from tanfeng.services import accounts, plan_admin, registry, review
 from tanfeng.services.collection import CollectionResult, import_collection, parse_file, submit_progress, submit_values
 from tanfeng.services.errors import StoreError
 from tanfeng.services.inventory_record import RecordResult, record_inventory
+from tanfeng.services.regions import regions_of_unit_names
 from tanfeng.services.workspace import indicator_unit_ids, list_units, task_unit_ids, unit_ids_for_names
 from tanfeng.web.deps import Forbidden, record
 from tanfeng.web.inventory_view import compute_file
 
 
-def _unit_name(db: Database, unit_id: int) -> str:
-    for uid, name, _region in list_units(db):
+def _unit(db: Database, unit_id: int) -> tuple[str, str]:
+    """(name, region) of a unit: a write for a unit is scoped to the unit's region, never "the only region"."""
+    for uid, name, region in list_units(db):
         if uid == unit_id:
-            return name
+            return name, region
     raise StoreError(f"没有编号为{unit_id}的单位", f"no unit {unit_id}")
 
 
@@ -55,7 +57,8 @@ def submit(request: Request, user: accounts.Account, values: list[dict[str, Any]
         if user.role == "unit" and (not isinstance(indicator_id, int) or unit not in indicator_unit_ids(db, indicator_id)):
             raise Forbidden(f"本单位不负责指标{indicator_id}，不能填报 / your unit is not responsible for "
                             f"indicator {indicator_id}")
-    result = submit_values(db, values, reporter=_unit_name(db, unit), actor=user.username, draft=draft,
+    name, region = _unit(db, unit)
+    result = submit_values(db, values, reporter=name, region=region, actor=user.username, draft=draft,
                            source="web")
     record(request, user, "submit_values", "unit", unit, values=values, draft=draft,
            created=result.created, updated=result.updated)
@@ -68,28 +71,46 @@ def progress(request: Request, user: accounts.Account, plan_id: int, task: str, 
     unit = acting_unit(user, unit_id)
     if user.role == "unit" and unit not in task_unit_ids(db, plan_id, task):
         raise Forbidden(f"本单位不负责任务{task} / your unit is not responsible for task {task}")
+    name, region = _unit(db, unit)
     result = submit_progress(db, [{"plan_id": plan_id, "task": task, "period": period, "status": status,
-                                   "text": text}], reporter=_unit_name(db, unit), actor=user.username, source="web")
+                                   "text": text}], reporter=name, region=region, actor=user.username, source="web")
     record(request, user, "task_progress", "task", None, plan_id=plan_id, task=task, period=period, status=status)
     return result
+
+
+def upload_region(db: Database, user: accounts.Account, written: str | None, names: set[str]) -> str:
+    """The region an uploaded file reports for: a unit account's own; else the file's, else its units' region."""
+    if user.role == "unit" and user.unit_id is not None:
+        own = _unit(db, user.unit_id)[1]
+        if written and written != own:
+            raise Forbidden(f"文件属于{written}，不是本单位所在的{own} / the file is for {written}, not {own}")
+        return own
+    if written:
+        return written
+    found = regions_of_unit_names(db, names)
+    if len(found) != 1:
+        raise StoreError("文件未注明地区，且填报单位不能确定唯一地区；请使用本系统下载的填报表",
+                         "the file names no region and its units do not fix one; use a template downloaded here")
+    return found.pop()
 
 
 def upload(request: Request, user: accounts.Account, path: Path, filename: str) -> CollectionResult:
     """A filled template: a unit may upload only a file that reports for itself."""
     db: Database = request.app.state.db
     parsed = parse_file(path)
+    names = {n for n in [parsed.reporter, *(str(r["reporter"]) for sheet in (parsed.indicators, parsed.tasks)
+                                            if sheet for _, r in sheet.rows if r.get("reporter"))] if n}
+    region = upload_region(db, user, parsed.region, names)
     if user.role == "unit":
-        names = {n for n in [parsed.reporter, *(str(r["reporter"]) for sheet in (parsed.indicators, parsed.tasks)
-                                                if sheet for _, r in sheet.rows if r.get("reporter"))] if n}
         # names are resolved like the import does (aliases, short forms); unknown names fail validation there
-        if any(uid is not None and uid != user.unit_id for uid in unit_ids_for_names(db, names, parsed.region).values()):
+        if any(uid is not None and uid != user.unit_id for uid in unit_ids_for_names(db, names, region).values()):
             raise Forbidden(f"文件中的填报单位不是{user.unit} / the file reports for another unit than {user.unit}")
         indicator_ids = {int(r["indicator_id"]) for _, r in (parsed.indicators.rows if parsed.indicators else [])
                          if str(r.get("indicator_id", "")).isdigit() and r.get("value") not in (None, "")}
         for indicator_id in indicator_ids:
             if (user.unit_id or 0) not in indicator_unit_ids(db, indicator_id):
                 raise Forbidden(f"本单位不负责指标{indicator_id} / your unit is not responsible for {indicator_id}")
-    result = import_collection(db, path, actor=user.username)
+    result = import_collection(db, path, actor=user.username, region=region)
     record(request, user, "upload_template", "file", None, filename=filename, created=result.created,
            updated=result.updated, task_reports=result.task_reports)
     return result

@@ -94,10 +94,10 @@ def template(request: Request, user: CurrentUser, db: DbDep, unit_id: int | None
     chosen = _unit_for_view(user, unit_id)
     if chosen is None:
         raise StoreError("请选择单位", "choose a unit")
-    name = next(n for uid, n, _ in list_units(db) if uid == chosen)
+    name, region = next((n, r) for uid, n, r in list_units(db) if uid == chosen)
     period = period or open_period()
     handle, tmp = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
-    write_template(db, unit=name, period=period, path=tmp)
+    write_template(db, unit=name, period=period, path=tmp, region=region)
     return FileResponse(tmp, filename=f"{name}-{period}.xlsx", background=BackgroundTask(Path(tmp).unlink),
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

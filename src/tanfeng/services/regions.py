@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from tanfeng.db.models import Region, Unit
 from tanfeng.db.session import Database
 from tanfeng.plans.model import Region as PlanRegion
-from tanfeng.regions.gazetteer import Division, gazetteer
 from tanfeng.regions.departments import unit_key
+from tanfeng.regions.gazetteer import Division, gazetteer
 from tanfeng.services.errors import StoreError
 
 LEVEL_LABELS = {"province": "省级", "city": "市级", "county": "县级"}

@@ -6,7 +6,7 @@ import difflib
 import re
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -31,6 +31,7 @@ from tanfeng.plans.model import Plan
 from tanfeng.plans.model import Region as PlanRegion
 from tanfeng.plans.model import Target as PlanTarget
 from tanfeng.services.errors import StoreError
+from tanfeng.services.library import choose_current
 from tanfeng.services.registry import ensure_region, resolve_unit
 from tanfeng.tracking.trajectory import classify
 
@@ -51,6 +52,7 @@ class PlanImportResult:
     targets_carried: int  # targets whose indicator (and collected values) existed before
     targets_new: int
     indicators_dropped: int  # indicators of the previous version the new one no longer has
+    current: bool = True  # the new version became the plan's current one
 
 
 def load_plan_file(path: str | Path) -> Plan:
@@ -111,7 +113,9 @@ def import_plan(
             n_tasks = session.scalar(select(func.count()).where(Task.version_id == existing.id)) or 0
             return PlanImportResult(record.id, region_row.name, record.title, existing.number, existing.status,
                                     False, n_tasks, n_targets, 0, 0, 0)
-        return _store_version(session, region_row, record, plan, title, actor)
+        result = _store_version(session, region_row, record, plan, title, actor)
+        current = choose_current(session, record)  # a draft imported after the final stays non-current
+        return replace(result, current=current is not None and current.number == result.version)
 
 
 def _ensure_plan(session: Session, region: Region, title: str) -> PlanRecord:
@@ -282,4 +286,5 @@ def _carry_quota(target: Target, old_targets: list[Target]) -> None:
     for old in old_targets:
         if old.indicator_id == target.indicator_id and old.year == target.year and old.quota_value is not None:
             target.quota_value, target.quota_unit, target.quota_note = old.quota_value, old.quota_unit, old.quota_note
+            target.quota_doc = old.quota_doc
             return

@@ -6,6 +6,7 @@ Each function opens one read transaction and returns plain dataclasses (the page
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -86,12 +87,13 @@ def _is_example(version: PlanVersion) -> bool:
     return DEMO_MARK in (version.source_path or "") or DEMO_MARK in str(version.document.get("meta", {}))
 
 
-def plan_trees(db: Database, query: str | None = None) -> list[PlanTree]:
-    """Actions → tasks (with lead and co units) → targets of every current plan; ``query`` filters tasks."""
+def plan_trees(db: Database, query: str | None = None, plan_ids: Collection[int] | None = None) -> list[PlanTree]:
+    """Actions → tasks (with lead and co units) → targets of every current plan (or the given ones); ``query``
+    filters tasks."""
     needle = (query or "").strip()
     with db.transaction() as session:
         out = []
-        for ref in current_versions(session):
+        for ref in current_versions(session, plan_ids=plan_ids):
             v = ref.version
             tree = PlanTree(ref.plan.id, ref.plan.title, ref.region.name, v.number, v.status, v.peak_year,
                             v.doc_number, _is_example(v))
@@ -227,10 +229,10 @@ class Matrix:
     rows: list[tuple[int, str, list[tuple[int, int]]]]  # unit id, unit, per action: (tasks led, tasks supported)
 
 
-def responsibility_matrix(db: Database) -> Matrix:
+def responsibility_matrix(db: Database, plan_ids: Collection[int] | None = None) -> Matrix:
     """Unit × action: how many of the action's tasks each unit leads or supports (current versions)."""
     with db.transaction() as session:
-        refs = current_versions(session)
+        refs = current_versions(session, plan_ids=plan_ids)
         version_ids = [r.version.id for r in refs]
         actions = [(a.code, a.name) for a in session.scalars(
             select(Action).where(Action.version_id.in_(version_ids)).order_by(Action.version_id, Action.position))]

@@ -23,9 +23,11 @@ from tanfeng.services.collection import CollectionResult, import_collection, par
 from tanfeng.services.errors import StoreError
 from tanfeng.services.inventory_record import RecordResult, record_inventory
 from tanfeng.services.regions import regions_of_unit_names
+from tanfeng.services.scope import observation_region, region_ids_by_name, unit_region_id
 from tanfeng.services.workspace import indicator_unit_ids, list_units, task_unit_ids, unit_ids_for_names
 from tanfeng.web.deps import Forbidden, record
 from tanfeng.web.inventory_view import compute_file
+from tanfeng.web.scoping import chosen_plan_id, plan_context, plan_region, require_quota, require_write
 
 
 def _unit(db: Database, unit_id: int) -> tuple[str, str]:
@@ -52,6 +54,7 @@ def submit(request: Request, user: accounts.Account, values: list[dict[str, Any]
            draft: bool = False) -> CollectionResult:
     db: Database = request.app.state.db
     unit = acting_unit(user, unit_id)
+    require_write(request, user, unit_region_id(db, unit))
     for item in values:
         indicator_id = item.get("indicator_id")
         if user.role == "unit" and (not isinstance(indicator_id, int) or unit not in indicator_unit_ids(db, indicator_id)):
@@ -69,6 +72,9 @@ def progress(request: Request, user: accounts.Account, plan_id: int, task: str, 
              text: str | None, unit_id: int | None) -> CollectionResult:
     db: Database = request.app.state.db
     unit = acting_unit(user, unit_id)
+    require_write(request, user, unit_region_id(db, unit))
+    if plan_region(db, plan_id) != unit_region_id(db, unit):
+        raise Forbidden(f"方案{plan_id}不属于该单位所在地区 / plan {plan_id} is not of the unit's region")
     if user.role == "unit" and unit not in task_unit_ids(db, plan_id, task):
         raise Forbidden(f"本单位不负责任务{task} / your unit is not responsible for task {task}")
     name, region = _unit(db, unit)
@@ -101,6 +107,7 @@ def upload(request: Request, user: accounts.Account, path: Path, filename: str) 
     names = {n for n in [parsed.reporter, *(str(r["reporter"]) for sheet in (parsed.indicators, parsed.tasks)
                                             if sheet for _, r in sheet.rows if r.get("reporter"))] if n}
     region = upload_region(db, user, parsed.region, names)
+    require_write(request, user, region_ids_by_name(db).get(region))
     if user.role == "unit":
         # names are resolved like the import does (aliases, short forms); unknown names fail validation there
         if any(uid is not None and uid != user.unit_id for uid in unit_ids_for_names(db, names, region).values()):
@@ -126,6 +133,10 @@ def review_many(request: Request, user: accounts.Account, observation_ids: list[
     """Accept or return several values at once: all or none (the service checks every one first)."""
     if not observation_ids:
         raise StoreError("没有选择任何填报值", "no value selected")
+    for observation_id in observation_ids:
+        region_id = observation_region(request.app.state.db, observation_id)
+        if region_id is not None:  # an unknown id is refused by the service with its own message
+            require_write(request, user, region_id)
     count = review.review(request.app.state.db, observation_ids, action=action, actor=user.username, reason=reason)
     entity_id = observation_ids[0] if len(observation_ids) == 1 else None
     record(request, user, f"review_{action}", "observation", entity_id, ids=observation_ids, reason=reason)
@@ -135,6 +146,7 @@ def review_many(request: Request, user: accounts.Account, observation_ids: list[
 def quota(request: Request, user: accounts.Account, plan_id: int, target: str, value: float, unit: str | None,
           note: str | None) -> plan_admin.IndicatorRef:
     db: Database = request.app.state.db
+    require_quota(request, user, plan_region(db, plan_id))
     ref = plan_admin.set_quota(db, plan=str(plan_id), target=target, value=value, unit=unit, note=note,
                                actor=user.username)
     record(request, user, "set_quota", "indicator", ref.indicator_id, plan_id=plan_id, target=target, value=value,
@@ -143,11 +155,16 @@ def quota(request: Request, user: accounts.Account, plan_id: int, target: str, v
 
 
 def create_account(request: Request, user: accounts.Account, *, username: str, password: str, role: str,
-                   display_name: str | None, unit_id: int | None) -> accounts.Account:
+                   display_name: str | None, unit_id: int | None,
+                   region_id: int | None = None) -> accounts.Account:
     if user.role != "admin" and role in ("admin", "office"):
         raise Forbidden("只有系统管理员能创建管理员或办公室账号 / only an administrator creates admin or office accounts")
+    if unit_id is not None:
+        require_write(request, user, unit_region_id(request.app.state.db, unit_id))
+    if user.region_id is not None:
+        region_id = user.region_id  # a regional office creates accounts of its own region
     account = accounts.create_user(request.app.state.db, username=username, password=password, role=role,
-                                   display_name=display_name, unit_id=unit_id)
+                                   display_name=display_name, unit_id=unit_id, region_id=region_id)
     record(request, user, "create_account", "user", account.id, username=username, role=role, unit_id=unit_id)
     return account
 
@@ -160,6 +177,8 @@ def update_account(request: Request, user: accounts.Account, account_id: int, *,
         raise StoreError(f"没有编号为{account_id}的账号", f"no account {account_id}")
     if user.role != "admin" and (target.role in ("admin", "office") or role in ("admin", "office")):
         raise Forbidden("只有系统管理员能修改管理员或办公室账号 / only an administrator changes admin or office accounts")
+    if target.region_id is not None or user.region_id is not None:
+        require_write(request, user, target.region_id)
     account = accounts.update_user(db, account_id, password=password, active=active, role=role)
     record(request, user, "update_account", "user", account_id, password_changed=password is not None,
            active=active, role=role)
@@ -167,11 +186,13 @@ def update_account(request: Request, user: accounts.Account, account_id: int, *,
 
 
 def rename_unit(request: Request, user: accounts.Account, region: str, unit: str, new_name: str) -> None:
+    require_write(request, user, region_ids_by_name(request.app.state.db).get(region))
     info = registry.rename(request.app.state.db, region=region, unit=unit, new_name=new_name, actor=user.username)
     record(request, user, "rename_unit", "unit", info.id, old=unit, new=new_name)
 
 
 def alias_unit(request: Request, user: accounts.Account, region: str, alias: str, unit: str) -> None:
+    require_write(request, user, region_ids_by_name(request.app.state.db).get(region))
     info = registry.alias_unit(request.app.state.db, region=region, alias=alias, unit=unit, actor=user.username)
     record(request, user, "alias_unit", "unit", info.id, alias=alias, unit=unit)
 
@@ -189,6 +210,7 @@ def annual_report(request: Request, user: accounts.Account, year: int | None, fm
     On the demo database the bundled example inventory and scenario file (示例数据) go into the report too.
     """
     db: Database = request.app.state.db
+    plan_id = chosen_plan_id(request, user, plan_id)
     year = year or date.today().year - 1
     extra: dict[str, Any] = {}
     if request.app.state.demo:
@@ -203,14 +225,18 @@ def annual_report(request: Request, user: accounts.Account, year: int | None, fm
 
 
 def inventory(request: Request, user: accounts.Account, path: Path, filename: str,
-              record_values: bool) -> tuple[dict[str, Any], RecordResult | None]:
+              record_values: bool, plan_id: int | None = None) -> tuple[dict[str, Any], RecordResult | None]:
     """Compute an activity-data file; optionally record its indicators as observations of the plan's targets."""
     summary, observations = compute_file(path, filename)
     if not record_values:
         return summary, None
     if observations is None:
         raise StoreError("记录需要基准年和之后年份的数据", "recording needs data for the base year and a later year")
-    result = record_inventory(request.app.state.db, observations, actor=user.username)
+    chosen = plan_context(request, user, plan_id).chosen
+    if chosen is None:
+        raise StoreError("没有可记录的方案", "no plan to record into")
+    require_write(request, user, chosen.region_id)
+    result = record_inventory(request.app.state.db, observations, actor=user.username, region=chosen.region)
     record(request, user, "record_inventory", "file", None, filename=filename,
            values=[(r.code, r.period, r.value) for r in result.recorded], skipped=result.skipped)
     return summary, result

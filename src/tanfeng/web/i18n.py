@@ -59,6 +59,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "final": ("正式稿", "final"),
     "awaiting_quota": ("待下达", "quota pending"),
     "version": ("第{n}版", "version {n}"),
+    "choose_plan": ("当前方案", "Plan"),
+    "switch": ("切换", "Switch"),
+    "library": ("方案库", "Plan library"),
+    "alignment": ("上下对标", "Vertical alignment"),
+    "rollup": ("下级汇总", "Roll-up"),
+    "setup": ("方案设置", "Plan set-up"),
+    "region": ("地区", "Region"),
+    "year": ("年度", "Year"),
 }
 
 STATUS_WORDS: dict[str, tuple[str, str]] = {

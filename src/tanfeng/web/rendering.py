@@ -49,7 +49,7 @@ class Renderer:
         messages = request.session.pop("flash", [])
         base = {
             "request": request, "user": user, "lang": lang, "csrf_field": CSRF_FIELD, "csrf": token,
-            "demo": request.app.state.demo, "messages": messages,
+            "demo": request.app.state.demo, "messages": messages, "plan_q": "", "plans": [], "chosen": None,
             "t": lambda key: word(key, lang), "status_word": lambda s: status_word(s, lang),
             "level_word": lambda lv: level_word(lv, lang), "version_word": lambda n: version_word(n, lang),
         }

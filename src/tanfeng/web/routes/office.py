@@ -11,10 +11,12 @@ from tanfeng.services import review
 from tanfeng.services.accounts import ROLE_LABELS, Account, list_accounts
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.registry import units_with_aliases
+from tanfeng.services.scope import plan_indicator_ids
 from tanfeng.services.status import compute_status
 from tanfeng.web import actions
 from tanfeng.web.deps import OFFICE, DbDep, read_upload_bytes, reader, record, writer
 from tanfeng.web.plan_upload import apply_corrections, read_upload
+from tanfeng.web.scoping import plan_context, require_write_named
 
 router = APIRouter(include_in_schema=False)
 Office = Annotated[Account, Depends(writer(*OFFICE))]
@@ -22,11 +24,15 @@ OfficeReader = Annotated[Account, Depends(reader(*OFFICE))]
 
 
 @router.get("/review", response_class=HTMLResponse)
-def review_page(request: Request, user: OfficeReader, db: DbDep, status: str = "submitted") -> Response:
-    items = review.list_observations(db, status=status)
-    quotas = [r for r in compute_status(db) if r.assigned]  # targets deferred to a quota from above
+def review_page(request: Request, user: OfficeReader, db: DbDep, status: str = "submitted",
+                plan: int | None = None) -> Response:
+    ctx = plan_context(request, user, plan)
+    mine = plan_indicator_ids(db, ctx.plan_ids)
+    items = [o for o in review.list_observations(db, status=status) if o.indicator_id in mine]
+    # targets deferred to a quota from above
+    quotas = [r for r in compute_status(db, plan_ids=ctx.plan_ids) if r.assigned]
     return request.app.state.renderer.page(request, "review.html", {"user": user, "items": items, "status": status,
-                                                                    "quotas": quotas})
+                                                                    "quotas": quotas, **ctx.template_vars()})
 
 
 @router.post("/review/bulk")
@@ -115,9 +121,10 @@ async def save(request: Request, user: Office) -> Response:
     form = await request.form()
     fields = {k: str(v) for k, v in form.multi_items() if isinstance(v, str)}
     plan = apply_corrections(fields.get("document", ""), fields)
+    require_write_named(request, user, plan.meta.region.name if plan.meta.region else None)
     result = import_plan(request.app.state.db, plan, actor=user.username)
     record(request, user, "import_plan", "plan", result.plan_id, title=result.title, version=result.version,
            created=result.created, corrected=True)
     request.app.state.renderer.flash(request, f"已保存方案“{result.title}”第{result.version}版 / plan saved "
                                               f"(version {result.version})")
-    return RedirectResponse("/plan", 303)
+    return RedirectResponse(f"/plan?plan={result.plan_id}", 303)

@@ -15,10 +15,12 @@ from starlette.background import BackgroundTask
 from tanfeng.services.accounts import Account
 from tanfeng.services.collection import CollectionResult
 from tanfeng.services.errors import StoreError
+from tanfeng.services.scope import unit_region_id
 from tanfeng.services.templates import PROGRESS_STATUSES, write_template
 from tanfeng.services.workspace import list_units, unit_work
 from tanfeng.web import actions
 from tanfeng.web.deps import WRITERS, CurrentUser, DbDep, read_upload_bytes, writer
+from tanfeng.web.scoping import require_read
 
 router = APIRouter(include_in_schema=False)
 Writer = Annotated[Account, Depends(writer(*WRITERS))]
@@ -29,8 +31,12 @@ def open_period(today: date | None = None) -> str:
     return str((today or date.today()).year - 1)
 
 
-def _unit_for_view(user: Account, unit_id: int | None) -> int | None:
-    return user.unit_id if user.role == "unit" else unit_id
+def _unit_for_view(request: Request, user: Account, unit_id: int | None) -> int | None:
+    if user.role == "unit":
+        return user.unit_id
+    if unit_id is not None:  # the office looks at a unit of a region it reads
+        require_read(request, user, unit_region_id(request.app.state.db, unit_id))
+    return unit_id
 
 
 def _summary(result: CollectionResult) -> str:
@@ -42,7 +48,7 @@ def _summary(result: CollectionResult) -> str:
 @router.get("/workspace", response_class=HTMLResponse)
 def workspace(request: Request, user: CurrentUser, db: DbDep, unit_id: int | None = None,
               period: str | None = None) -> Response:
-    chosen = _unit_for_view(user, unit_id)
+    chosen = _unit_for_view(request, user, unit_id)
     period = period or open_period()
     work = unit_work(db, chosen, period) if chosen is not None else None
     return request.app.state.renderer.page(request, "workspace.html", {
@@ -91,7 +97,7 @@ async def upload(request: Request, user: Writer, file: Annotated[UploadFile, Fil
 @router.get("/workspace/template.xlsx")
 def template(request: Request, user: CurrentUser, db: DbDep, unit_id: int | None = None,
              period: str | None = None) -> Response:
-    chosen = _unit_for_view(user, unit_id)
+    chosen = _unit_for_view(request, user, unit_id)
     if chosen is None:
         raise StoreError("请选择单位", "choose a unit")
     name, region = next((n, r) for uid, n, r in list_units(db) if uid == chosen)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from builders import PlanBuilder
 from tanfeng.db.session import Database
 from tanfeng.services import library
 from tanfeng.services.collection import submit_values
 from tanfeng.services.errors import StoreError
-from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.queries import current_versions
 from tanfeng.services.review import history

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from builders import PlanBuilder
 from tanfeng.db.session import Database
 from tanfeng.services import accounts
-from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.status import compute_status
 from tanfeng.services.workspace import list_units

@@ -43,8 +43,8 @@ class CachedOverview:
     activity: list[AuditInfo]
 
 
-async def cached_overview(request: Request, plan_ids: list[int]) -> CachedOverview:
-    """The overview of a plan, recomputed (in a worker thread) only when the stored data changed."""
+def cached_overview(request: Request, plan_ids: list[int]) -> CachedOverview:
+    """The overview of a plan, recomputed only when the stored data changed (called from a worker thread)."""
     db = request.app.state.db
     cache: dict[str, CachedOverview] = request.app.state.overview_cache
     cache_key = "overview:" + ",".join(map(str, plan_ids))
@@ -52,17 +52,16 @@ async def cached_overview(request: Request, plan_ids: list[int]) -> CachedOvervi
     if entry is not None and now - entry.checked < CHECK_INTERVAL:
         return entry
     key = (*data_stamp(db), date.today().isoformat())
-    data = entry.overview if entry is not None and entry.key == key else await run_in_threadpool(
-        lambda: build_overview(db, plan_ids=plan_ids))
+    data = entry.overview if entry is not None and entry.key == key else build_overview(db, plan_ids=plan_ids)
     entry = CachedOverview(key, now, data, audit.recent(db, limit=10))
     cache[cache_key] = entry
     return entry
 
 
 @router.get("/", response_class=HTMLResponse)
-async def overview(request: Request, user: CurrentUser, plan: int | None = None) -> Response:
-    ctx = await run_in_threadpool(plan_context, request, user, plan)
-    cached = await cached_overview(request, ctx.plan_ids)
+def overview(request: Request, user: CurrentUser, plan: int | None = None) -> Response:
+    ctx = plan_context(request, user, plan)
+    cached = cached_overview(request, ctx.plan_ids)
     activity = cached.activity if user.role in OFFICE else []
     return request.app.state.renderer.page(request, "overview.html", {"user": user, "o": cached.overview,
                                                                       "activity": activity,
@@ -109,14 +108,18 @@ async def inventory_upload(request: Request, user: Annotated[Account, Depends(wr
     """Compute an uploaded activity-data file; with ``record`` store its indicators as the plan's values."""
     suffix = Path(file.filename or "inventory.xlsx").suffix.lower() or ".xlsx"
     data = await read_upload_bytes(file)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"inventory{suffix}"
-        path.write_bytes(data)
-        summary, recorded = await run_in_threadpool(actions.inventory, request, user, path,
-                                                    file.filename or path.name, record == "on", plan)
-        ctx = await run_in_threadpool(plan_context, request, user, plan)
-    return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": summary,
-                                                                       "recorded": recorded, **ctx.template_vars()})
+
+    def work() -> Response:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"inventory{suffix}"
+            path.write_bytes(data)
+            summary, recorded = actions.inventory(request, user, path, file.filename or path.name, record == "on",
+                                                  plan)
+        ctx = plan_context(request, user, plan)
+        return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": summary,
+                                                                           "recorded": recorded, **ctx.template_vars()})
+
+    return await run_in_threadpool(work)
 
 
 @router.get("/audit", response_class=HTMLResponse)

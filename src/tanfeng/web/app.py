@@ -19,7 +19,7 @@ from tanfeng.services.errors import ImportValidationError
 from tanfeng.services.overview import is_demo
 from tanfeng.web.deps import AuthRequired, Forbidden
 from tanfeng.web.rendering import Renderer
-from tanfeng.web.routes import api, auth, office, pages, plans, unit
+from tanfeng.web.routes import api, auth, office, pages, plans, regional, unit
 from tanfeng.web.security import LoginLimiter
 from tanfeng.web.settings import WebSettings
 
@@ -120,7 +120,7 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
     _install_handlers(app)
     for module in (auth, pages, unit, office, api):
         app.include_router(module.router)
-    for extra in (plans.router, plans.api):  # the plan library and set-up
+    for extra in (plans.router, plans.api, regional.router, regional.api):  # library, set-up, across regions
         app.include_router(extra)
     return app
 

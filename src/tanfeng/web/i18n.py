@@ -67,6 +67,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "setup": ("方案设置", "Plan set-up"),
     "region": ("地区", "Region"),
     "year": ("年度", "Year"),
+    "quotas": ("下达指标", "Quotas"),
 }
 
 STATUS_WORDS: dict[str, tuple[str, str]] = {

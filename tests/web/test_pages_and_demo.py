@@ -91,7 +91,7 @@ def test_demo_builds_a_fresh_labelled_database_twice(tmp_path: Path) -> None:
         values = list_observations(db)
         assert values and all(v.status in ("accepted", "submitted", "returned") for v in values)
         assert {v.status for v in values} >= {"accepted", "submitted", "returned"}
-        assert len(list_plans(db)) == 1  # rebuilt, not appended to
+        assert len(list_plans(db)) == 3  # the county, its city and a neighbour; rebuilt, not appended to
     finally:
         db.dispose()
 

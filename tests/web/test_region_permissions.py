@@ -102,6 +102,28 @@ def _report(c: TestClient, rg: Regions, region: str) -> httpx.Response:
     return c.post("/api/v1/reports/annual", json={"year": 2024, "format": "html", "plan_id": rg.plan[region]})
 
 
+def _library_call(path: str, body: dict[str, object]) -> Call:
+    def call(c: TestClient, rg: Regions, region: str) -> httpx.Response:
+        return c.post(f"/api/v1/plans/{rg.plan[region]}/{path}", json=body)
+    return call
+
+
+def _indicator_call(path: str, body: dict[str, object]) -> Call:
+    def call(c: TestClient, rg: Regions, region: str) -> httpx.Response:
+        indicator = rg.indicator[(region, "renewable_capacity")]
+        return c.post(f"/api/v1/plans/{rg.plan[region]}/{path}", json={"indicator_id": indicator, **body})
+    return call
+
+
+def _delete(c: TestClient, rg: Regions, region: str) -> httpx.Response:
+    # a wrong confirmation: allowed accounts get the 422 of the check after the permission, others 403
+    return c.request("DELETE", f"/api/v1/plans/{rg.plan[region]}", json={"confirm": "不是标题"})
+
+
+def _add_unit(c: TestClient, rg: Regions, region: str) -> httpx.Response:
+    return c.post(f"/api/v1/plans/{rg.plan[region]}/units", json={"name": f"县{next(_VALUES)}局"})
+
+
 def _expect(ok: int, *, office: bool = True, units: bool = False, city: bool = False,
             viewers: bool = False) -> dict[str, tuple[int, int]]:
     """(status for county A's data, status for county B's data) per account."""
@@ -130,7 +152,25 @@ CASES: dict[str, tuple[Call, dict[str, tuple[int, int]]]] = {
     "rename unit": (_rename, _expect(200)),
     "create unit account": (_account, _expect(201)),
     "annual report": (_report, _expect(200, city=True, viewers=True)),
+    "set current version": (_library_call("current", {"version": 1}), _expect(200)),
+    "archive plan": (_library_call("archive", {"archived": False}), _expect(200)),
+    "delete plan": (_delete, _expect(422)),
+    "base-year value": (_indicator_call("baseline", {"year": 2020, "value": 20}), _expect(200)),
+    "indicator units": (_indicator_call("assign", {"lead": "县发改委"}), _expect(200)),
+    "frequency": (_indicator_call("frequency", {"frequency": "year"}), _expect(200)),
+    "task units": (_library_call("tasks/units", {"task": "A1.2", "lead": "县林业局"}), _expect(200)),
+    "add unit": (_add_unit, _expect(201)),
 }
+
+
+def test_only_the_city_and_unscoped_offices_assign_the_citys_quotas(rg: Regions) -> None:
+    app = create_app(settings(), rg.db)
+    city_id = next(r["id"] for r in _client(rg, "office", app).get("/api/v1/regions").json() if r["name"] == "赣州市")
+    body = {"doc": "示例〔2024〕1号", "entries": [{"region": COUNTY_A, "code": "carbon_intensity", "year": 2025,
+                                                  "value": 18}]}
+    for username in ACCOUNTS:
+        response = _client(rg, username, app).put(f"/api/v1/regions/{city_id}/quotas", json=body)
+        assert response.status_code == (200 if username in ("office", "city") else 403), username
 
 
 @pytest.fixture

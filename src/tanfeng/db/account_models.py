@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tanfeng.db.base import Base, CreatedMixin, utcnow
+from tanfeng.db.base import Base, CreatedMixin, UTCDateTime, utcnow
 
 
 class User(CreatedMixin, Base):
@@ -23,11 +23,11 @@ class User(CreatedMixin, Base):
     role: Mapped[str] = mapped_column(String(10))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     # The region an office or viewer account works for (its children are read too); None: every region.
-    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    region_id: Mapped[int | None] = mapped_column(Integer)  # regions.id (no FK: see migration 0006)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped on password change or deactivation: older session cookies stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AuditEntry(Base):
@@ -36,7 +36,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     username: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(40))

@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -22,10 +21,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tanfeng.db.base import Base, CreatedMixin, utcnow
+from tanfeng.db.base import Base, CreatedMixin, UTCDateTime, utcnow
 
 
 class Region(CreatedMixin, Base):
@@ -38,7 +38,7 @@ class Region(CreatedMixin, Base):
     parent: Mapped[str | None] = mapped_column(String(100))
     # The region one level up (a county's city, a city's province); known from the gazetteer
     # before any of the parent's plans is imported.
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(Integer, index=True)  # regions.id (no FK: see migration 0006)
 
 
 class Unit(CreatedMixin, Base):
@@ -81,9 +81,9 @@ class PlanRecord(CreatedMixin, Base):
     # The version work is tracked against: chosen by rule (final over draft, then issue date) unless
     # the office pinned one. No FK: plans and plan_versions would reference each other.
     current_version_id: Mapped[int | None] = mapped_column(Integer)
-    current_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    current_pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Archived plans keep every value and revision but leave the work lists.
-    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     region: Mapped[Region] = relationship()
 
@@ -104,7 +104,7 @@ class PlanVersion(Base):
     issued_date: Mapped[str | None] = mapped_column(String(10))
     peak_year: Mapped[int | None] = mapped_column(Integer)
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
-    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     imported_by: Mapped[str] = mapped_column(String(100))
 
     plan: Mapped[PlanRecord] = relationship()
@@ -195,6 +195,8 @@ class Target(Base):
     quota_unit: Mapped[str | None] = mapped_column(String(50))
     quota_note: Mapped[str | None] = mapped_column(String(500))
     quota_doc: Mapped[str | None] = mapped_column(String(100))  # 文号 of the document assigning the quota
+    # Bumped by every quota change; the quota form carries it so that a stale edit is refused.
+    quota_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     sentence: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer)
 
@@ -232,20 +234,24 @@ class Observation(Base):
     note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10))  # draft | submitted | accepted | returned
     reason: Mapped[str | None] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     updated_by: Mapped[str] = mapped_column(String(100))
 
 
 class ObservationRevision(Base):
-    """Append-only: one row per change of an observation (who, when, old → new)."""
+    """Append-only: one row per change of an observation (who, when, old → new); ``seq`` runs 1..n.
+
+    The latest ``seq`` is the observation's version: a form carries it, and an edit made from an
+    older version is refused (see ``services.collection``).
+    """
 
     __tablename__ = "observation_revisions"
-    __table_args__ = (Index("ix_observation_revisions_obs_seq", "observation_id", "seq"),)
+    __table_args__ = (Index("uq_observation_revisions_obs_seq", "observation_id", "seq", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     observation_id: Mapped[int] = mapped_column(ForeignKey("observations.id"))
     seq: Mapped[int] = mapped_column(Integer)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(10))  # create | update | accept | return | submit
     old_value: Mapped[float | None] = mapped_column(Float)
@@ -272,7 +278,7 @@ class TaskProgress(Base):
     status: Mapped[str] = mapped_column(String(12))  # not_started | on_track | late | done | cancelled
     text: Mapped[str | None] = mapped_column(Text)
     reporter_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(100))
     source_file: Mapped[str | None] = mapped_column(String(1000))
 
@@ -283,7 +289,7 @@ class ChangeLog(Base):
     __tablename__ = "change_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(100))
     entity: Mapped[str] = mapped_column(String(30))
     entity_id: Mapped[int | None] = mapped_column(Integer)

@@ -14,7 +14,7 @@ from tanfeng.db.account_models import User
 from tanfeng.db.base import utcnow
 from tanfeng.db.models import Region, Unit
 from tanfeng.db.session import Database
-from tanfeng.services.errors import StoreError
+from tanfeng.services.errors import StaleEdit, StoreError
 
 ROLES = ("admin", "office", "unit", "viewer")
 ROLE_LABELS = {"admin": "系统管理员", "office": "领导小组办公室", "unit": "责任单位", "viewer": "只读用户"}
@@ -72,45 +72,88 @@ def create_user(
     ``region_id`` places an office or viewer account in one region (it reads the regions below too);
     a unit account's region is its unit's.
     """
+    with db.write() as session:
+        return create_user_in(session, username=username, password=password, role=role,
+                              display_name=display_name, unit_id=unit_id, region_id=region_id)
+
+
+def create_user_in(
+    session: Session, *, username: str, password: str, role: str, display_name: str | None = None,
+    unit_id: int | None = None, region_id: int | None = None,
+) -> Account:
+    """``create_user`` in the caller's write transaction (the unique user name settles a race)."""
     username = username.strip()
     if not username:
         raise StoreError("用户名不能为空", "the user name is empty")
     _check(role, unit_id, password)
-    with db.transaction() as session:
-        if session.scalar(select(User.id).where(User.username == username)) is not None:
-            raise StoreError(f"用户名“{username}”已存在", f"user '{username}' exists")
-        unit = session.get(Unit, unit_id) if unit_id is not None else None
-        if unit_id is not None and unit is None:
-            raise StoreError(f"没有编号为{unit_id}的单位", f"no unit {unit_id}")
-        if region_id is not None and session.get(Region, region_id) is None:
-            raise StoreError(f"没有编号为{region_id}的地区", f"no region {region_id}")
-        user = User(username=username, display_name=display_name or username, password_hash=_hasher.hash(password),
-                    role=role, unit_id=unit_id if role == "unit" else None, active=True, session_version=1,
-                    region_id=region_id if role != "unit" else None)
-        session.add(user)
-        session.flush()
-        return _account(session, user)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise StoreError(f"用户名“{username}”已存在", f"user '{username}' exists")
+    unit = session.get(Unit, unit_id) if unit_id is not None else None
+    if unit_id is not None and unit is None:
+        raise StoreError(f"没有编号为{unit_id}的单位", f"no unit {unit_id}")
+    if region_id is not None and session.get(Region, region_id) is None:
+        raise StoreError(f"没有编号为{region_id}的地区", f"no region {region_id}")
+    user = User(username=username, display_name=display_name or username, password_hash=_hasher.hash(password),
+                role=role, unit_id=unit_id if role == "unit" else None, active=True, session_version=1,
+                region_id=region_id if role != "unit" else None)
+    session.add(user)
+    session.flush()
+    return _account(session, user)
 
 
 def update_user(
     db: Database, user_id: int, *, password: str | None = None, active: bool | None = None,
-    role: str | None = None, unit_id: int | None = None,
+    role: str | None = None, unit_id: int | None = None, version: int | None = None,
 ) -> Account:
-    """Reset a password, (de)activate or change the role; any of these ends the user's open sessions."""
-    with db.transaction() as session:
-        user = session.get(User, user_id)
-        if user is None:
-            raise StoreError(f"没有编号为{user_id}的账号", f"no account {user_id}")
-        new_role = role or user.role
-        new_unit = unit_id if unit_id is not None else user.unit_id
-        _check(new_role, new_unit if new_role == "unit" else None, password)
-        if password is not None:
-            user.password_hash = _hasher.hash(password)
-        if active is not None:
-            user.active = active
-        user.role, user.unit_id = new_role, new_unit if new_role == "unit" else None
-        user.session_version += 1
-        return _account(session, user)
+    """Reset a password, (de)activate or change the role; any of these ends the user's open sessions.
+
+    ``version`` is the account version the form showed (``session_version``): an edit made from an
+    older one is refused. The last active administrator cannot be demoted or deactivated.
+    """
+    with db.write() as session:
+        return update_user_in(session, user_id, password=password, active=active, role=role, unit_id=unit_id,
+                              version=version)
+
+
+def lock_user(session: Session, user_id: int) -> User | None:
+    return session.scalar(select(User).where(User.id == user_id).with_for_update()
+                          .execution_options(populate_existing=True))
+
+
+def update_user_in(
+    session: Session, user_id: int, *, password: str | None = None, active: bool | None = None,
+    role: str | None = None, unit_id: int | None = None, version: int | None = None,
+) -> Account:
+    """``update_user`` in the caller's write transaction (the account row is locked first)."""
+    # Lock every active admin first (one order, by id): two admins demoting each other at once
+    # cannot both see "another admin remains".
+    admins = session.scalars(select(User).where(User.role == "admin", User.active.is_(True))
+                             .order_by(User.id).with_for_update()).all()
+    user = lock_user(session, user_id)
+    if user is None:
+        raise StoreError(f"没有编号为{user_id}的账号", f"no account {user_id}")
+    if version is not None and version != user.session_version:
+        raise StaleEdit(f"账号“{user.username}”已被他人修改，未保存（当前：{ROLE_LABELS.get(user.role, user.role)}，"
+                        f"{'启用' if user.active else '停用'}，版本{user.session_version}）。请刷新后重试",
+                        f"account '{user.username}' was changed meanwhile; not saved (now {user.role}, "
+                        f"{'active' if user.active else 'inactive'}, version {user.session_version}). Reload and retry",
+                        [{"id": user.id, "role": user.role, "active": user.active, "version": user.session_version}])
+    new_role = role or user.role
+    new_unit = unit_id if unit_id is not None else user.unit_id
+    _check(new_role, new_unit if new_role == "unit" else None, password)
+    still_admin = new_role == "admin" and (active if active is not None else user.active)
+    if user.role == "admin" and user.active and not still_admin and not any(a.id != user.id for a in admins):
+        raise StoreError("这是最后一个系统管理员账号，不能降级或停用（请先另设一名管理员）",
+                         "this is the last active administrator; it cannot be demoted or deactivated "
+                         "(make another administrator first)")
+    if password is not None:
+        user.password_hash = _hasher.hash(password)
+    if active is not None:
+        user.active = active
+    user.role, user.unit_id = new_role, new_unit if new_role == "unit" else None
+    user.session_version += 1
+    session.flush()
+    return _account(session, user)
 
 
 def authenticate(db: Database, username: str, password: str) -> Account | None:
@@ -146,4 +189,5 @@ def get_account(db: Database, user_id: int) -> Account | None:
 
 def list_accounts(db: Database) -> list[Account]:
     with db.transaction() as session:
-        return [_account(session, user) for user in session.scalars(select(User).order_by(User.id))]
+        rows = session.execute(select(User, Unit.name).outerjoin(Unit, Unit.id == User.unit_id).order_by(User.id))
+        return [_account(session, user) for user, _unit in rows]

@@ -8,6 +8,7 @@ in the change log so every page shows the 示例数据 banner.
 from __future__ import annotations
 
 import secrets
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from tanfeng.db.session import Database
 from tanfeng.plans import example_plan_path, read
 from tanfeng.services import accounts
 from tanfeng.services.collection import submit_progress, submit_values
+from tanfeng.services.demo_regions import add_demo_regions
 from tanfeng.services.errors import StoreError
 from tanfeng.services.overview import DEMO_ENTITY
 from tanfeng.services.plan_admin import assign_units, set_baseline, set_quota
@@ -52,9 +54,33 @@ class DemoResult:
     open_period: str = ""
 
 
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def _is_demo_file(path: Path) -> bool:
+    """True only for a SQLite file that ``tanfeng demo`` built (its change log carries the demo marker)."""
+    try:
+        with path.open("rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                return False
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)  # read-only: a refused file stays untouched
+        try:
+            return conn.execute("SELECT 1 FROM change_log WHERE entity = ? LIMIT 1", (DEMO_ENTITY,)).fetchone() \
+                is not None
+        finally:
+            conn.close()
+    except (OSError, sqlite3.DatabaseError):
+        return False
+
+
 def _fresh(path: Path) -> Database:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    """An empty, migrated database at ``path``; what stands there is replaced only if it is a demo database."""
+    sides = [Path(f"{path}{suffix}") for suffix in SIDE_FILES]
+    if (path.exists() or path.is_symlink() or any(p.exists() for p in sides)) and not _is_demo_file(path):
+        raise StoreError(f"{path} 不是 tanfeng demo 建立的示例数据库，未作任何改动；请用 --db 指定另一个文件",
+                         f"{path} is not a demo database built by tanfeng demo; left untouched: choose another --db")
+    for file in (path, *sides):
+        file.unlink(missing_ok=True)
     db = Database(sqlite_url(path))
     upgrade(db)
     return db
@@ -101,7 +127,7 @@ def _value(db: Database, indicator_id: int, year: int, profile: float) -> float 
 
 
 def _report_values(db: Database, rows: list[StatusRow], units: dict[str, int], first_unit: str,
-                   open_year: int) -> int:
+                   open_year: int, region: str | None = None) -> int:
     """Accepted values up to the year before the open period; the open period submitted except for ``first_unit``."""
     count, seen = 0, set()
     tracked = [r for r in rows if r.indicator_id not in seen and not seen.add(r.indicator_id)]  # type: ignore[func-returns-value]
@@ -113,7 +139,7 @@ def _report_values(db: Database, rows: list[StatusRow], units: dict[str, int], f
                   for y in range(start, last + 1) if (v := _value(db, row.indicator_id, y, profile)) is not None]
         if values:
             submit_values(db, values, reporter=str(row.lead_unit), actor=f"{row.lead_unit}（{MARK}）",
-                          source=MARK)
+                          source=MARK, region=region or row.region)
             count += len(values)
     closed = [o.id for o in list_observations(db, status="submitted") if int(o.period[:4]) < open_year]
     if closed:
@@ -162,6 +188,13 @@ def populate_demo(db: Database, *, today: date | None = None, plan_path: Path | 
     result = DemoResult(None, db.url, imported.title, open_period=str(open_year))
     result.values = _report_values(db, rows, units, leads[0], open_year)
     _report_progress(db, units, open_year)
+    regions = add_demo_regions(db, plan, actor=ACTOR, today=today)
+    if regions.neighbour:  # the neighbour reports too, so the roll-up has lights to compare
+        own = [r for r in compute_status(db, today=today, region=regions.neighbour) if not r.assigned]
+        _illustrate_baselines_and_quotas(db, own)
+        neighbour_rows = compute_status(db, today=today, region=regions.neighbour)
+        neighbour_units = {name: uid for uid, name, region in list_units(db) if region == regions.neighbour}
+        result.values += _report_values(db, neighbour_rows, neighbour_units, "", open_year, regions.neighbour)
     plan_accounts = [("admin", "admin", None), ("office", "office", None), ("unit-a", "unit", leads[0]),
                      ("unit-b", "unit", leads[1] if len(leads) > 1 else leads[0]), ("viewer", "viewer", None)]
     for username, role, unit in plan_accounts:
@@ -170,6 +203,11 @@ def populate_demo(db: Database, *, today: date | None = None, plan_path: Path | 
         accounts.create_user(db, username=username, password=password, role=role, display_name=display,
                              unit_id=units[unit] if unit else None)
         result.accounts.append(DemoAccount(username, password, role, unit))
+    if regions.city_region_id is not None:  # the city's office: reads its counties, assigns their quotas
+        password = secrets.token_urlsafe(9)
+        accounts.create_user(db, username="city", password=password, role="office",
+                             display_name=f"{regions.city}办公室（示例）", region_id=regions.city_region_id)
+        result.accounts.append(DemoAccount("city", password, "office", regions.city))
     return result
 
 

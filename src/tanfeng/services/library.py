@@ -119,59 +119,73 @@ def plan_region_id(db: Database, plan_id: int) -> int:
 
 def set_current(db: Database, plan_id: int, version: int | None, *, actor: str) -> int:
     """Pin version ``version`` as current; ``None`` returns to the rule. Returns the current version's number."""
-    with db.transaction() as session:
-        record = _plan(session, plan_id)
-        old = record.current_version_id
-        if version is None:
-            record.current_pinned = False
-            chosen = choose_current(session, record)
-        else:
-            chosen = session.scalar(select(PlanVersion).where(PlanVersion.plan_id == plan_id,
-                                                              PlanVersion.number == version))
-            if chosen is None:
-                raise StoreError(f"方案{plan_id}没有第{version}版", f"plan {plan_id} has no version {version}")
-            record.current_version_id, record.current_pinned = chosen.id, True
-        assert chosen is not None
-        session.add(ChangeLog(actor=actor, entity="plan", entity_id=plan_id, action="set_current",
-                              detail={"old_version_id": old, "version": chosen.number, "pinned": version is not None}))
-        return chosen.number
+    with db.write() as session:
+        return set_current_in(session, plan_id, version, actor=actor)
+
+
+def set_current_in(session: Session, plan_id: int, version: int | None, *, actor: str) -> int:
+    """``set_current`` in the caller's write transaction (the plan row locked)."""
+    record = _plan(session, plan_id)
+    old = record.current_version_id
+    if version is None:
+        record.current_pinned = False
+        chosen = choose_current(session, record)
+    else:
+        chosen = session.scalar(select(PlanVersion).where(PlanVersion.plan_id == plan_id,
+                                                          PlanVersion.number == version))
+        if chosen is None:
+            raise StoreError(f"方案{plan_id}没有第{version}版", f"plan {plan_id} has no version {version}")
+        record.current_version_id, record.current_pinned = chosen.id, True
+    assert chosen is not None
+    session.add(ChangeLog(actor=actor, entity="plan", entity_id=plan_id, action="set_current",
+                          detail={"old_version_id": old, "version": chosen.number, "pinned": version is not None}))
+    return chosen.number
 
 
 def archive(db: Database, plan_id: int, *, actor: str, archived: bool = True) -> None:
     """Archive (or restore) a plan: every value and revision stays; it leaves the work lists."""
-    with db.transaction() as session:
-        record = _plan(session, plan_id)
-        if (record.archived_at is not None) == archived:
-            return
-        record.archived_at = utcnow() if archived else None
-        session.add(ChangeLog(actor=actor, entity="plan", entity_id=plan_id,
-                              action="archive" if archived else "unarchive", detail={"title": record.title}))
+    with db.write() as session:
+        archive_in(session, plan_id, actor=actor, archived=archived)
+
+
+def archive_in(session: Session, plan_id: int, *, actor: str, archived: bool = True) -> None:
+    record = _plan(session, plan_id)
+    if (record.archived_at is not None) == archived:
+        return
+    record.archived_at = utcnow() if archived else None
+    session.add(ChangeLog(actor=actor, entity="plan", entity_id=plan_id,
+                          action="archive" if archived else "unarchive", detail={"title": record.title}))
 
 
 def delete_plan(db: Database, plan_id: int, *, actor: str, confirm: str) -> str:
     """Delete a plan that has nothing reported; ``confirm`` must repeat its title. Returns the title."""
-    with db.transaction() as session:
-        record = _plan(session, plan_id)
-        if confirm.strip() != record.title:
-            raise StoreError(f"请输入方案标题“{record.title}”以确认删除",
-                             f"type the plan's title '{record.title}' to confirm the deletion")
-        values, progress = _counts(session, plan_id)
-        if values or progress:
-            raise StoreError(f"方案已有{values}个填报值、{progress}条任务进展，不能删除（可归档）",
-                             f"the plan has {values} reported values and {progress} progress reports; "
-                             "it cannot be deleted (archive it instead)")
-        version_ids = list(session.scalars(select(PlanVersion.id).where(PlanVersion.plan_id == plan_id)))
-        indicator_ids = list(session.scalars(select(Indicator.id).where(Indicator.plan_id == plan_id)))
-        task_ids = select(Task.id).where(Task.version_id.in_(version_ids))
-        session.execute(delete(Target).where(Target.version_id.in_(version_ids)))
-        session.execute(delete(Responsibility).where(Responsibility.task_id.in_(task_ids)))
-        session.execute(delete(Task).where(Task.version_id.in_(version_ids)))
-        session.execute(delete(Action).where(Action.version_id.in_(version_ids)))
-        session.execute(delete(IndicatorAssignment).where(IndicatorAssignment.indicator_id.in_(indicator_ids)))
-        session.execute(delete(Indicator).where(Indicator.plan_id == plan_id))
-        session.execute(delete(PlanVersion).where(PlanVersion.plan_id == plan_id))
-        title = record.title
-        session.delete(record)
-        session.add(ChangeLog(actor=actor, entity="plan", entity_id=plan_id, action="delete",
-                              detail={"title": title, "versions": len(version_ids)}))
-        return title
+    with db.write() as session:
+        return delete_plan_in(session, plan_id, actor=actor, confirm=confirm)
+
+
+def delete_plan_in(session: Session, plan_id: int, *, actor: str, confirm: str) -> str:
+    """``delete_plan`` in the caller's write transaction (the plan row locked: no value can arrive meanwhile)."""
+    record = _plan(session, plan_id)
+    if confirm.strip() != record.title:
+        raise StoreError(f"请输入方案标题“{record.title}”以确认删除",
+                         f"type the plan's title '{record.title}' to confirm the deletion")
+    values, progress = _counts(session, plan_id)
+    if values or progress:
+        raise StoreError(f"方案已有{values}个填报值、{progress}条任务进展，不能删除（可归档）",
+                         f"the plan has {values} reported values and {progress} progress reports; "
+                         "it cannot be deleted (archive it instead)")
+    version_ids = list(session.scalars(select(PlanVersion.id).where(PlanVersion.plan_id == plan_id)))
+    indicator_ids = list(session.scalars(select(Indicator.id).where(Indicator.plan_id == plan_id)))
+    task_ids = select(Task.id).where(Task.version_id.in_(version_ids))
+    session.execute(delete(Target).where(Target.version_id.in_(version_ids)))
+    session.execute(delete(Responsibility).where(Responsibility.task_id.in_(task_ids)))
+    session.execute(delete(Task).where(Task.version_id.in_(version_ids)))
+    session.execute(delete(Action).where(Action.version_id.in_(version_ids)))
+    session.execute(delete(IndicatorAssignment).where(IndicatorAssignment.indicator_id.in_(indicator_ids)))
+    session.execute(delete(Indicator).where(Indicator.plan_id == plan_id))
+    session.execute(delete(PlanVersion).where(PlanVersion.plan_id == plan_id))
+    title = record.title
+    session.delete(record)
+    session.add(ChangeLog(actor=actor, entity="plan", entity_id=plan_id, action="delete",
+                          detail={"title": title, "versions": len(version_ids)}))
+    return title

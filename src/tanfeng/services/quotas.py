@@ -15,6 +15,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tanfeng.db.models import ChangeLog, Indicator, Region, Target
 from tanfeng.db.session import Database
@@ -90,50 +91,56 @@ def quota_table(db: Database, region_id: int) -> QuotaTable:
 def save_quotas(db: Database, region_id: int, entries: list[QuotaEntry], *, doc: str, actor: str,
                 source: str = "form") -> int:
     """Check every entry, then store all (one transaction); returns how many quotas changed."""
+    with db.write() as session:
+        return save_quotas_in(session, region_id, entries, doc=doc, actor=actor, source=source)
+
+
+def save_quotas_in(session: Session, region_id: int, entries: list[QuotaEntry], *, doc: str, actor: str,
+                   source: str = "form") -> int:
+    """``save_quotas`` in the caller's write transaction."""
     doc = (doc or "").strip()
     if not doc:
         raise StoreError("请填写下达文件的文号", "give the number (文号) of the assigning document")
     if len(doc) > 100:
         raise StoreError("文号过长（最多100字）", "the document number is longer than 100 characters")
-    with db.transaction() as session:
-        region = session.get(Region, region_id)
-        if region is None:
-            raise StoreError(f"没有编号为{region_id}的地区", f"no region {region_id}")
-        known = {(name, ind.code, t.year): (t, ind) for name, t, ind, _ in _lower_targets(session, region)}
-        errors: list[RowError] = []
-        checked: list[tuple[Target, Indicator, QuotaEntry]] = []
-        for number, entry in enumerate(entries, start=2):
-            found = known.get((entry.region, entry.code, entry.year))
-            if found is None:
-                errors.append(RowError(number, "指标代码", f"{entry.region}没有待下达的“{entry.code}”（{entry.year or '—'}年）目标",
-                                       f"{entry.region} has no assigned target '{entry.code}' ({entry.year})", SHEET))
-                continue
-            t, ind = found
-            if not math.isfinite(entry.value):
-                errors.append(RowError(number, "下达值", "下达值不是数字", "the quota is not a number", SHEET))
-            elif entry.unit and not units_match(entry.unit, ind.unit):
-                errors.append(RowError(number, "单位", f"单位“{entry.unit}”与指标单位“{ind.unit}”不符",
-                                       f"unit '{entry.unit}' does not match '{ind.unit}'", SHEET))
-            else:
-                checked.append((t, ind, entry))
-        if errors:
-            raise ImportValidationError(source, errors)
-        changed = 0
-        for t, ind, entry in checked:
-            row = session.scalar(select(Target).where(Target.id == t.id).with_for_update())
-            assert row is not None
-            unit = entry.unit or ind.unit or "%"
-            if (row.quota_value, row.quota_unit, row.quota_doc) == (entry.value, unit, doc):
-                continue
-            old = row.quota_value
-            row.quota_value, row.quota_unit, row.quota_doc = entry.value, unit, doc
-            row.quota_note = f"{region.name}下达（{doc}）"
-            ind.unit = ind.unit or unit
-            session.add(ChangeLog(actor=actor, entity="target", entity_id=row.id, action="quota",
-                                  detail={"target": row.code, "region": entry.region, "old": old, "new": entry.value,
-                                          "unit": unit, "doc": doc, "by": region.name, "source": source}))
-            changed += 1
-        return changed
+    region = session.get(Region, region_id)
+    if region is None:
+        raise StoreError(f"没有编号为{region_id}的地区", f"no region {region_id}")
+    known = {(name, ind.code, t.year): (t, ind) for name, t, ind, _ in _lower_targets(session, region)}
+    errors: list[RowError] = []
+    checked: list[tuple[Target, Indicator, QuotaEntry]] = []
+    for number, entry in enumerate(entries, start=2):
+        found = known.get((entry.region, entry.code, entry.year))
+        if found is None:
+            errors.append(RowError(number, "指标代码", f"{entry.region}没有待下达的“{entry.code}”（{entry.year or '—'}年）目标",
+                                   f"{entry.region} has no assigned target '{entry.code}' ({entry.year})", SHEET))
+            continue
+        t, ind = found
+        if not math.isfinite(entry.value):
+            errors.append(RowError(number, "下达值", "下达值不是数字", "the quota is not a number", SHEET))
+        elif entry.unit and not units_match(entry.unit, ind.unit):
+            errors.append(RowError(number, "单位", f"单位“{entry.unit}”与指标单位“{ind.unit}”不符",
+                                   f"unit '{entry.unit}' does not match '{ind.unit}'", SHEET))
+        else:
+            checked.append((t, ind, entry))
+    if errors:
+        raise ImportValidationError(source, errors)
+    changed = 0
+    for t, ind, entry in checked:
+        row = session.scalar(select(Target).where(Target.id == t.id).with_for_update())
+        assert row is not None
+        unit = entry.unit or ind.unit or "%"
+        if (row.quota_value, row.quota_unit, row.quota_doc) == (entry.value, unit, doc):
+            continue
+        old = row.quota_value
+        row.quota_value, row.quota_unit, row.quota_doc = entry.value, unit, doc
+        row.quota_note = f"{region.name}下达（{doc}）"
+        ind.unit = ind.unit or unit
+        session.add(ChangeLog(actor=actor, entity="target", entity_id=row.id, action="quota",
+                              detail={"target": row.code, "region": entry.region, "old": old, "new": entry.value,
+                                      "unit": unit, "doc": doc, "by": region.name, "source": source}))
+        changed += 1
+    return changed
 
 
 def quota_template(db: Database, region_id: int) -> bytes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tanfeng.db.models import ChangeLog, Indicator, Region, Responsibility, Target, Task, Unit
 from tanfeng.db.session import Database
@@ -28,50 +29,60 @@ def set_task_units(db: Database, *, plan_id: int, task: str, lead: str, co: list
     """Replace the lead and co-units of a task of the plan's current version; returns the task id."""
     if not lead.strip():
         raise StoreError("请填写牵头单位", "name the lead unit")
-    with db.transaction() as session:
-        ref = next(iter(current_versions(session, plan_ids=[plan_id])), None)
-        if ref is None:
-            raise StoreError(f"没有编号为{plan_id}的方案", f"no plan {plan_id}")
-        row = session.scalar(select(Task).where(Task.version_id == ref.version.id, Task.code == task.strip())
-                             .with_for_update())
-        if row is None:
-            raise StoreError(f"方案中没有任务“{task}”", f"no task '{task}' in the plan")
-        units = [require_unit(session, ref.region, name) for name in [lead, *co]]
-        old = [(r.unit_id, r.role) for r in row.responsibilities]
-        for resp in list(row.responsibilities):
-            session.delete(resp)
-        session.flush()
-        seen: set[int] = set()
-        for pos, (written, unit) in enumerate(zip([lead, *co], units, strict=True)):
-            if unit.id in seen:
-                continue
-            seen.add(unit.id)
-            session.add(Responsibility(task_id=row.id, unit_id=unit.id, role="lead" if pos == 0 else "co",
-                                       position=pos, written_as=written.strip()))
-        session.add(ChangeLog(actor=actor, entity="task", entity_id=row.id, action="units",
-                              detail={"task": row.code, "old": old, "lead": units[0].name,
-                                      "co": [u.name for u in units[1:]]}))
-        return row.id
+    with db.write() as session:
+        return set_task_units_in(session, plan_id=plan_id, task=task, lead=lead, co=co, actor=actor)
+
+
+def set_task_units_in(session: Session, *, plan_id: int, task: str, lead: str, co: list[str], actor: str) -> int:
+    """``set_task_units`` in the caller's write transaction."""
+    ref = next(iter(current_versions(session, plan_ids=[plan_id])), None)
+    if ref is None:
+        raise StoreError(f"没有编号为{plan_id}的方案", f"no plan {plan_id}")
+    row = session.scalar(select(Task).where(Task.version_id == ref.version.id, Task.code == task.strip())
+                         .with_for_update())
+    if row is None:
+        raise StoreError(f"方案中没有任务“{task}”", f"no task '{task}' in the plan")
+    units = [require_unit(session, ref.region, name) for name in [lead, *co]]
+    old = [(r.unit_id, r.role) for r in row.responsibilities]
+    for resp in list(row.responsibilities):
+        session.delete(resp)
+    session.flush()
+    seen: set[int] = set()
+    for pos, (written, unit) in enumerate(zip([lead, *co], units, strict=True)):
+        if unit.id in seen:
+            continue
+        seen.add(unit.id)
+        session.add(Responsibility(task_id=row.id, unit_id=unit.id, role="lead" if pos == 0 else "co",
+                                   position=pos, written_as=written.strip()))
+    session.add(ChangeLog(actor=actor, entity="task", entity_id=row.id, action="units",
+                          detail={"task": row.code, "old": old, "lead": units[0].name,
+                                  "co": [u.name for u in units[1:]]}))
+    return row.id
 
 
 def add_unit(db: Database, *, region_id: int, name: str, actor: str) -> int:
     """Register a new unit in a region (e.g. for a plan uploaded without units); returns its id."""
+    with db.write() as session:
+        return add_unit_in(session, region_id=region_id, name=name, actor=actor)
+
+
+def add_unit_in(session: Session, *, region_id: int, name: str, actor: str) -> int:
+    """``add_unit`` in the caller's write transaction."""
     written = clean(name or "")
     if len(written) < 2:
         raise StoreError("单位名称至少两个字", "a unit name needs at least two characters")
-    with db.transaction() as session:
-        region = session.get(Region, region_id)
-        if region is None:
-            raise StoreError(f"没有编号为{region_id}的地区", f"no region {region_id}")
-        key = unit_key(written, region.name)
-        if session.scalar(select(Unit.id).where(Unit.region_id == region.id, Unit.key == key)) is not None:
-            raise StoreError(f"{region.name}已有单位“{written}”", f"{region.name} already has the unit '{written}'")
-        unit = Unit(region_id=region.id, key=key, name=display_name(key, region.name))
-        session.add(unit)
-        session.flush()
-        session.add(ChangeLog(actor=actor, entity="unit", entity_id=unit.id, action="add",
-                              detail={"region": region.name, "name": unit.name}))
-        return unit.id
+    region = session.get(Region, region_id)
+    if region is None:
+        raise StoreError(f"没有编号为{region_id}的地区", f"no region {region_id}")
+    key = unit_key(written, region.name)
+    if session.scalar(select(Unit.id).where(Unit.region_id == region.id, Unit.key == key)) is not None:
+        raise StoreError(f"{region.name}已有单位“{written}”", f"{region.name} already has the unit '{written}'")
+    unit = Unit(region_id=region.id, key=key, name=display_name(key, region.name))
+    session.add(unit)
+    session.flush()
+    session.add(ChangeLog(actor=actor, entity="unit", entity_id=unit.id, action="add",
+                          detail={"region": region.name, "name": unit.name}))
+    return unit.id
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "region": ("地区", "Region"),
     "year": ("年度", "Year"),
     "quotas": ("下达指标", "Quotas"),
+    "maps_to": ("记入指标", "Recorded under"),
+    "carried_over_from": ("沿用「{name}」", "carried over from “{name}”"),
+    "auto_carried": ("自动：沿用「{name}」", "automatic: carried over from “{name}”"),
+    "auto_new": ("自动：新指标", "automatic: new indicator"),
+    "new_indicator": ("新指标", "new indicator"),
+    "proposed": ("建议：沿用「{name}」（相似度{similarity:.2f}）", "proposed: carry over from “{name}” (similarity {similarity:.2f})"),
+    "same_as_above": ("同上", "same as above"),
+    "mapping_help": ("新版本的目标按相同名称或相同指标代码沿用已有指标（及已填报数据）；名称相近的只作建议，需在此确认。",
+                     "Targets carry over a stored indicator (and its values) by the same name or code; similar names are only proposed and need your choice here."),
 }
 
 STATUS_WORDS: dict[str, tuple[str, str]] = {

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -23,6 +25,17 @@ def _fmt(value: float | None, digits: int = 2) -> str:
     return text or "0"
 
 
+SHOWN_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def _local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (UTC) moment as Beijing time; a naive value is taken as UTC."""
+    if value is None:
+        return ""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(SHOWN_ZONE).strftime(fmt)
+
+
 def _json(value: Any) -> Markup:
     # Safe inside <script type="application/json">: '<' cannot close the tag.
     return Markup(json.dumps(value, ensure_ascii=False, default=str).replace("<", "\\u003c"))
@@ -33,6 +46,7 @@ class Renderer:
         self.templates = Jinja2Templates(directory=str(directory))
         self.templates.env.filters["num"] = _fmt
         self.templates.env.filters["tojson_safe"] = _json
+        self.templates.env.filters["local"] = _local
         self.settings = settings
 
     def language(self, request: Request) -> str:

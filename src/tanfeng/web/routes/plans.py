@@ -5,17 +5,21 @@ Every write checks the plan's region against the account's scope and leaves an a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
+from tanfeng.db.session import Database
 from tanfeng.services import library, plan_admin, setup
 from tanfeng.services.accounts import Account
 from tanfeng.services.errors import StoreError
-from tanfeng.web.deps import OFFICE, DbDep, reader, record, writer
+from tanfeng.web.deps import OFFICE, DbDep, audit_in, reader, writer, written
 from tanfeng.web.scoping import plan_context, plan_region, require_read, require_write, scope_of
 
 router = APIRouter(include_in_schema=False)
@@ -35,23 +39,34 @@ def library_page(request: Request, user: OfficeReader) -> Response:
     return request.app.state.renderer.page(request, "library.html", {"user": user, "items": _library(request, user)})
 
 
+@contextmanager
+def _write(request: Request, user: Account, region_id: int | None) -> Iterator[Session]:
+    """A write to a plan of ``region_id``: region checked, one write transaction, caches cleared after."""
+    require_write(request, user, region_id)
+    db: Database = request.app.state.db
+    with db.write() as session:
+        yield session
+    written(request)
+
+
 def _set_current(request: Request, user: Account, plan_id: int, version: int | None) -> int:
-    require_write(request, user, plan_region(request.app.state.db, plan_id))
-    number = library.set_current(request.app.state.db, plan_id, version, actor=user.username)
-    record(request, user, "set_current_version", "plan", plan_id, version=number, pinned=version is not None)
+    with _write(request, user, plan_region(request.app.state.db, plan_id)) as session:
+        number = library.set_current_in(session, plan_id, version, actor=user.username)
+        audit_in(session, request, user, "set_current_version", "plan", plan_id, version=number,
+                 pinned=version is not None)
     return number
 
 
 def _archive(request: Request, user: Account, plan_id: int, archived: bool) -> None:
-    require_write(request, user, plan_region(request.app.state.db, plan_id))
-    library.archive(request.app.state.db, plan_id, actor=user.username, archived=archived)
-    record(request, user, "archive_plan" if archived else "unarchive_plan", "plan", plan_id)
+    with _write(request, user, plan_region(request.app.state.db, plan_id)) as session:
+        library.archive_in(session, plan_id, actor=user.username, archived=archived)
+        audit_in(session, request, user, "archive_plan" if archived else "unarchive_plan", "plan", plan_id)
 
 
 def _delete(request: Request, user: Account, plan_id: int, confirm: str) -> str:
-    require_write(request, user, plan_region(request.app.state.db, plan_id))
-    title = library.delete_plan(request.app.state.db, plan_id, actor=user.username, confirm=confirm)
-    record(request, user, "delete_plan", "plan", plan_id, title=title)
+    with _write(request, user, plan_region(request.app.state.db, plan_id)) as session:
+        title = library.delete_plan_in(session, plan_id, actor=user.username, confirm=confirm)
+        audit_in(session, request, user, "delete_plan", "plan", plan_id, title=title)
     return title
 
 
@@ -90,47 +105,51 @@ def _back(plan_id: int, message: str, request: Request) -> Response:
     return RedirectResponse(f"/setup?plan={plan_id}", 303)
 
 
-def _setup_write(request: Request, user: Account, plan_id: int) -> None:
-    require_write(request, user, plan_region(request.app.state.db, plan_id))
+def _setup_write(request: Request, user: Account, plan_id: int) -> AbstractContextManager[Session]:
+    return _write(request, user, plan_region(request.app.state.db, plan_id))
 
 
 def baseline(request: Request, user: Account, plan_id: int, indicator_id: int, year: int, value: float) -> None:
-    _setup_write(request, user, plan_id)
     if not 1990 <= year <= 2100:
         raise StoreError(f"基期年{year}不合理", f"base year {year} out of range")
-    ref = plan_admin.set_baseline(request.app.state.db, plan=str(plan_id), target=f"#{indicator_id}", year=year,
-                                  value=value, actor=user.username)
-    record(request, user, "set_baseline", "indicator", ref.indicator_id, plan_id=plan_id, year=year, value=value)
+    with _setup_write(request, user, plan_id) as session:
+        ref = plan_admin.set_baseline_in(session, plan=str(plan_id), target=f"#{indicator_id}", year=year,
+                                         value=value, actor=user.username)
+        audit_in(session, request, user, "set_baseline", "indicator", ref.indicator_id, plan_id=plan_id, year=year,
+                 value=value)
 
 
 def assign(request: Request, user: Account, plan_id: int, indicator_id: int, lead: str, co: str) -> None:
-    _setup_write(request, user, plan_id)
     if not lead.strip():
         raise StoreError("请填写牵头单位", "name the lead unit")
-    ref = plan_admin.assign_units(request.app.state.db, plan=str(plan_id), target=f"#{indicator_id}", lead=lead.strip(),
-                                  co=setup.split_units(co), actor=user.username)
-    record(request, user, "assign_units", "indicator", ref.indicator_id, plan_id=plan_id, lead=lead, co=co)
+    with _setup_write(request, user, plan_id) as session:
+        ref = plan_admin.assign_units_in(session, plan=str(plan_id), target=f"#{indicator_id}", lead=lead.strip(),
+                                         co=setup.split_units(co), actor=user.username)
+        audit_in(session, request, user, "assign_units", "indicator", ref.indicator_id, plan_id=plan_id, lead=lead,
+                 co=co)
 
 
 def frequency(request: Request, user: Account, plan_id: int, indicator_id: int, value: str) -> None:
-    _setup_write(request, user, plan_id)
-    ref = plan_admin.set_frequency(request.app.state.db, plan=str(plan_id), target=f"#{indicator_id}",
-                                   frequency=value, actor=user.username)
-    record(request, user, "set_frequency", "indicator", ref.indicator_id, plan_id=plan_id, frequency=value)
+    with _setup_write(request, user, plan_id) as session:
+        ref = plan_admin.set_frequency_in(session, plan=str(plan_id), target=f"#{indicator_id}", frequency=value,
+                                          actor=user.username)
+        audit_in(session, request, user, "set_frequency", "indicator", ref.indicator_id, plan_id=plan_id,
+                 frequency=value)
 
 
 def task_units(request: Request, user: Account, plan_id: int, task: str, lead: str, co: str) -> None:
-    _setup_write(request, user, plan_id)
-    task_id = setup.set_task_units(request.app.state.db, plan_id=plan_id, task=task, lead=lead,
-                                   co=setup.split_units(co), actor=user.username)
-    record(request, user, "set_task_units", "task", task_id, plan_id=plan_id, task=task, lead=lead, co=co)
+    with _setup_write(request, user, plan_id) as session:
+        task_id = setup.set_task_units_in(session, plan_id=plan_id, task=task, lead=lead, co=setup.split_units(co),
+                                          actor=user.username)
+        audit_in(session, request, user, "set_task_units", "task", task_id, plan_id=plan_id, task=task, lead=lead,
+                 co=co)
 
 
 def new_unit(request: Request, user: Account, plan_id: int, name: str) -> None:
     region_id = plan_region(request.app.state.db, plan_id)
-    require_write(request, user, region_id)
-    unit_id = setup.add_unit(request.app.state.db, region_id=region_id, name=name, actor=user.username)
-    record(request, user, "add_unit", "unit", unit_id, name=name, region_id=region_id)
+    with _write(request, user, region_id) as session:
+        unit_id = setup.add_unit_in(session, region_id=region_id, name=name, actor=user.username)
+        audit_in(session, request, user, "add_unit", "unit", unit_id, name=name, region_id=region_id)
 
 
 @router.post("/setup/{plan_id}/baseline")

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from tanfeng.db.session import Database
 from tanfeng.services import quotas
 from tanfeng.services.accounts import Account
 from tanfeng.services.alignment import FLAG_LABELS, alignment
@@ -19,7 +20,7 @@ from tanfeng.services.errors import StoreError
 from tanfeng.services.regions import region_tree
 from tanfeng.services.rollup import rollup
 from tanfeng.services.scope import visible_plans
-from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, read_upload_bytes, reader, record, writer
+from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, audit_in, read_upload_bytes, reader, writer, written
 from tanfeng.web.scoping import plan_context, require_read, require_write, scope_of
 
 router = APIRouter(include_in_schema=False)
@@ -106,10 +107,12 @@ def save(request: Request, user: Account, region_id: int, entries: list[quotas.Q
          source: str) -> int:
     """The region's office assigns quotas to its lower regions (and only its own region's office)."""
     require_write(request, user, region_id)
-    changed = quotas.save_quotas(request.app.state.db, region_id, entries, doc=doc, actor=user.username,
-                                 source=source)
-    record(request, user, "assign_quotas", "region", region_id, doc=doc, changed=changed, source=source,
-           entries=[asdict(e) for e in entries])
+    db: Database = request.app.state.db
+    with db.write() as session:
+        changed = quotas.save_quotas_in(session, region_id, entries, doc=doc, actor=user.username, source=source)
+        audit_in(session, request, user, "assign_quotas", "region", region_id, doc=doc, changed=changed,
+                 source=source, entries=[asdict(e) for e in entries])
+    written(request)
     return changed
 
 

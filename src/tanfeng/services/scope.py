@@ -76,9 +76,9 @@ def visible_plans(db: Database, scope: Scope, *, include_archived: bool = False)
 
 
 def default_plan(plans: list[PlanChoice], own_region_id: int | None) -> PlanChoice | None:
-    """The plan a page opens with: the first plan of the account's own region, else the first visible."""
+    """The plan a page opens with: the first plan of the account's own region, else the first one stored."""
     own = [p for p in plans if p.region_id == own_region_id]
-    return (own or plans)[0] if plans else None
+    return min(own or plans, key=lambda p: p.plan_id) if plans else None
 
 
 def indicator_region(db: Database, indicator_id: int) -> int | None:

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from tanfeng.db.models import Indicator, Observation, PlanRecord, Region, Unit
+from tanfeng.db.models import Indicator, Observation, PlanRecord, PlanVersion, Region, Unit
 from tanfeng.db.session import Database
 from tanfeng.services.accounts import Account
-from tanfeng.services.queries import current_versions
 from tanfeng.services.regions import descendant_ids
 
 
@@ -68,10 +67,17 @@ class PlanChoice:
 def visible_plans(db: Database, scope: Scope, *, include_archived: bool = False) -> list[PlanChoice]:
     """The current plans the scope reads, the highest level first (province, city, county)."""
     order = {"province": 0, "city": 1, "county": 2}
+    # columns only: this runs on every page, and a version row carries the whole plan document
+    query = (select(PlanRecord.id, PlanRecord.title, Region.id, Region.name, Region.level, PlanVersion.number,
+                    PlanVersion.status)
+             .join(PlanVersion, PlanVersion.id == PlanRecord.current_version_id)
+             .join(Region, Region.id == PlanRecord.region_id))
+    if not include_archived:
+        query = query.where(PlanRecord.archived_at.is_(None))
+    if scope.read is not None:
+        query = query.where(PlanRecord.region_id.in_(list(scope.read)))
     with db.transaction() as session:
-        refs = current_versions(session, include_archived=include_archived)
-        out = [PlanChoice(r.plan.id, r.plan.title, r.region.id, r.region.name, r.region.level, r.version.number,
-                          r.version.status) for r in refs if scope.reads(r.region.id)]
+        out = [PlanChoice(*row) for row in session.execute(query)]
     return sorted(out, key=lambda p: (order.get(p.level or "", 3), p.region, p.plan_id))
 
 

@@ -213,7 +213,8 @@ def indicator_series(db: Database, indicator_id: int, *, accepted_only: bool = F
         indicator = session.get(Indicator, indicator_id)
         if indicator is None:
             raise StoreError(f"没有编号为{indicator_id}的指标", f"no indicator {indicator_id}")
-        tracked = [t for t in load_tracked(session) if t.indicator.id == indicator_id]
+        # only the indicator's own plan: with many regions stored, loading every plan would dominate
+        tracked = [t for t in load_tracked(session, plan_ids=[indicator.plan_id]) if t.indicator.id == indicator_id]
         statuses = ("accepted",) if accepted_only else ("submitted", "accepted")
         rows = session.execute(
             select(Observation.period, Observation.value, Observation.unit, Observation.status)

@@ -183,7 +183,8 @@ def unit_work(db: Database, unit_id: int, period: str) -> UnitWork:
         work = UnitWork(unit.id, unit.name, period)
         by_indicator: dict[int, list[str]] = defaultdict(list)
         roles: dict[int, str] = {}
-        tracked = [t for t in load_tracked(session) if any(u == unit_id for u, _ in t.units)]
+        # a unit belongs to one region: only that region's plans can name it
+        tracked = [t for t in load_tracked(session, unit.region) if any(u == unit_id for u, _ in t.units)]
         for item in tracked:
             by_indicator[item.indicator.id].append(
                 f"{item.target.year or ''}年 {item.target.value if item.target.value is not None else '待下达'}"
@@ -214,7 +215,7 @@ def unit_work(db: Database, unit_id: int, period: str) -> UnitWork:
 
 def _unit_tasks(session: Session, unit_id: int, period: str) -> list[UnitTask]:
     out = []
-    for ref in current_versions(session):
+    for ref in current_versions(session, session.get_one(Unit, unit_id).region):
         rows = session.execute(select(Task, Responsibility.role).join(Responsibility, Responsibility.task_id == Task.id)
                                .where(Task.version_id == ref.version.id, Responsibility.unit_id == unit_id)
                                .order_by(Task.position))

@@ -13,15 +13,16 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
+from tanfeng.db.session import Database
 from tanfeng.services.accounts import Account
 from tanfeng.services.collection import CollectionResult
 from tanfeng.services.errors import StoreError
-from tanfeng.services.scope import unit_region_id
+from tanfeng.services.scope import region_ids_by_name, unit_region_id
 from tanfeng.services.templates import PROGRESS_STATUSES, write_template
 from tanfeng.services.workspace import list_units, unit_work
 from tanfeng.web import actions
 from tanfeng.web.deps import WRITERS, CurrentUser, DbDep, read_upload_bytes, writer
-from tanfeng.web.scoping import require_read
+from tanfeng.web.scoping import require_read, scope_of
 
 router = APIRouter(include_in_schema=False)
 Writer = Annotated[Account, Depends(writer(*WRITERS))]
@@ -40,6 +41,12 @@ def _unit_for_view(request: Request, user: Account, unit_id: int | None) -> int 
     return unit_id
 
 
+def _readable_units(request: Request, user: Account, db: Database) -> list[tuple[int, str, str]]:
+    """(id, name, region) of the units of the regions the account reads (the office's unit selector)."""
+    scope, regions = scope_of(request, user), region_ids_by_name(db)
+    return [u for u in list_units(db) if scope.reads(regions.get(u[2], -1))]
+
+
 def _summary(result: CollectionResult) -> str:
     return (f"已保存：新增{result.created}、更新{result.updated}、未变{result.unchanged}、任务进展{result.task_reports} / "
             f"saved: {result.created} new, {result.updated} updated, {result.unchanged} unchanged, "
@@ -53,7 +60,7 @@ def workspace(request: Request, user: CurrentUser, db: DbDep, unit_id: int | Non
     period = period or open_period()
     work = unit_work(db, chosen, period) if chosen is not None else None
     return request.app.state.renderer.page(request, "workspace.html", {
-        "user": user, "work": work, "period": period, "units": list_units(db) if user.role != "unit" else [],
+        "user": user, "work": work, "period": period, "units": _readable_units(request, user, db) if user.role != "unit" else [],
         "progress_statuses": list(PROGRESS_STATUSES), "can_write": user.role in WRITERS})
 
 

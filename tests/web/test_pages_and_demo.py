@@ -76,6 +76,15 @@ def test_plan_upload_preview_correct_and_save(fx: Fixture, client_for: Callable[
     assert bad.status_code == 422 and "六十" in bad.text
 
 
+def test_plan_upload_lists_least_certain_items_first(fx: Fixture, client_for: Callable[[str | None], TestClient]) -> None:
+    text = ("丙县碳达峰实施方案\n为贯彻落实国家和省的部署，制定本方案。\n一、主要目标\n"
+            "到2025年，全县非化石能源消费比重达到20%。\n风电项目：到2025年，建成丙县风电场，总装机12万千瓦。\n")
+    page = client_for("office").post("/plans/preview", files={"file": ("丙县.txt", text.encode(), "text/plain")}).text
+    low, high = page.index('value="风电项目总装机"'), page.index('value="非化石能源消费比重"')
+    assert low < high  # the noun-number reading (60 %) is listed before the verb-number one (90 %)
+    assert page.count('class="low-confidence"') == 1
+
+
 def test_demo_builds_a_fresh_labelled_database_twice(tmp_path: Path) -> None:
     runner = CliRunner()
     path = tmp_path / "demo.db"

@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 from tanfeng.accounting.indicators import Indicators
 from tanfeng.accounting.observations import Observation
 from tanfeng.accounting.results import SECTOR_ZH, EmissionLine, InventoryResult
+from tanfeng.cells import neutralise_formulas
 
 TOTAL_ZH: dict[str, str] = {
     "energy_co2_direct": "能源活动CO₂（不含间接）",
@@ -149,6 +150,7 @@ def write_xlsx(result: InventoryResult, path: str | Path, ind: Indicators | None
             sheet.append([line])
         for code, ob in (observations or {}).items():
             sheet.append([f"observation:{code}", ob.value, ob.unit, ob.measure, ob.baseline_year])
+    neutralise_formulas(wb)
     wb.save(path)
 
 

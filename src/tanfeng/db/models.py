@@ -38,7 +38,7 @@ class Region(CreatedMixin, Base):
     parent: Mapped[str | None] = mapped_column(String(100))
     # The region one level up (a county's city, a city's province); known from the gazetteer
     # before any of the parent's plans is imported.
-    parent_id: Mapped[int | None] = mapped_column(Integer, index=True)  # regions.id (no FK: see migration 0006)
+    parent_id: Mapped[int | None] = mapped_column(Integer, index=True)  # regions.id (no FK: see migration 0007)
 
 
 class Unit(CreatedMixin, Base):

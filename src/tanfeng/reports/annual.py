@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tanfeng.cells import scrub
 from tanfeng.db.session import Database
 from tanfeng.reports import docx, html, xlsx
 from tanfeng.reports.content import AnnualReport, Change, ReportError, Series, TargetLine
@@ -108,7 +109,7 @@ def render(report: AnnualReport, fmt: str = "docx") -> bytes:
     renderers = {"docx": docx.render, "html": html.render, "xlsx": xlsx.render}
     if fmt not in renderers:
         raise ReportError(f"未知格式“{fmt}”（可选 docx、html、xlsx）", f"unknown format '{fmt}' (docx, html, xlsx)")
-    return renderers[fmt](report)
+    return renderers[fmt](scrub(report))  # stored text may hold characters Word/Excel refuse
 
 
 def build_annual_report(

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tanfeng.db.account_models import User
+from tanfeng.db.account_models import User, WebSession
 from tanfeng.db.base import utcnow
 from tanfeng.db.models import Region, Unit
 from tanfeng.db.session import Database
@@ -46,12 +48,29 @@ class Account:
         return ROLE_LABELS.get(self.role, self.role)
 
 
+def account_from_row(user: User, unit_name: str | None, region_id: int | None = None,
+                     region: str | None = None) -> Account:
+    """The account view of a ``users`` row, its unit's name and its region (see ``account_region``)."""
+    return Account(user.id, user.username, user.display_name, user.role, user.unit_id, unit_name, user.active,
+                   user.session_version, user.last_login_at, region_id, region)
+
+
+def account_region() -> tuple[Any, Any]:
+    """Columns (region id, region name) of an account, for a query joining ``users`` and ``units``:
+    a unit account's unit's region, else the account's own region."""
+    return Region.id, Region.name
+
+
+def region_join(query: Select[Any]) -> Select[Any]:
+    """``query`` (over users outer-joined to units) outer-joined to the account's region."""
+    return query.outerjoin(Region, Region.id == func.coalesce(Unit.region_id, User.region_id))
+
+
 def _account(session: Session, user: User) -> Account:
     unit = session.get(Unit, user.unit_id) if user.unit_id else None
     region_id = unit.region_id if unit is not None else user.region_id
     region = session.get(Region, region_id) if region_id is not None else None
-    return Account(user.id, user.username, user.display_name, user.role, user.unit_id, unit.name if unit else None,
-                   user.active, user.session_version, user.last_login_at, region_id, region.name if region else None)
+    return account_from_row(user, unit.name if unit else None, region_id, region.name if region else None)
 
 
 def _check(role: str, unit_id: int | None, password: str | None) -> None:
@@ -97,7 +116,10 @@ def create_user_in(
                 role=role, unit_id=unit_id if role == "unit" else None, active=True, session_version=1,
                 region_id=region_id if role != "unit" else None)
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as err:  # created by someone else at the same moment (PostgreSQL: no lock to wait on)
+        raise StoreError(f"用户名“{username}”已存在", f"user '{username}' exists") from err
     return _account(session, user)
 
 
@@ -152,6 +174,7 @@ def update_user_in(
         user.active = active
     user.role, user.unit_id = new_role, new_unit if new_role == "unit" else None
     user.session_version += 1
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))  # logged out everywhere
     session.flush()
     return _account(session, user)
 
@@ -175,16 +198,9 @@ def authenticate(db: Database, username: str, password: str) -> Account | None:
 
 def get_account(db: Database, user_id: int) -> Account | None:
     with db.transaction() as session:
-        # one query per request: the account, its unit and its region
-        row = session.execute(
-            select(User, Unit.name, Region.id, Region.name).outerjoin(Unit, Unit.id == User.unit_id)
-            .outerjoin(Region, Region.id == func.coalesce(Unit.region_id, User.region_id))
-            .where(User.id == user_id)).first()
-        if row is None:
-            return None
-        user, unit, region_id, region = row
-        return Account(user.id, user.username, user.display_name, user.role, user.unit_id, unit, user.active,
-                       user.session_version, user.last_login_at, region_id, region)
+        row = session.execute(region_join(select(User, Unit.name, *account_region())
+                                          .outerjoin(Unit, Unit.id == User.unit_id)).where(User.id == user_id)).first()
+        return account_from_row(*row) if row else None
 
 
 def list_accounts(db: Database) -> list[Account]:

@@ -31,9 +31,15 @@ from tanfeng.services.workspace import list_units
 
 MARK = "示例数据"
 ACTOR = "示例数据生成器"
-# Share of the required progress each indicator has made (cycled over indicators): ahead, on track, behind, far behind.
+# Share of the required progress each indicator has made (cycled over indicators): ahead, on track, behind, far behind;
+# in the open period some move (on track → slipping, behind → caught up), so the annual report has changes to show.
 PROFILES = (1.15, 1.0, 0.7, 0.3)
+OPEN_PROFILES = (1.15, 0.6, 1.05, 0.3)
 RETURN_REASON = "示例：与统计年鉴口径不一致，请核对后重新填报"
+# Task progress (cycled over tasks): the status for the year before the open period, then for the open period
+# (None: not reported yet, so the annual report lists it as owed). Status changes show in the report.
+PROGRESS = (("按计划推进", "已完成"), ("按计划推进", "进展滞后"), ("进展滞后", "按计划推进"), ("按计划推进", None))
+PROGRESS_TEXT = {"已完成": "年度任务已完成", "进展滞后": "项目资金未落实，进度滞后", "按计划推进": "整改后恢复正常推进"}
 
 
 @dataclass(frozen=True)
@@ -132,11 +138,12 @@ def _report_values(db: Database, rows: list[StatusRow], units: dict[str, int], f
     count, seen = 0, set()
     tracked = [r for r in rows if r.indicator_id not in seen and not seen.add(r.indicator_id)]  # type: ignore[func-returns-value]
     for i, row in enumerate(r for r in tracked if r.target_value is not None and r.lead_unit in units):
-        profile = PROFILES[i % len(PROFILES)]
         start = (row.baseline_year or 2020) + 1
         last = open_year - 1 if row.lead_unit == first_unit else open_year
         values = [{"indicator_id": row.indicator_id, "period": str(y), "value": v, "source": MARK, "note": MARK}
-                  for y in range(start, last + 1) if (v := _value(db, row.indicator_id, y, profile)) is not None]
+                  for y in range(start, last + 1)
+                  if (v := _value(db, row.indicator_id, y, (OPEN_PROFILES if y == open_year else PROFILES)[i % 4]))
+                  is not None]
         if values:
             submit_values(db, values, reporter=str(row.lead_unit), actor=f"{row.lead_unit}（{MARK}）",
                           source=MARK, region=region or row.region)
@@ -148,19 +155,23 @@ def _report_values(db: Database, rows: list[StatusRow], units: dict[str, int], f
     return count
 
 
-def _report_progress(db: Database, units: dict[str, int], open_year: int) -> None:
+def _report_progress(db: Database, open_year: int) -> None:
+    """Each task's progress for the year before the open period and, for most, the open period (cycled)."""
     from tanfeng.services.workspace import plan_trees
 
-    statuses = ("按计划推进", "已完成", "进展滞后", "按计划推进")
     for tree in plan_trees(db):
         tasks = [t for a in tree.actions for t in a.tasks]
         for i, task in enumerate(tasks):
             lead = next((u.unit for u in task.units if u.role == "lead"), None)
             if lead is None:
                 continue
-            submit_progress(db, [{"plan_id": tree.plan_id, "task": task.code, "period": str(open_year - 1),
-                                  "status": statuses[i % len(statuses)], "text": f"{MARK}：年度工作按计划开展"}],
-                            reporter=lead, actor=f"{lead}（{MARK}）", source=MARK)
+            earlier, now = PROGRESS[i % len(PROGRESS)]
+            reports = [{"plan_id": tree.plan_id, "task": task.code, "period": str(open_year - 1), "status": earlier,
+                        "text": f"{MARK}：年度工作按计划开展"}]
+            if now is not None:
+                reports.append({"plan_id": tree.plan_id, "task": task.code, "period": str(open_year), "status": now,
+                                "text": f"{MARK}：{PROGRESS_TEXT[now]}"})
+            submit_progress(db, reports, reporter=lead, actor=f"{lead}（{MARK}）", source=MARK)
 
 
 def _lead_counts(rows: list[StatusRow]) -> list[str]:
@@ -175,7 +186,7 @@ def populate_demo(db: Database, *, today: date | None = None, plan_path: Path | 
     """Fill an empty, migrated database with the reference plan, illustrative data and demo accounts."""
     today = today or date.today()
     open_year = today.year - 1
-    with db.transaction() as session:
+    with db.write() as session:
         session.add(ChangeLog(actor=ACTOR, entity=DEMO_ENTITY, action="build",
                               detail={"note": "本数据库中的填报值、基期值、下达指标均为示例数据 / illustrative demo data"}))
     plan = read(plan_path or example_plan_path())
@@ -187,7 +198,7 @@ def populate_demo(db: Database, *, today: date | None = None, plan_path: Path | 
     leads = [u for u in _lead_counts(rows) if u in units] or list(units)
     result = DemoResult(None, db.url, imported.title, open_period=str(open_year))
     result.values = _report_values(db, rows, units, leads[0], open_year)
-    _report_progress(db, units, open_year)
+    _report_progress(db, open_year)
     regions = add_demo_regions(db, plan, actor=ACTOR, today=today)
     if regions.neighbour:  # the neighbour reports too, so the roll-up has lights to compare
         own = [r for r in compute_status(db, today=today, region=regions.neighbour) if not r.assigned]

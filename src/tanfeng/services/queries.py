@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from tanfeng.db.models import (
     IndicatorAssignment,
@@ -42,6 +42,8 @@ def current_versions(
         .join(PlanVersion, PlanVersion.id == PlanRecord.current_version_id)
         .join(Region, Region.id == PlanRecord.region_id)
         .order_by(PlanRecord.id)
+        # the plan document (often ~100 kB of JSON) loads only when read, inside the caller's session
+        .options(defer(PlanVersion.document))
     )
     if region is not None:
         query = query.where(PlanRecord.region_id == region.id)

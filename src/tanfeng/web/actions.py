@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from tanfeng.accounting import example_inventory_path
 from tanfeng.db.models import Unit
 from tanfeng.db.session import Database
+from tanfeng.plans.model import Plan
 from tanfeng.projection import example_scenarios_path
 from tanfeng.reports.annual import build_annual_content, render
 from tanfeng.services import accounts, permissions, plan_admin, registry, review
@@ -36,11 +37,19 @@ from tanfeng.services.collection import (
 )
 from tanfeng.services.errors import StoreError
 from tanfeng.services.inventory_record import RecordResult, record_inventory
+from tanfeng.services.plan_import import MappingChoices, PlanImportResult, import_plan
 from tanfeng.services.regions import regions_of_unit_names
 from tanfeng.services.scope import observation_region, region_ids_by_name, unit_region_id
 from tanfeng.web.deps import OFFICE, Forbidden, audit_in, record, written
 from tanfeng.web.inventory_view import compute_file
-from tanfeng.web.scoping import chosen_plan_id, plan_context, plan_region, require_quota, require_write
+from tanfeng.web.scoping import (
+    chosen_plan_id,
+    plan_context,
+    plan_region,
+    require_quota,
+    require_write,
+    require_write_named,
+)
 
 
 def acting_unit(user: accounts.Account, requested: int | None) -> int:
@@ -249,7 +258,7 @@ def alias_unit(request: Request, user: accounts.Account, region: str, alias: str
     """Register an alias; if it would merge another unit and ``confirm`` is false, only say what would move."""
     require_write(request, user, region_ids_by_name(_db(request)).get(region))
     with _db(request).write() as session:
-        region_row = registry.get_region(session, region)
+        region_row = registry.lock_region(session, registry.get_region(session, region))
         preview = registry.merge_preview(session, region_row, alias, unit)
         if preview is not None and not confirm:
             return preview
@@ -258,6 +267,20 @@ def alias_unit(request: Request, user: accounts.Account, region: str, alias: str
                  merged=preview.moves() if preview else None)
     written(request)
     return None
+
+
+def store_plan(request: Request, user: accounts.Account, plan: Plan, choices: MappingChoices | None = None,
+               **detail: Any) -> PlanImportResult:
+    """Import a plan (JSON or the corrected upload) with its audit entry in the same transaction."""
+    require_write_named(request, user, plan.meta.region.name if plan.meta.region else None)
+
+    def audit(session: Session, result: PlanImportResult) -> None:
+        audit_in(session, request, user, "import_plan", "plan", result.plan_id, title=result.title,
+                 version=result.version, created=result.created, **detail)
+
+    result = import_plan(_db(request), plan, actor=user.username, choices=choices, audit=audit)
+    written(request)
+    return result
 
 
 REPORT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -19,9 +19,10 @@ from tanfeng.services.audit import AuditInfo
 from tanfeng.services.overview import Overview, build_overview, data_stamp, series_chart
 from tanfeng.services.scope import indicator_plan_id, indicator_region
 from tanfeng.services.status import compute_status
+from tanfeng.services.upload_guard import check_inventory
 from tanfeng.services.workspace import plan_trees, responsibility_matrix, target_versions
 from tanfeng.web import actions
-from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, read_upload_bytes, reader, writer
+from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, DbId, read_upload_bytes, reader, writer
 from tanfeng.web.inventory_view import inventory_summary
 from tanfeng.web.scoping import plan_context, require_read
 
@@ -77,7 +78,7 @@ def plan(request: Request, user: CurrentUser, db: DbDep, q: str | None = None, p
 
 
 @router.get("/targets/{indicator_id}", response_class=HTMLResponse)
-def target(request: Request, user: CurrentUser, db: DbDep, indicator_id: int) -> Response:
+def target(request: Request, user: CurrentUser, db: DbDep, indicator_id: DbId) -> Response:
     require_read(request, user, indicator_region(db, indicator_id))
     chart = series_chart(db, indicator_id)
     plan_id = indicator_plan_id(db, indicator_id)
@@ -113,6 +114,7 @@ async def inventory_upload(request: Request, user: Annotated[Account, Depends(wr
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"inventory{suffix}"
             path.write_bytes(data)
+            check_inventory(path, file.filename or path.name)
             summary, recorded = actions.inventory(request, user, path, file.filename or path.name, record == "on",
                                                   plan)
         ctx = plan_context(request, user, plan)
@@ -124,7 +126,7 @@ async def inventory_upload(request: Request, user: Annotated[Account, Depends(wr
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, user: Annotated[Account, Depends(reader(*OFFICE))], db: DbDep,
-               page: int = 1) -> Response:
+               page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
     page = max(page, 1)
     entries = audit.recent(db, limit=100, offset=(page - 1) * 100)
     return request.app.state.renderer.page(request, "audit.html", {"user": user, "entries": entries, "page": page})

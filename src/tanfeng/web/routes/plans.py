@@ -19,7 +19,7 @@ from tanfeng.db.session import Database
 from tanfeng.services import library, plan_admin, setup
 from tanfeng.services.accounts import Account
 from tanfeng.services.errors import StoreError
-from tanfeng.web.deps import OFFICE, DbDep, audit_in, reader, writer, written
+from tanfeng.web.deps import OFFICE, DbDep, DbId, audit_in, reader, writer, written
 from tanfeng.web.scoping import plan_context, plan_region, require_read, require_write, scope_of
 
 router = APIRouter(include_in_schema=False)
@@ -71,21 +71,21 @@ def _delete(request: Request, user: Account, plan_id: int, confirm: str) -> str:
 
 
 @router.post("/library/{plan_id}/current")
-def current_form(request: Request, user: Office, plan_id: int, version: Annotated[str, Form()] = "") -> Response:
+def current_form(request: Request, user: Office, plan_id: DbId, version: Annotated[str, Form()] = "") -> Response:
     number = _set_current(request, user, plan_id, int(version) if version.strip().isdigit() else None)
     request.app.state.renderer.flash(request, f"当前版本：第{number}版")
     return RedirectResponse("/library", 303)
 
 
 @router.post("/library/{plan_id}/archive")
-def archive_form(request: Request, user: Office, plan_id: int, archived: Annotated[str, Form()] = "1") -> Response:
+def archive_form(request: Request, user: Office, plan_id: DbId, archived: Annotated[str, Form()] = "1") -> Response:
     _archive(request, user, plan_id, archived == "1")
     request.app.state.renderer.flash(request, "已归档" if archived == "1" else "已恢复")
     return RedirectResponse("/library", 303)
 
 
 @router.post("/library/{plan_id}/delete")
-def delete_form(request: Request, user: Office, plan_id: int, confirm: Annotated[str, Form()] = "") -> Response:
+def delete_form(request: Request, user: Office, plan_id: DbId, confirm: Annotated[str, Form()] = "") -> Response:
     title = _delete(request, user, plan_id, confirm)
     request.app.state.renderer.flash(request, f"已删除方案“{title}”")
     return RedirectResponse("/library", 303)
@@ -153,35 +153,35 @@ def new_unit(request: Request, user: Account, plan_id: int, name: str) -> None:
 
 
 @router.post("/setup/{plan_id}/baseline")
-def baseline_form(request: Request, user: Office, plan_id: int, indicator_id: Annotated[int, Form()],
+def baseline_form(request: Request, user: Office, plan_id: DbId, indicator_id: Annotated[int, Form()],
                   year: Annotated[int, Form()], value: Annotated[float, Form()]) -> Response:
     baseline(request, user, plan_id, indicator_id, year, value)
     return _back(plan_id, "已保存基期值", request)
 
 
 @router.post("/setup/{plan_id}/assign")
-def assign_form(request: Request, user: Office, plan_id: int, indicator_id: Annotated[int, Form()],
+def assign_form(request: Request, user: Office, plan_id: DbId, indicator_id: Annotated[int, Form()],
                 lead: Annotated[str, Form()], co: Annotated[str, Form()] = "") -> Response:
     assign(request, user, plan_id, indicator_id, lead, co)
     return _back(plan_id, "已保存责任单位", request)
 
 
 @router.post("/setup/{plan_id}/frequency")
-def frequency_form(request: Request, user: Office, plan_id: int, indicator_id: Annotated[int, Form()],
+def frequency_form(request: Request, user: Office, plan_id: DbId, indicator_id: Annotated[int, Form()],
                    frequency_value: Annotated[str, Form(alias="frequency")]) -> Response:
     frequency(request, user, plan_id, indicator_id, frequency_value)
     return _back(plan_id, "已保存填报频率", request)
 
 
 @router.post("/setup/{plan_id}/task")
-def task_form(request: Request, user: Office, plan_id: int, task: Annotated[str, Form()],
+def task_form(request: Request, user: Office, plan_id: DbId, task: Annotated[str, Form()],
               lead: Annotated[str, Form()], co: Annotated[str, Form()] = "") -> Response:
     task_units(request, user, plan_id, task, lead, co)
     return _back(plan_id, f"已保存任务{task}的责任单位", request)
 
 
 @router.post("/setup/{plan_id}/unit")
-def unit_form(request: Request, user: Office, plan_id: int, name: Annotated[str, Form()]) -> Response:
+def unit_form(request: Request, user: Office, plan_id: DbId, name: Annotated[str, Form()]) -> Response:
     new_unit(request, user, plan_id, name)
     return _back(plan_id, f"已添加单位“{name.strip()}”", request)
 
@@ -234,52 +234,52 @@ def library_api(request: Request, user: OfficeReader) -> list[dict[str, Any]]:
 
 
 @api.post("/plans/{plan_id}/current")
-def current_api(request: Request, user: Office, plan_id: int, body: CurrentIn) -> dict[str, int]:
+def current_api(request: Request, user: Office, plan_id: DbId, body: CurrentIn) -> dict[str, int]:
     return {"version": _set_current(request, user, plan_id, body.version)}
 
 
 @api.post("/plans/{plan_id}/archive")
-def archive_api(request: Request, user: Office, plan_id: int, body: ArchiveIn) -> dict[str, bool]:
+def archive_api(request: Request, user: Office, plan_id: DbId, body: ArchiveIn) -> dict[str, bool]:
     _archive(request, user, plan_id, body.archived)
     return {"archived": body.archived}
 
 
 @api.delete("/plans/{plan_id}")
-def delete_api(request: Request, user: Office, plan_id: int, body: DeleteIn) -> dict[str, str]:
+def delete_api(request: Request, user: Office, plan_id: DbId, body: DeleteIn) -> dict[str, str]:
     return {"deleted": _delete(request, user, plan_id, body.confirm)}
 
 
 @api.get("/plans/{plan_id}/setup")
-def setup_api(request: Request, user: OfficeReader, db: DbDep, plan_id: int) -> dict[str, Any]:
+def setup_api(request: Request, user: OfficeReader, db: DbDep, plan_id: DbId) -> dict[str, Any]:
     require_read(request, user, plan_region(db, plan_id))
     return asdict(setup.plan_setup(db, plan_id))
 
 
 @api.post("/plans/{plan_id}/baseline")
-def baseline_api(request: Request, user: Office, plan_id: int, body: BaselineIn) -> dict[str, bool]:
+def baseline_api(request: Request, user: Office, plan_id: DbId, body: BaselineIn) -> dict[str, bool]:
     baseline(request, user, plan_id, body.indicator_id, body.year, body.value)
     return {"ok": True}
 
 
 @api.post("/plans/{plan_id}/assign")
-def assign_api(request: Request, user: Office, plan_id: int, body: AssignIn) -> dict[str, bool]:
+def assign_api(request: Request, user: Office, plan_id: DbId, body: AssignIn) -> dict[str, bool]:
     assign(request, user, plan_id, body.indicator_id, body.lead, "、".join(body.co))
     return {"ok": True}
 
 
 @api.post("/plans/{plan_id}/frequency")
-def frequency_api(request: Request, user: Office, plan_id: int, body: FrequencyIn) -> dict[str, bool]:
+def frequency_api(request: Request, user: Office, plan_id: DbId, body: FrequencyIn) -> dict[str, bool]:
     frequency(request, user, plan_id, body.indicator_id, body.frequency)
     return {"ok": True}
 
 
 @api.post("/plans/{plan_id}/tasks/units")
-def task_units_api(request: Request, user: Office, plan_id: int, body: TaskUnitsIn) -> dict[str, bool]:
+def task_units_api(request: Request, user: Office, plan_id: DbId, body: TaskUnitsIn) -> dict[str, bool]:
     task_units(request, user, plan_id, body.task, body.lead, "、".join(body.co))
     return {"ok": True}
 
 
 @api.post("/plans/{plan_id}/units", status_code=201)
-def unit_api(request: Request, user: Office, plan_id: int, body: UnitIn) -> dict[str, bool]:
+def unit_api(request: Request, user: Office, plan_id: DbId, body: UnitIn) -> dict[str, bool]:
     new_unit(request, user, plan_id, body.name)
     return {"ok": True}

@@ -20,7 +20,7 @@ from tanfeng.services.errors import StoreError
 from tanfeng.services.regions import region_tree
 from tanfeng.services.rollup import rollup
 from tanfeng.services.scope import visible_plans
-from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, audit_in, read_upload_bytes, reader, writer, written
+from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, DbId, audit_in, read_upload_bytes, reader, writer, written
 from tanfeng.web.scoping import plan_context, require_read, require_write, scope_of
 
 router = APIRouter(include_in_schema=False)
@@ -83,7 +83,7 @@ def alignment_page(request: Request, user: CurrentUser, db: DbDep, plan: int | N
 
 
 @api.get("/plans/{plan_id}/alignment")
-def alignment_api(request: Request, db: DbDep, user: CurrentUser, plan_id: int) -> dict[str, Any]:
+def alignment_api(request: Request, db: DbDep, user: CurrentUser, plan_id: DbId) -> dict[str, Any]:
     plan_context(request, user, plan_id)  # visible, else 403
     return asdict(alignment(db, plan_id))
 
@@ -132,7 +132,7 @@ def _form_entries(form: Any) -> list[quotas.QuotaEntry]:
 
 
 @router.post("/quotas/{region_id}")
-async def quotas_form(request: Request, user: Office, region_id: int) -> Response:
+async def quotas_form(request: Request, user: Office, region_id: DbId) -> Response:
     form = await request.form()
     entries, doc = _form_entries(form), str(form.get("doc") or "")
     changed = await run_in_threadpool(save, request, user, region_id, entries, doc, "form")
@@ -141,7 +141,7 @@ async def quotas_form(request: Request, user: Office, region_id: int) -> Respons
 
 
 @router.post("/quotas/{region_id}/upload")
-async def quotas_upload(request: Request, user: Office, region_id: int,
+async def quotas_upload(request: Request, user: Office, region_id: DbId,
                         file: Annotated[UploadFile, File()]) -> Response:
     data = await read_upload_bytes(file)
     doc = str((await request.form()).get("doc") or "")
@@ -158,7 +158,7 @@ async def quotas_upload(request: Request, user: Office, region_id: int,
 
 
 @router.get("/quotas/{region_id}/template.xlsx")
-def quotas_template(request: Request, user: OfficeReader, db: DbDep, region_id: int) -> Response:
+def quotas_template(request: Request, user: OfficeReader, db: DbDep, region_id: DbId) -> Response:
     require_read(request, user, region_id)
     return Response(quotas.quota_template(db, region_id), media_type=XLSX,
                     headers={"Content-Disposition": "attachment; filename=\"quotas.xlsx\""})
@@ -178,13 +178,13 @@ class QuotasIn(BaseModel):
 
 
 @api.put("/regions/{region_id}/quotas")
-def quotas_api(request: Request, user: Office, region_id: int, body: QuotasIn) -> dict[str, int]:
+def quotas_api(request: Request, user: Office, region_id: DbId, body: QuotasIn) -> dict[str, int]:
     entries = [quotas.QuotaEntry(e.region, e.code, e.year, e.value, e.unit) for e in body.entries]
     return {"changed": save(request, user, region_id, entries, body.doc, "api")}
 
 
 @api.get("/regions/{region_id}/quotas")
-def quota_table_api(request: Request, user: OfficeReader, db: DbDep, region_id: int) -> dict[str, Any]:
+def quota_table_api(request: Request, user: OfficeReader, db: DbDep, region_id: DbId) -> dict[str, Any]:
     require_read(request, user, region_id)
     table = quotas.quota_table(db, region_id)
     return {"region": table.region, "columns": table.columns,

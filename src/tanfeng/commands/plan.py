@@ -56,6 +56,9 @@ def import_cmd(
             f"{result.targets_new} new)"
         )
         _echo_mapping(result, full=dry_run)
+        if not result.current and not dry_run:
+            typer.echo("  当前版本不变（正式稿优先于征求意见稿，其次按印发日期）/ the current version stays "
+                       "(final over draft, then issue date)")
 
 
 def _mapping_line(m: TargetMapping) -> str:

@@ -26,7 +26,7 @@ from tanfeng.services.overview import is_demo
 from tanfeng.web.deps import AuthRequired, Forbidden
 from tanfeng.web.limits import BodyLimit
 from tanfeng.web.rendering import Renderer
-from tanfeng.web.routes import api, auth, office, pages, unit
+from tanfeng.web.routes import api, auth, office, pages, plans, regional, unit
 from tanfeng.web.settings import WebSettings
 
 HERE = Path(__file__).parent
@@ -154,6 +154,8 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
     threading.Thread(target=upload_guard.warm_up, name="tanfeng-upload-workers", daemon=True).start()
     for module in (auth, pages, unit, office, api):
         app.include_router(module.router)
+    for extra in (plans.router, plans.api, regional.router, regional.api):  # library, set-up, across regions
+        app.include_router(extra)
     return app
 
 

@@ -63,8 +63,8 @@ class Renderer:
         messages = request.session.pop("flash", [])
         base = {
             "request": request, "user": user, "lang": lang, "csrf_field": CSRF_FIELD, "csrf": token,
-            "demo": request.app.state.demo, "messages": messages,
-            "t": lambda key: word(key, lang), "status_word": lambda s: status_word(s, lang),
+            "demo": request.app.state.demo, "messages": messages, "plan_q": "", "plans": [], "chosen": None,
+            "t": lambda key: word(key, lang), "tr": lambda zh, en: en if lang == "en" else zh, "status_word": lambda s: status_word(s, lang),
             "level_word": lambda lv: level_word(lv, lang), "version_word": lambda n: version_word(n, lang),
         }
         return self.templates.TemplateResponse(request, name, base | context, status_code=status_code)

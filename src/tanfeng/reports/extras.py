@@ -6,6 +6,7 @@ default factors, and the Monte Carlo seeded so the same file gives the same repo
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,6 +101,7 @@ class ProjectionSummary:
     paths: list[tuple[str, list[float]]]  # (scenario title, 万吨 per year)
     runs: int
     notes: list[str] = field(default_factory=list)
+    sha256: str = ""  # of the scenario file, for the report's provenance table
 
     @property
     def demo(self) -> bool:
@@ -126,4 +128,5 @@ def projection_summary(path: str | Path) -> ProjectionSummary:
         paths.append((title, [float(v) / 1e4 for v in p.series(meta.peak_metric)]))
     years = [int(y) for y in scn.years]
     return ProjectionSummary(str(path), meta.title, meta.label, meta.peak_metric, int(meta.peak_by), years, peaks,
-                             paths, MONTE_CARLO_RUNS, list(meta.notes))
+                             paths, MONTE_CARLO_RUNS, list(meta.notes),
+                             sha256=hashlib.sha256(Path(path).read_bytes()).hexdigest())

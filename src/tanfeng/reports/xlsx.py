@@ -8,11 +8,19 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from tanfeng.formatting import excel_format
 from tanfeng.reports.content import AnnualReport
-from tanfeng.reports.layout import Outline, Table, build_outline
+from tanfeng.reports.layout import Cell, Outline, Shown, Table, build_outline
 
 HEAD = PatternFill("solid", fgColor="DDEBF7")
 INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def _value(cell: Cell) -> object:
+    """Numbers stay numbers in Excel; a number written out for reading (Shown) goes in as the number."""
+    if isinstance(cell, Shown):
+        return cell.value if cell.value is not None else cell.text
+    return cell
 
 
 def _sheet_name(table: Table, used: set[str]) -> str:
@@ -57,13 +65,13 @@ def render_outline(outline: Outline) -> bytes:
             cell.font, cell.fill = Font(bold=True), HEAD
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         for row in table.rows:
-            ws.append(list(row))
+            ws.append([_value(v) for v in row])
             for cell in ws[ws.max_row]:
-                if isinstance(cell.value, float) and not cell.value.is_integer():
-                    cell.number_format = "#,##0.00"  # full precision kept, two decimals shown
+                if isinstance(cell.value, float):
+                    cell.number_format = excel_format(cell.value)  # full precision kept, shown as in the report
         ws.freeze_panes = ws.cell(row=head_row + 1, column=1)
         for i, header in enumerate(table.headers, start=1):
-            longest = max([len(str(header))] + [len(str(r[i - 1])) for r in table.rows if r[i - 1] is not None])
+            longest = max([len(str(header))] + [len(str(_value(r[i - 1]))) for r in table.rows if r[i - 1] is not None])
             ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, longest * 2))
     buf = io.BytesIO()
     wb.save(buf)

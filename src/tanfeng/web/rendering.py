@@ -11,16 +11,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from tanfeng.formatting import format_number, format_time
 from tanfeng.web.i18n import level_word, status_word, version_word, word
 from tanfeng.web.security import CSRF_FIELD, csrf_token
 from tanfeng.web.settings import WebSettings
-
-
-def _fmt(value: float | None, digits: int = 2) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return text or "0"
 
 
 def _json(value: Any) -> Markup:
@@ -31,7 +25,8 @@ def _json(value: Any) -> Markup:
 class Renderer:
     def __init__(self, directory: Path, settings: WebSettings) -> None:
         self.templates = Jinja2Templates(directory=str(directory))
-        self.templates.env.filters["num"] = _fmt
+        self.templates.env.filters["num"] = format_number
+        self.templates.env.filters["time"] = format_time
         self.templates.env.filters["tojson_safe"] = _json
         self.settings = settings
 

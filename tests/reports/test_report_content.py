@@ -22,7 +22,7 @@ from tanfeng.services.status import compute_status
 def _tables_by_header(doc: object, headers: list[str]) -> list[list[list[str]]]:
     out = []
     for table in doc.tables:  # type: ignore[attr-defined]
-        rows = [[c.text for c in r.cells] for r in table.rows]
+        rows = [[c.text.replace("\u200b", "") for c in r.cells] for r in table.rows]  # break opportunities dropped
         if rows and rows[0][:len(headers)] == headers:
             out.append(rows)
     return out

@@ -33,9 +33,18 @@ TEXT_WIDTH_CM = 21 - 2.8 - 2.6
 HEADING_FONTS = {1: (HEI, False), 2: (KAI, False), 3: (BODY_FONT, True)}
 # What a line may not be broken inside: numbers (1,101.72, 13.5%), codes (T21, A10.3), Latin words.
 UNBREAKABLE = re.compile(r"[-+−]?[0-9A-Za-z][0-9A-Za-z.,%‰/_-]*")
-CELL_PAD_PT = 2 * 45 / 20 + 1.5  # left and right cell margins (twips → pt) plus a little slack
-LATIN_EM = 0.56  # a digit or Latin letter is about this share of the font size wide
+CELL_PAD_PT = 2 * 45 / 20 + 3  # left and right cell margins (twips → pt) plus slack for wider fallback fonts
+LATIN_EM = 0.62  # a digit or Latin letter is at most about this share of the font size wide
 CM_PER_PT = 2.54 / 72
+# After Chinese punctuation followed by Latin or digits LibreOffice finds no break opportunity, takes
+# "A1.3、A1.4、A10.2" as one word and breaks it anywhere ("A1.|3"); a zero-width space allows the break there.
+_BREAK_AFTER = re.compile(r"([、，；：）》])(?=[0-9A-Za-z])")
+ZWSP = "\u200b"
+
+
+def breakable(text: str) -> str:
+    """``text`` with a line-break opportunity after Chinese punctuation that precedes a number or code."""
+    return _BREAK_AFTER.sub(r"\1" + ZWSP, text)
 
 
 def _set_fonts(rpr_owner: Any, name: str) -> None:
@@ -125,12 +134,12 @@ def _para(doc: DocxDocument, para: Para) -> None:
     p = doc.add_paragraph()
     if para.style == "note":
         p.paragraph_format.line_spacing = Pt(20)
-        _run(p, para.text, KAI, 12)
+        _run(p, breakable(para.text), KAI, 12)
     elif para.style == "banner":
         _run(p, para.text, HEI, 12, True, RGBColor(0xC0, 0, 0))
     else:
         p.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
-        _run(p, para.text, BODY_FONT, BODY_PT)
+        _run(p, breakable(para.text), BODY_FONT, BODY_PT)
 
 
 def _cell_text(cell: _Cell, text: str, size: float, bold: bool = False, align_right: bool = False) -> None:
@@ -139,7 +148,7 @@ def _cell_text(cell: _Cell, text: str, size: float, bold: bool = False, align_ri
     p.paragraph_format.first_line_indent = Pt(0)
     if align_right:
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _run(p, text, HEI if bold else BODY_FONT, size, bold)
+    _run(p, breakable(text), HEI if bold else BODY_FONT, size, bold)
 
 
 def _repeat_header(row: object) -> None:

@@ -12,8 +12,8 @@ import typer
 from typer.core import TyperGroup
 
 from tanfeng import __version__
+from tanfeng.commands import web as web_cli
 from tanfeng.errors import PlanReadError
-from tanfeng.web import cli as web_cli
 
 # Command groups imported only when used: `tanfeng parse` should not pay for SQLAlchemy, pint,
 # numpy and openpyxl (the store, accounting and report stacks) at every start.
@@ -23,10 +23,10 @@ LAZY_GROUPS: dict[str, str] = {
     "data": "tanfeng.commands.data:app",
     "status": "tanfeng.commands.views:status_app",
     "units": "tanfeng.commands.views:units_app",
-    "inventory": "tanfeng.accounting.cli:app",
-    "report": "tanfeng.reports.cli:app",
-    "peak": "tanfeng.projection.cli:app",
-    "users": "tanfeng.web.cli:users_app",
+    "inventory": "tanfeng.commands.inventory:app",
+    "report": "tanfeng.commands.report:app",
+    "peak": "tanfeng.commands.peak:app",
+    "users": "tanfeng.commands.web:users_app",
 }
 
 

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from builders import PlanBuilder
 from tanfeng.db.base import Base
 from tanfeng.db.migrate import upgrade
 from tanfeng.db.session import Database
-from tanfeng.services.examples import PlanBuilder
 
 PG_ADMIN_URL = os.environ.get("TANFENG_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 

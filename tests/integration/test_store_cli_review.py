@@ -6,10 +6,10 @@ from pathlib import Path
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from builders import PlanBuilder
 from tanfeng.cli import app
 from tanfeng.db.models import Indicator
 from tanfeng.db.session import Database
-from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_import import import_plan
 
 

@@ -9,13 +9,13 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from builders import PlanBuilder
 from tanfeng.cli import app
 from tanfeng.db.base import Base
 from tanfeng.db.models import Indicator, TaskProgress
 from tanfeng.db.session import Database
 from tanfeng.services.collection import import_collection, submit_values
 from tanfeng.services.errors import ImportValidationError, StoreError
-from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_admin import assign_units
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.progress import task_progress

@@ -11,11 +11,11 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
+from builders import PlanBuilder
 from tanfeng.cli import app
 from tanfeng.db.base import Base
 from tanfeng.db.migrate import alembic_config, current_revision, head_revision, upgrade
 from tanfeng.db.session import Database
-from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_import import import_plan
 
 

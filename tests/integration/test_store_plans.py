@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from builders import PlanBuilder
 from tanfeng.cli import app
 from tanfeng.db.base import Base
 from tanfeng.db.models import Indicator, Responsibility, Target, Unit
 from tanfeng.db.session import Database
 from tanfeng.services.collection import import_collection
 from tanfeng.services.errors import StoreError
-from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_admin import list_versions, set_quota
 from tanfeng.services.plan_import import import_plan, load_plan_file
 from tanfeng.services.registry import alias_unit, rename, units_with_aliases

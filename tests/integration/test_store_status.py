@@ -9,11 +9,11 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from builders import PlanBuilder
 from tanfeng.cli import app
 from tanfeng.db.models import Indicator
 from tanfeng.db.session import Database
 from tanfeng.services.collection import import_collection
-from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_admin import assign_units, set_baseline
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.responsibility import unit_matrix

@@ -8,11 +8,11 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from builders import PlanBuilder
 from tanfeng.db.session import Database
 from tanfeng.errors import TanfengError
 from tanfeng.reports.annual import build_annual_content, build_annual_report
 from tanfeng.services.collection import submit_values
-from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.status import compute_status
 

@@ -11,10 +11,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from builders import PlanBuilder
 from integration.conftest import db_url, pg_url, sqlite_template  # noqa: F401  (the store's database fixtures)
 from tanfeng.db.session import Database
 from tanfeng.services import accounts
-from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.workspace import list_units
 from tanfeng.web import WebSettings, create_app
@@ -103,3 +103,13 @@ def login(app: FastAPI, username: str | None) -> TestClient:
 @pytest.fixture
 def client_for(app: FastAPI) -> Callable[[str | None], TestClient]:
     return lambda username: login(app, username)
+
+
+@pytest.fixture(autouse=True)
+def _no_blocking_on_the_event_loop() -> Iterator[None]:
+    """Every web test fails if a request ran SQL or opened a file on the event loop (see loop_guard)."""
+    from .loop_guard import guarded
+
+    with guarded() as found:
+        yield
+    assert not found, "blocking work in an async handler:\n" + "\n".join(dict.fromkeys(found))

@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from builders import PlanBuilder
 from tanfeng.cli import app as cli_app
 from tanfeng.db.session import Database
 from tanfeng.services.audit import recent
-from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.overview import is_demo
 from tanfeng.services.plan_admin import list_plans
 from tanfeng.services.review import list_observations

@@ -12,8 +12,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
+from builders import PlanBuilder
 from tanfeng.services.collection import submit_values
-from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.review import list_observations
 
 from .conftest import OTHER_UNIT, OWN_UNIT, Fixture

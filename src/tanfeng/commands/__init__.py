@@ -1,1 +1,1 @@
-"""Thin CLI layers of the store: ``db``, ``plan``, ``data``, ``status``, ``units``."""
+"""The CLI layer: every `tanfeng` command group (thin: parse arguments, call services, render)."""

@@ -70,13 +70,13 @@ def _install_handlers(app: FastAPI) -> None:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
 
     @app.exception_handler(Forbidden)
-    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+    def _forbidden(request: Request, exc: Forbidden) -> Response:
         if _is_api(request):
             return JSONResponse({"detail": exc.message}, status_code=403)
         return app.state.renderer.page(request, "error.html", {"message": exc.message}, status_code=403)
 
     @app.exception_handler(TanfengError)
-    async def _domain(request: Request, exc: TanfengError) -> Response:
+    def _domain(request: Request, exc: TanfengError) -> Response:
         errors = [str(e) for e in exc.errors] if isinstance(exc, ImportValidationError) else []
         if _is_api(request):
             return JSONResponse({"detail": str(exc), "errors": errors}, status_code=422)
@@ -84,7 +84,7 @@ def _install_handlers(app: FastAPI) -> None:
                                        status_code=422)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+    def _invalid(request: Request, exc: RequestValidationError) -> Response:
         detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         message = f"请求内容不完整或格式不对 / invalid request: {detail}"
         if _is_api(request):

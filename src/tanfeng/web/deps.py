@@ -31,9 +31,8 @@ class RateLimited(Forbidden):
     """Too many failed logins (429)."""
 
 
-# The dependencies below are ``async`` on purpose: FastAPI runs each *sync* dependency in a worker
-# thread, and these are cheap (the account lookup is one indexed query), so hopping threads would cost
-# more than it saves under load.
+# Dependencies that query the database are plain ``def``: FastAPI runs them in the thread pool, so
+# a slow database never stalls the event loop. The ``async`` ones only read the request.
 
 
 async def get_db(request: Request) -> Database:
@@ -44,7 +43,7 @@ async def get_db(request: Request) -> Database:
 DbDep = Annotated[Database, Depends(get_db)]
 
 
-async def optional_user(request: Request, db: DbDep) -> Account | None:
+def optional_user(request: Request, db: DbDep) -> Account | None:
     """The session's account if it is still active and its session version matches (else logged out)."""
     uid, version = request.session.get("uid"), request.session.get("sv")
     if not isinstance(uid, int):

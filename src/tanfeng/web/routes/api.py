@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from tanfeng.plans.model import Plan
 from tanfeng.services import audit, review
@@ -177,10 +178,15 @@ def submit_progress(request: Request, user: Writer, body: ProgressCreate) -> dic
 @router.post("/uploads", status_code=201)
 async def upload_template(request: Request, user: Writer, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
     suffix = Path(file.filename or "upload.xlsx").suffix.lower() or ".xlsx"
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        path.write_bytes(await read_upload_bytes(file))
-        return asdict(actions.upload(request, user, path, file.filename or path.name))
+    data = await read_upload_bytes(file)
+
+    def work() -> dict[str, Any]:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"upload{suffix}"
+            path.write_bytes(data)
+            return asdict(actions.upload(request, user, path, file.filename or path.name))
+
+    return await run_in_threadpool(work)
 
 
 @router.post("/observations/{observation_id}/accept")
@@ -202,8 +208,12 @@ def set_quota(request: Request, user: Office, plan_id: int, target: str, body: Q
 
 @router.post("/plans/preview")
 async def preview_plan(request: Request, user: Office, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
-    plan = read_upload(await read_upload_bytes(file), file.filename or "plan.txt")
-    return plan.model_dump(mode="json", exclude_none=True)
+    data = await read_upload_bytes(file)
+
+    def work() -> dict[str, Any]:
+        return read_upload(data, file.filename or "plan.txt").model_dump(mode="json", exclude_none=True)
+
+    return await run_in_threadpool(work)
 
 
 @router.post("/plans", status_code=201)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from tanfeng.services import review
 from tanfeng.services.accounts import ROLE_LABELS, Account, list_accounts
@@ -33,7 +34,7 @@ def review_page(request: Request, user: OfficeReader, db: DbDep, status: str = "
 async def review_bulk(request: Request, user: Office) -> Response:
     form = await request.form()
     ids = [int(str(v)) for v in form.getlist("ids") if str(v).isdigit()]
-    count = actions.review_many(request, user, ids, "accept", None)
+    count = await run_in_threadpool(actions.review_many, request, user, ids, "accept", None)
     request.app.state.renderer.flash(request, f"已采纳{count}项 / {count} accepted")
     return RedirectResponse("/review", 303)
 
@@ -105,19 +106,28 @@ def upload_page(request: Request, user: OfficeReader) -> Response:
 
 @router.post("/plans/preview", response_class=HTMLResponse)
 async def preview(request: Request, user: Office, file: Annotated[UploadFile, File()]) -> Response:
-    plan = read_upload(await read_upload_bytes(file), file.filename or "plan.txt")
-    return request.app.state.renderer.page(request, "plan_upload.html", {
-        "user": user, "plan": plan, "document": plan.to_json()})
+    data = await read_upload_bytes(file)
+
+    def work() -> Response:
+        plan = read_upload(data, file.filename or "plan.txt")
+        return request.app.state.renderer.page(request, "plan_upload.html", {
+            "user": user, "plan": plan, "document": plan.to_json()})
+
+    return await run_in_threadpool(work)
 
 
 @router.post("/plans/save")
 async def save(request: Request, user: Office) -> Response:
     form = await request.form()
     fields = {k: str(v) for k, v in form.multi_items() if isinstance(v, str)}
-    plan = apply_corrections(fields.get("document", ""), fields)
-    result = import_plan(request.app.state.db, plan, actor=user.username)
-    record(request, user, "import_plan", "plan", result.plan_id, title=result.title, version=result.version,
-           created=result.created, corrected=True)
-    request.app.state.renderer.flash(request, f"已保存方案“{result.title}”第{result.version}版 / plan saved "
-                                              f"(version {result.version})")
-    return RedirectResponse("/plan", 303)
+
+    def work() -> Response:
+        plan = apply_corrections(fields.get("document", ""), fields)
+        result = import_plan(request.app.state.db, plan, actor=user.username)
+        record(request, user, "import_plan", "plan", result.plan_id, title=result.title, version=result.version,
+               created=result.created, corrected=True)
+        request.app.state.renderer.flash(request, f"已保存方案“{result.title}”第{result.version}版 / plan saved "
+                                                  f"(version {result.version})")
+        return RedirectResponse("/plan", 303)
+
+    return await run_in_threadpool(work)

@@ -40,24 +40,23 @@ class CachedOverview:
     activity: list[AuditInfo]
 
 
-async def cached_overview(request: Request) -> CachedOverview:
-    """The overview, recomputed (in a worker thread) only when the stored data changed."""
+def cached_overview(request: Request) -> CachedOverview:
+    """The overview, recomputed only when the stored data changed (called from a worker thread)."""
     db = request.app.state.db
     cache: dict[str, CachedOverview] = request.app.state.overview_cache
     entry, now = cache.get("overview"), time.monotonic()
     if entry is not None and now - entry.checked < CHECK_INTERVAL:
         return entry
     key = (*data_stamp(db), date.today().isoformat())
-    data = entry.overview if entry is not None and entry.key == key else await run_in_threadpool(build_overview, db)
+    data = entry.overview if entry is not None and entry.key == key else build_overview(db)
     entry = CachedOverview(key, now, data, audit.recent(db, limit=10))
     cache["overview"] = entry
     return entry
 
 
 @router.get("/", response_class=HTMLResponse)
-async def overview(request: Request, user: CurrentUser) -> Response:
-    # async: a cached page costs one account lookup and a render, without a worker-thread hop
-    cached = await cached_overview(request)
+def overview(request: Request, user: CurrentUser) -> Response:
+    cached = cached_overview(request)
     activity = cached.activity if user.role in OFFICE else []
     return request.app.state.renderer.page(request, "overview.html", {"user": user, "o": cached.overview,
                                                                       "activity": activity,
@@ -95,13 +94,16 @@ async def inventory_upload(request: Request, user: Annotated[Account, Depends(wr
     """Compute an uploaded activity-data file; with ``record`` store its indicators as the plan's values."""
     suffix = Path(file.filename or "inventory.xlsx").suffix.lower() or ".xlsx"
     data = await read_upload_bytes(file)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"inventory{suffix}"
-        path.write_bytes(data)
-        summary, recorded = await run_in_threadpool(actions.inventory, request, user, path,
-                                                    file.filename or path.name, record == "on")
-    return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": summary,
-                                                                       "recorded": recorded})
+
+    def work() -> Response:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"inventory{suffix}"
+            path.write_bytes(data)
+            summary, recorded = actions.inventory(request, user, path, file.filename or path.name, record == "on")
+        return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": summary,
+                                                                           "recorded": recorded})
+
+    return await run_in_threadpool(work)
 
 
 @router.get("/audit", response_class=HTMLResponse)

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 
 from tanfeng.services.accounts import Account
 from tanfeng.services.collection import CollectionResult
@@ -63,7 +64,7 @@ async def submit_values(request: Request, user: Writer) -> Response:
                            "note": str(form.get(f"note.{indicator_id}") or "").strip() or None})
     if not values:
         raise StoreError("没有填写任何数值", "no value entered")
-    result = actions.submit(request, user, values, unit_id, draft=form.get("draft") == "1")
+    result = await run_in_threadpool(actions.submit, request, user, values, unit_id, draft=form.get("draft") == "1")
     request.app.state.renderer.flash(request, _summary(result))
     return RedirectResponse(f"/workspace?period={period}" + (f"&unit_id={unit_id}" if unit_id else ""), 303)
 
@@ -80,10 +81,15 @@ def submit_progress(request: Request, user: Writer, plan_id: Annotated[int, Form
 @router.post("/workspace/upload")
 async def upload(request: Request, user: Writer, file: Annotated[UploadFile, File()]) -> Response:
     suffix = Path(file.filename or "upload.xlsx").suffix.lower() or ".xlsx"
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        path.write_bytes(await read_upload_bytes(file))
-        result = actions.upload(request, user, path, file.filename or path.name)
+    data = await read_upload_bytes(file)
+
+    def work() -> CollectionResult:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"upload{suffix}"
+            path.write_bytes(data)
+            return actions.upload(request, user, path, file.filename or path.name)
+
+    result = await run_in_threadpool(work)
     request.app.state.renderer.flash(request, _summary(result))
     return RedirectResponse("/workspace", 303)
 

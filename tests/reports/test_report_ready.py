@@ -9,6 +9,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from builders import PlanBuilder
 from tanfeng.accounting import example_inventory_path
 from tanfeng.db.session import Database
 from tanfeng.formatting import excel_format, format_number, format_quantity, format_reduction, format_time
@@ -16,7 +17,6 @@ from tanfeng.projection import example_scenarios_path
 from tanfeng.reports.annual import build_annual_report
 from tanfeng.reports.docx import column_widths
 from tanfeng.services.collection import submit_values
-from tanfeng.services.examples import PlanBuilder
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.status import compute_status
 

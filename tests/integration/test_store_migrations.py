@@ -85,5 +85,5 @@ def test_downgrade_and_upgrade_round_trip(db: Database) -> None:
     assert current_revision(db) is None
     assert "observations" not in inspect(db.engine).get_table_names()
     upgrade(db)
-    assert current_revision(db) == head_revision(db) == "0003"  # 0003: web accounts and audit log
+    assert current_revision(db) == head_revision(db)  # the head, whichever migration is the latest
     import_plan(db, PlanBuilder().plan(), actor="office")  # the rebuilt schema works, triggers included

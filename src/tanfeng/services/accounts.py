@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -128,3 +129,19 @@ def list_accounts(db: Database) -> list[Account]:
     with db.transaction() as session:
         rows = session.execute(select(User, Unit.name).outerjoin(Unit, Unit.id == User.unit_id).order_by(User.id))
         return [_account(user, unit) for user, unit in rows]
+
+
+EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+$")
+
+
+def set_email(db: Database, username: str, email: str | None) -> str | None:
+    """The address reminders (催报) are mailed to for this account; empty removes it."""
+    address = (email or "").strip() or None
+    if address is not None and not EMAIL.match(address):
+        raise StoreError(f"“{address}”不是邮箱地址", f"'{address}' is not an e-mail address")
+    with db.transaction() as session:
+        user = session.scalar(select(User).where(User.username == username.strip()))
+        if user is None:
+            raise StoreError(f"没有账号“{username}”", f"no account '{username}'")
+        user.email = address
+        return address

@@ -9,10 +9,21 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from tanfeng.formatting import format_number, format_time
-from tanfeng.web.i18n import level_word, status_word, version_word, word
+from tanfeng.web.i18n import (
+    STATUS_WORDS,
+    action_word,
+    detail_words,
+    entity_word,
+    level_word,
+    message,
+    status_word,
+    version_word,
+    word,
+)
 from tanfeng.web.security import CSRF_FIELD, csrf_token
 from tanfeng.web.settings import WebSettings
 
@@ -22,11 +33,24 @@ def _json(value: Any) -> Markup:
     return Markup(json.dumps(value, ensure_ascii=False, default=str).replace("<", "\\u003c"))
 
 
+@pass_context
+def _message(context: Any, text: object) -> str:
+    """A stored "中文 / English" message in the page's language."""
+    return message(str(text), context.get("lang", "zh"))
+
+
+def chart_labels(lang: str) -> dict[str, Any]:
+    """Legend and hover words of the web charts, in the page's language."""
+    return {"expected": word("chart_expected", lang), "observed": word("chart_observed", lang),
+            "target": word("chart_target", lang), "status": {s: status_word(s, lang) for s in STATUS_WORDS}}
+
+
 class Renderer:
     def __init__(self, directory: Path, settings: WebSettings) -> None:
         self.templates = Jinja2Templates(directory=str(directory))
         self.templates.env.filters["num"] = format_number
         self.templates.env.filters["time"] = format_time
+        self.templates.env.filters["msg"] = _message
         self.templates.env.filters["tojson_safe"] = _json
         self.settings = settings
 
@@ -47,5 +71,7 @@ class Renderer:
             "demo": request.app.state.demo, "messages": messages,
             "t": lambda key: word(key, lang), "status_word": lambda s: status_word(s, lang),
             "level_word": lambda lv: level_word(lv, lang), "version_word": lambda n: version_word(n, lang),
+            "action_word": lambda a: action_word(a, lang), "entity_word": lambda e: entity_word(e, lang),
+            "detail_words": lambda d: detail_words(d, lang), "chart_labels": chart_labels(lang),
         }
         return self.templates.TemplateResponse(request, name, base | context, status_code=status_code)

@@ -145,3 +145,9 @@ def set_email(db: Database, username: str, email: str | None) -> str | None:
             raise StoreError(f"没有账号“{username}”", f"no account '{username}'")
         user.email = address
         return address
+
+
+def account_emails(db: Database) -> dict[str, str | None]:
+    """user name → the address reminders go to (None when none is recorded)."""
+    with db.transaction() as session:
+        return dict(session.execute(select(User.username, User.email)).tuples().all())

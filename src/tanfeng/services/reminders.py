@@ -39,6 +39,7 @@ KIND_ZH = {"opened": "已开始填报", "closing": "即将截止", "overdue": "�
 KIND_EN = {"opened": "open for reporting", "closing": "closing soon", "overdue": "overdue"}
 STATUS_ZH = {"sending": "发送中", "sent": "已发送", "failed": "发送失败", "app_only": "仅站内提醒"}
 STATUS_EN = {"sending": "sending", "sent": "sent", "failed": "failed", "app_only": "in-app only"}
+ITEM_PREFIXES = {"item_value": "指标数据", "item_progress": "任务进展"}  # how owed items are written
 FAR_FUTURE = date(2200, 1, 1)  # every period a target has, whether open yet or not
 
 
@@ -157,7 +158,7 @@ def owed(session: Session, today: date, settings: ReminderSettings, *, region: s
             continue
         for period in due_periods(t, FAR_FUTURE, 0):
             if period.label not in reported.get(t.indicator.id, set()):
-                add(lead, t.ref, period, f"指标数据：{t.indicator.name}")
+                add(lead, t.ref, period, f"{ITEM_PREFIXES['item_value']}：{t.indicator.name}")
     for ref in refs:
         years = progress_years(ref, tracked, FAR_FUTURE, 0)
         if not years:
@@ -171,7 +172,7 @@ def owed(session: Session, today: date, settings: ReminderSettings, *, region: s
         for code, title, lineage, lead in leads:
             for year in years:
                 if (lineage, str(year)) not in done:
-                    add(lead, ref, Period(year, 12, "year"), f"任务进展：{code} {title}")
+                    add(lead, ref, Period(year, 12, "year"), f"{ITEM_PREFIXES['item_progress']}：{code} {title}")
     return sorted(out.values(), key=lambda o: (o.unit, o.plan_id, _period_key(o.period)))
 
 

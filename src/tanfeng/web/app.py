@@ -19,7 +19,7 @@ from tanfeng.services.errors import ImportValidationError
 from tanfeng.services.overview import is_demo
 from tanfeng.web.deps import AuthRequired, Forbidden
 from tanfeng.web.rendering import Renderer
-from tanfeng.web.routes import api, auth, office, pages, unit
+from tanfeng.web.routes import api, auth, office, pages, reminders, unit
 from tanfeng.web.security import LoginLimiter
 from tanfeng.web.settings import WebSettings
 
@@ -118,8 +118,9 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _install_handlers(app)
-    for module in (auth, pages, unit, office, api):
+    for module in (auth, pages, unit, office, reminders, api):
         app.include_router(module.router)
+    app.include_router(reminders.api)
     return app
 
 

@@ -115,6 +115,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "deadlines": ("填报截止日期", "Reporting deadlines"), "set_deadline": ("设置截止日期", "Set a deadline"),
     "units_owing": ("未报单位", "Units owing"), "no_mail": ("未配置邮件服务器：只发站内提醒。",
                                                          "No mail server configured: in-app notices only."),
+    "item_value": ("指标数据", "Value"), "item_progress": ("任务进展", "Progress report"),
     "recent_reminders": ("最近的催报", "Recent reminders"), "plan_col": ("方案", "Plan"),
     "account_admin": ("系统管理员", "Administrator"), "account_office": ("领导小组办公室", "Leading-group office"),
     "account_unit": ("责任单位", "Responsible unit"), "account_viewer": ("只读用户", "Read-only user"),

@@ -20,6 +20,7 @@ from tanfeng.services.templates import PROGRESS_STATUSES, write_template
 from tanfeng.services.workspace import list_units, unit_work
 from tanfeng.web import actions
 from tanfeng.web.deps import WRITERS, CurrentUser, DbDep, read_upload_bytes, writer
+from tanfeng.web.notices import reminder_context
 
 router = APIRouter(include_in_schema=False)
 Writer = Annotated[Account, Depends(writer(*WRITERS))]
@@ -48,7 +49,8 @@ def workspace(request: Request, user: CurrentUser, db: DbDep, unit_id: int | Non
     work = unit_work(db, chosen, period) if chosen is not None else None
     return request.app.state.renderer.page(request, "workspace.html", {
         "user": user, "work": work, "period": period, "units": list_units(db) if user.role != "unit" else [],
-        "progress_statuses": list(PROGRESS_STATUSES), "can_write": user.role in WRITERS})
+        "progress_statuses": list(PROGRESS_STATUSES), "can_write": user.role in WRITERS,
+        **reminder_context(db, chosen)})
 
 
 @router.post("/workspace/values")

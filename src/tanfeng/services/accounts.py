@@ -150,4 +150,4 @@ def set_email(db: Database, username: str, email: str | None) -> str | None:
 def account_emails(db: Database) -> dict[str, str | None]:
     """user name → the address reminders go to (None when none is recorded)."""
     with db.transaction() as session:
-        return dict(session.execute(select(User.username, User.email)).tuples().all())
+        return {name: email for name, email in session.execute(select(User.username, User.email))}

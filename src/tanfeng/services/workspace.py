@@ -24,6 +24,7 @@ from tanfeng.db.models import (
     Unit,
 )
 from tanfeng.db.session import Database
+from tanfeng.formatting import format_number
 from tanfeng.services.progress import STATUS_LABELS
 from tanfeng.services.queries import current_versions
 from tanfeng.services.tracked import load_tracked
@@ -180,7 +181,7 @@ def unit_work(db: Database, unit_id: int, period: str) -> UnitWork:
         tracked = [t for t in load_tracked(session) if any(u == unit_id for u, _ in t.units)]
         for item in tracked:
             by_indicator[item.indicator.id].append(
-                f"{item.target.year or ''}年 {item.target.value if item.target.value is not None else '待下达'}"
+                f"{item.target.year or ''}年 {format_number(item.target.value) if item.target.value is not None else '待下达'}"
                 f"{item.target.unit or ''}")
             roles[item.indicator.id] = next(r for u, r in item.units if u == unit_id)
         seen: set[int] = set()

@@ -108,5 +108,6 @@ def deadline(
     seen: dict[tuple[str, str], list[str]] = {}
     for o in rows:
         seen.setdefault((o.plan, o.period), [str(o.opens_on), str(o.due_on)]).append(o.unit)
+    ordered = sorted(seen.items(), key=lambda kv: (kv[0][0], kv[1][1]))  # by plan, then due date
     typer.echo(table(["方案 / plan", "期间 / period", "开始 / opens", "截止 / due", "未报单位 / units owing"],
-                     [[plan_title, period_words(p), v[0], v[1], v[2:]] for (plan_title, p), v in seen.items()]))
+                     [[plan_title, period_words(p), v[0], v[1], v[2:]] for (plan_title, p), v in ordered]))

@@ -115,6 +115,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "deadlines": ("填报截止日期", "Reporting deadlines"), "set_deadline": ("设置截止日期", "Set a deadline"),
     "units_owing": ("未报单位", "Units owing"), "no_mail": ("未配置邮件服务器：只发站内提醒。",
                                                          "No mail server configured: in-app notices only."),
+    "report_format": ("格式", "Format"), "select_all": ("全选", "Select all"),
     "item_value": ("指标数据", "Value"), "item_progress": ("任务进展", "Progress report"),
     "recent_reminders": ("最近的催报", "Recent reminders"), "plan_col": ("方案", "Plan"),
     "account_admin": ("系统管理员", "Administrator"), "account_office": ("领导小组办公室", "Leading-group office"),
@@ -154,7 +155,7 @@ ENTITY_WORDS: dict[str, tuple[str, str]] = {
 }
 DETAIL_WORDS: dict[str, tuple[str, str]] = {
     "username": ("用户名", "user name"), "role": ("角色", "role"), "unit_id": ("单位编号", "unit no."),
-    "values": ("条数", "values"), "draft": ("草稿", "draft"), "plan_id": ("方案编号", "plan no."),
+    "values": ("填报值", "values"), "indicator_id": ("指标编号", "indicator no."), "draft": ("草稿", "draft"), "plan_id": ("方案编号", "plan no."),
     "task": ("任务", "task"), "period": ("期间", "period"), "status": ("状态", "status"),
     "filename": ("文件", "file"), "created": ("新增", "new"), "updated": ("更新", "updated"),
     "target": ("目标", "target"), "value": ("数值", "value"), "unit": ("单位", "unit"), "note": ("说明", "note"),
@@ -222,15 +223,21 @@ def detail_words(detail: dict[str, Any] | None, lang: str) -> str:
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_PAIR = re.compile(r"\s*/\s+(?=[A-Za-z0-9'\"(])")
 
 
 def message(text: str, lang: str) -> str:
-    """A bilingual message ("中文 / English", as errors and notices are stored) in the page's language."""
-    if " / " not in text:
+    """A bilingual message ("中文 / English", as errors and notices are stored) in the page's language.
+
+    Only a text with one such split is taken apart (the English half may name Chinese data); anything
+    else (a path, a fraction, plan text) is shown as it is.
+    """
+    splits = list(_PAIR.finditer(text))
+    if len(splits) != 1:
         return text
-    zh, _, en = text.partition(" / ")
-    if not _CJK.search(zh) or _CJK.search(en):
-        return text  # not a "中文 / English" pair (a path, a fraction, plan text)
+    zh, en = text[:splits[0].start()], text[splits[0].end():]
+    if not _CJK.search(zh) or not en.strip():
+        return text
     return en if lang == "en" else zh
 
 

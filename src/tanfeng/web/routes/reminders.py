@@ -54,7 +54,7 @@ def reminders_page(request: Request, user: OfficeReader, db: DbDep) -> Response:
                                                            "due_on": o.due_on, "units": []})
         row["units"].append(o.unit)
     return request.app.state.renderer.page(request, "reminders.html", {
-        "user": user, "deadlines": list(deadlines.values()), "sent": list_messages(db, limit=200),
+        "user": user, "deadlines": sorted(deadlines.values(), key=lambda d: (d["plan"], d["due_on"])), "sent": list_messages(db, limit=200),
         "mail_configured": SmtpSettings.from_env() is not None, "settings": ReminderSettings.from_env(),
         "period_words": period_words, "accounts": [a for a in list_accounts(db) if a.role == "unit"],
         "emails": accounts.account_emails(db)})

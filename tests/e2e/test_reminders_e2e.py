@@ -24,7 +24,7 @@ class Inbox:
         self.received: list[tuple[list[str], EmailMessage]] = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
         with self.lock:
             self.received.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default)))
         return "250 OK"

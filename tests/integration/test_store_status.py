@@ -149,12 +149,12 @@ def test_later_milestone_follows_the_earlier_one(db_url: str, db: Database, buil
     builder.targets.append(dict(builder.target("T4"), id="T6", value=82.4, year=2030))
     ids = _prepare(db, builder)
     _report(db, tmp_path, [f"县林业局,{ids['forest_coverage']},2020,80,%",
-                           f"县林业局,{ids['forest_coverage']},2027,81.9,%"])
+                           f"县林业局,{ids['forest_coverage']},2026,81.9,%"])
     out = CliRunner().invoke(app, ["status", "--format", "json", "--db", db_url])
     rows = {r["target"]: r for r in json.loads(out.output)}
     assert rows["T4"]["expected_value"] == pytest.approx(81.8) and rows["T4"]["level"] == "green"
-    # 2030 path runs 80 → 81.8 (2025) → 82.4 (2030): by 2027, 81.8 + 0.6 × 2/5
-    assert rows["T6"]["expected_value"] == pytest.approx(82.04)
+    # 2030 path runs 80 → 81.8 (2025) → 82.4 (2030): by 2026, 81.8 + 0.6 × 1/5
+    assert rows["T6"]["expected_value"] == pytest.approx(81.92)
     assert rows["T6"]["level"] == "yellow"
 
 

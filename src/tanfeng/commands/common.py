@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, is_dataclass
@@ -136,3 +137,18 @@ def write_xlsx(path: Path, sheet: str, headers: list[str], rows: list[list[Any]]
         ws.append([("、".join(map(str, v)) if isinstance(v, list) else v) for v in row])
     ws.freeze_panes = "A2"
     wb.save(str(path))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all: a killed run leaves at most a hidden ``.NAME.partial`` beside it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")  # fixed name: the next run overwrites a leftover
+    try:
+        with partial.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise

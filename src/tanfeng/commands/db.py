@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import typer
 from sqlalchemy import func, inspect, select
@@ -10,9 +11,12 @@ from sqlalchemy.engine import make_url
 
 from tanfeng.commands.common import DbOption, handle_errors
 from tanfeng.config import Settings
+from tanfeng.db.backup import backup, inspect_backup, restore
 from tanfeng.db.base import Base
 from tanfeng.db.migrate import current_revision, head_revision, upgrade
+from tanfeng.db.roles import DEFAULT_ROLE, grant_app_role, granted_roles
 from tanfeng.db.session import Database
+from tanfeng.errors import TanfengError
 
 app = typer.Typer(help="数据库：位置、创建与迁移 / the database: location, creation, migration", no_args_is_help=True)
 
@@ -40,7 +44,13 @@ def info(db: DbOption = None, as_json: bool = typer.Option(False, "--json", help
         data["error"] = f"{type(err).__name__}: {str(err).splitlines()[0]}"
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
+    else:
+        _print_info(data)
+    if "error" in data:
+        raise typer.Exit(code=2)  # reported above; a script must still see that the database is not usable
+
+
+def _print_info(data: dict[str, object]) -> None:
     labels = {"url": "地址 URL", "backend": "后端 backend", "path": "文件 file", "revision": "当前版本 revision",
               "head_revision": "最新版本 head", "error": "错误 error"}
     for key, label in labels.items():
@@ -63,3 +73,65 @@ def upgrade_cmd(db: DbOption = None, revision: str = typer.Option("head", help="
     upgrade(database, revision)
     after = current_revision(database)
     typer.echo(f"数据库版本 / schema revision: {before or '（空 / empty）'} → {after}")
+    if not database.is_sqlite:
+        with database.engine.begin() as conn:  # tables of the new revision get the application role's grants
+            for role in granted_roles(conn):
+                grant_app_role(conn, role)
+                typer.echo(f"应用角色 {role} 的权限已更新 / grants of application role {role} refreshed")
+
+
+@app.command("app-role")
+@handle_errors
+def app_role(
+    role: str = typer.Argument(DEFAULT_ROLE, help="应用连接所用的角色名 / the role the application connects as"),
+    password: str | None = typer.Option(None, "--password", envvar="TANFENG_APP_ROLE_PASSWORD",
+                                        help="新建角色的密码（信任认证时可省略）/ password of a new role"),
+    db: DbOption = None,
+) -> None:
+    """PostgreSQL：建立或更新应用角色（非超级用户、不拥有任何表、历史表只能追加）/ set up the application role.
+
+    Run as the database owner (the role that runs tanfeng db upgrade); idempotent.
+    """
+    database = Database.from_settings(Settings.load(db))
+    if database.is_sqlite:
+        raise TanfengError("应用角色只用于PostgreSQL / the application role is for PostgreSQL only")
+    with database.engine.begin() as conn:
+        created = grant_app_role(conn, role, password=password)
+    url = make_url(database.url).set(username=role, password=None).render_as_string(hide_password=True)
+    typer.echo(f"{'已建立' if created else '已更新'}应用角色 {role}；应用请连接 / {'created' if created else 'updated'} "
+               f"role {role}; connect the application with TANFENG_DATABASE_URL={url}")
+
+
+@app.command("backup")
+@handle_errors
+def backup_cmd(
+    file: Path = typer.Argument(..., help="备份文件（已有则替换）/ backup file (replaced if it exists)"),
+    db: DbOption = None,
+) -> None:
+    """备份整个数据库（运行中也可）/ back up the whole database (while it is in use, too).
+
+    SQLite: the online backup API, one self-contained file. PostgreSQL: pg_dump, custom format.
+    """
+    info = backup(Database.from_settings(Settings.load(db)), file)
+    typer.echo(f"已备份到 / backed up to {info.path}（{info.backend}，数据库版本 / revision {info.revision}，"
+               f"{max(1, info.size // 1024)} KB）")
+
+
+@app.command("restore")
+@handle_errors
+def restore_cmd(
+    file: Path = typer.Argument(..., help="tanfeng db backup 写出的备份文件 / a file written by tanfeng db backup"),
+    yes: bool = typer.Option(False, "--yes", "-y", help="不再确认 / do not ask"),
+    db: DbOption = None,
+) -> None:
+    """用备份替换整个数据库（先检查备份文件）/ replace the whole database with a backup (checked first)."""
+    database = Database.from_settings(Settings.load(db))
+    info = inspect_backup(file)
+    where = make_url(database.url).render_as_string(hide_password=True)
+    if not yes and not typer.confirm(f"用 {file}（数据库版本 {info.revision}）替换 {where} 的全部数据？/ "
+                                     f"replace all data in {where}?", default=False):
+        typer.echo("未恢复 / not restored", err=True)
+        raise typer.Exit(code=1)
+    done = restore(database, file)
+    typer.echo(f"已恢复 / restored {where} ← {file}（数据库版本 / revision {done.revision}"
+               + (f"，已迁移到 / migrated to {done.upgraded_to}" if done.upgraded_to else "") + "）")

@@ -7,6 +7,8 @@ from pathlib import Path
 import typer
 
 from tanfeng.commands.common import ActorOption, DbOption, RegionOption, actor_name, handle_errors, open_db, table
+from tanfeng.errors import TanfengError
+from tanfeng.services.indicator_mapping import TargetMapping
 from tanfeng.services.plan_admin import (
     assign_units,
     list_plans,
@@ -15,7 +17,7 @@ from tanfeng.services.plan_admin import (
     set_frequency,
     set_quota,
 )
-from tanfeng.services.plan_import import import_plan, load_plan_file
+from tanfeng.services.plan_import import MappingChoices, PlanImportResult, import_plan, load_plan_file
 
 app = typer.Typer(help="方案入库与维护 / store plans and maintain them", no_args_is_help=True)
 
@@ -29,23 +31,70 @@ def import_cmd(
     region: RegionOption = None,
     title: str | None = typer.Option(None, "--title", help="方案标题（文件中没有时）/ plan title if the file has none"),
     plan: int | None = typer.Option(None, "--plan", "-p", help="作为此方案的新版本（标题有变时）/ a new version of this plan id"),
+    mapping: list[str] = typer.Option([], "--map", help="目标记在哪个已有指标：T3=12 或 T3=new（可重复）/ "
+                                      "record target T3 under stored indicator 12, or new (repeatable)"),
+    accept_proposals: bool = typer.Option(False, "--accept-proposals",
+                                          help="采纳所有相似指标建议 / take every proposed similar indicator"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只显示指标对应关系，不入库 / show the mapping, store nothing"),
     db: DbOption = None,
     actor: ActorOption = None,
 ) -> None:
     """导入方案：新文件成为新版本，同一文件重复导入不改变任何数据 / import plans (a new file = a new version)."""
     database = open_db(db)
+    choices = MappingChoices(_decisions(mapping), accept_proposals)
     for path in files:
         result = import_plan(database, load_plan_file(path), actor=actor_name(actor), region=region, title=title,
-                             plan_id=plan)
+                             plan_id=plan, choices=choices, dry_run=dry_run)
         if not result.created:
             typer.echo(f"{path}: 已导入过（{result.title} 第{result.version}版），未作改动 / already imported, unchanged")
             continue
         typer.echo(
-            f"{path}: {result.region}《{result.title}》第{result.version}版（{result.status}）："
+            f"{path}: {result.region}《{result.title}》第{result.version}版（{result.status}）"
+            f"{'（预览，未入库）' if dry_run else ''}："
             f"{result.tasks}项任务，{result.targets}个目标（沿用{result.targets_carried}，新增{result.targets_new}，"
-            f"不再出现{result.indicators_dropped}）/ version {result.version}: {result.tasks} tasks, "
-            f"{result.targets} targets ({result.targets_carried} carried over, {result.targets_new} new)"
+            f"不再出现{result.indicators_dropped}）/ version {result.version}{' (dry run, not stored)' if dry_run else ''}"
+            f": {result.tasks} tasks, {result.targets} targets ({result.targets_carried} carried over, "
+            f"{result.targets_new} new)"
         )
+        _echo_mapping(result, full=dry_run)
+
+
+def _decisions(items: list[str]) -> dict[str, int | str | None]:
+    out: dict[str, int | str | None] = {}
+    for item in items:
+        target, sep, choice = item.partition("=")
+        choice = choice.strip().lstrip("#")
+        if not sep or not target.strip() or not (choice.isdigit() or choice == "new"):
+            raise TanfengError(f"--map {item}：应写作 目标编号=指标ID 或 目标编号=new / "
+                               f"--map {item}: write TARGET=INDICATOR_ID or TARGET=new")
+        out[target.strip()] = int(choice) if choice.isdigit() else "new"
+    return out
+
+
+def _mapping_line(m: TargetMapping) -> str:
+    targets = "、".join(m.targets)
+    if m.indicator_id is not None and m.carried_from is not None and m.how != "name":
+        how = {"code": "按指标代码 / same code", "office": "办公室指定 / chosen", "proposal": "采纳建议 / proposal taken"}
+        return (f"  {targets} {m.indicator}: 沿用「{m.carried_from}」（指标#{m.indicator_id}，{how[m.how]}）/ "
+                f"carried over from “{m.carried_from}”")
+    if m.indicator_id is not None:
+        return f"  {targets} {m.indicator}: 沿用指标#{m.indicator_id}（名称相同）/ carried over (same name)"
+    line = f"  {targets} {m.indicator}: 新指标 / new indicator"
+    if m.proposal is not None:
+        p = m.proposal
+        line += (f"；建议沿用「{p.name}」（指标#{p.indicator_id}，相似度{p.similarity:.2f}），确认请加 "
+                 f"--map {m.targets[0]}={p.indicator_id} 或 --accept-proposals / proposed: carry over from "
+                 f"“{p.name}” (#{p.indicator_id}); confirm with --map {m.targets[0]}={p.indicator_id}")
+    return line
+
+
+def _echo_mapping(result: PlanImportResult, *, full: bool) -> None:
+    """Every non-obvious mapping (all of them for --dry-run): the office sees what carries over from what."""
+    if result.version == 1 and not full:
+        return
+    for m in result.mapping:
+        if full or m.how != "name" or m.proposal is not None:
+            typer.echo(_mapping_line(m))
 
 
 @app.command("list")

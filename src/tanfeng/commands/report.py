@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from tanfeng.commands.common import DbOption, RegionOption, handle_errors, open_db
+from tanfeng.commands.common import DbOption, RegionOption, handle_errors, open_db, write_atomic
 from tanfeng.reports.annual import build_annual_content, render
 
 app = typer.Typer(help="报告 / reports for the leading group", no_args_is_help=True)
@@ -47,6 +47,5 @@ def annual(
                                    scenarios=scenarios, accepted_only=accepted_only)
     data = render(content, chosen)
     out = out or Path(content.filename(chosen))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
+    write_atomic(out, data)
     typer.echo(f"{out}（{chosen}，{len(data) // 1024} KB）")

@@ -120,10 +120,12 @@ def alias_add(
     alias: str = typer.Argument(..., help="别名，如 市场监督局 / the other name"),
     unit: str = typer.Argument(..., help="已登记的单位，如 县市场监管局 / the registered unit"),
     region: str = typer.Option(..., "--region", "-r", help="地区 / region"),
+    yes: bool = typer.Option(False, "--yes", help="确认合并另一单位 / confirm merging another unit"),
     db: DbOption = None, actor: ActorOption = None,
 ) -> None:
-    """登记别名；若别名已是另一单位，则合并到该单位 / add an alias (merging a unit already under that name)."""
-    info = registry.alias_unit(open_db(db), region=region, alias=alias, unit=unit, actor=actor_name(actor))
+    """登记别名；若别名已是另一单位，先列出将合并的内容，加 --yes 才合并 / add an alias (a merge needs --yes)."""
+    info = registry.alias_unit(open_db(db), region=region, alias=alias, unit=unit, actor=actor_name(actor),
+                               confirm=yes)
     typer.echo(f"{info.name}: {'、'.join(info.aliases)}")
 
 

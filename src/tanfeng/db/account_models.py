@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tanfeng.db.base import Base, CreatedMixin, utcnow
+from tanfeng.db.base import Base, CreatedMixin, UTCDateTime, utcnow
 
 
 class User(CreatedMixin, Base):
@@ -25,7 +25,7 @@ class User(CreatedMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped on password change or deactivation: older session cookies stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     email: Mapped[str | None] = mapped_column(String(200))  # where reminders (催报) go
 
 
@@ -35,7 +35,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     username: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(40))

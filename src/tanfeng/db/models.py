@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -25,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tanfeng.db.base import Base, CreatedMixin, utcnow
+from tanfeng.db.base import Base, CreatedMixin, UTCDateTime, utcnow
 
 
 class Region(CreatedMixin, Base):
@@ -95,7 +94,7 @@ class PlanVersion(Base):
     issued_date: Mapped[str | None] = mapped_column(String(10))
     peak_year: Mapped[int | None] = mapped_column(Integer)
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
-    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     imported_by: Mapped[str] = mapped_column(String(100))
 
     plan: Mapped[PlanRecord] = relationship()
@@ -185,6 +184,8 @@ class Target(Base):
     quota_value: Mapped[float | None] = mapped_column(Float)
     quota_unit: Mapped[str | None] = mapped_column(String(50))
     quota_note: Mapped[str | None] = mapped_column(String(500))
+    # Bumped by every quota change; the quota form carries it so that a stale edit is refused.
+    quota_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     sentence: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer)
 
@@ -222,20 +223,24 @@ class Observation(Base):
     note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10))  # draft | submitted | accepted | returned
     reason: Mapped[str | None] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     updated_by: Mapped[str] = mapped_column(String(100))
 
 
 class ObservationRevision(Base):
-    """Append-only: one row per change of an observation (who, when, old → new)."""
+    """Append-only: one row per change of an observation (who, when, old → new); ``seq`` runs 1..n.
+
+    The latest ``seq`` is the observation's version: a form carries it, and an edit made from an
+    older version is refused (see ``services.collection``).
+    """
 
     __tablename__ = "observation_revisions"
-    __table_args__ = (Index("ix_observation_revisions_obs_seq", "observation_id", "seq"),)
+    __table_args__ = (Index("uq_observation_revisions_obs_seq", "observation_id", "seq", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     observation_id: Mapped[int] = mapped_column(ForeignKey("observations.id"))
     seq: Mapped[int] = mapped_column(Integer)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(10))  # create | update | accept | return | submit
     old_value: Mapped[float | None] = mapped_column(Float)
@@ -262,7 +267,7 @@ class TaskProgress(Base):
     status: Mapped[str] = mapped_column(String(12))  # not_started | on_track | late | done | cancelled
     text: Mapped[str | None] = mapped_column(Text)
     reporter_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(100))
     source_file: Mapped[str | None] = mapped_column(String(1000))
 
@@ -273,7 +278,7 @@ class ChangeLog(Base):
     __tablename__ = "change_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(100))
     entity: Mapped[str] = mapped_column(String(30))
     entity_id: Mapped[int | None] = mapped_column(Integer)

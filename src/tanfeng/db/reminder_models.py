@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tanfeng.db.base import Base, CreatedMixin, utcnow
+from tanfeng.db.base import Base, CreatedMixin, UTCDateTime, utcnow
 
 
 class ReportingDeadline(CreatedMixin, Base):
@@ -30,7 +30,7 @@ class ReminderState(Base):
     __tablename__ = "reminder_state"
 
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
-    last_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     runs: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -41,7 +41,7 @@ class ReminderMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     kind: Mapped[str] = mapped_column(String(10))  # the most urgent: overdue | closing | opened
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)

@@ -1,4 +1,10 @@
-"""Engine and transactions. Services open one transaction per command with ``Database.transaction()``."""
+"""Engine and transactions. Services open one transaction per command with ``Database.transaction()``.
+
+A transaction that writes uses ``Database.write()``: on SQLite it starts with ``BEGIN IMMEDIATE`` (it
+takes the write lock before reading, so a read-then-write can never fail with "database is locked"
+half-way and two writers never interleave); on PostgreSQL the services lock the rows they change
+(``SELECT … FOR UPDATE``) inside it.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from tanfeng.config import Settings
@@ -15,11 +21,23 @@ from tanfeng.config import Settings
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers (web, status) run while an import writes; FKs are off by default in SQLite.
+    # pysqlite's own transaction handling would start transactions late and never IMMEDIATE; the
+    # "begin" listener below emits BEGIN itself.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    # REPLACE then fires the delete triggers of the rows it removes (history tables refuse it).
+    cursor.execute("PRAGMA recursive_triggers=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
+
+
+_WRITE = "tanfeng_write"
 
 
 def make_engine(url: str) -> Engine:
@@ -30,6 +48,7 @@ def make_engine(url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30})  # wait for a concurrent writer
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -41,6 +60,7 @@ class Database:
         self.url = url
         self._engine: Engine | None = None
         self._sessions: sessionmaker[Session] | None = None
+        self._writes: sessionmaker[Session] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
@@ -61,7 +81,21 @@ class Database:
         """One unit of work: committed if the block succeeds, rolled back entirely otherwise."""
         if self._sessions is None:
             self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        session = self._sessions()
+        with self._run(self._sessions) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A unit of work that changes data: like ``transaction()``, holding SQLite's write lock from the start."""
+        if self._writes is None:
+            self._writes = sessionmaker(self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False)
+        with self._run(self._writes) as session:
+            yield session
+
+    @staticmethod
+    @contextmanager
+    def _run(factory: sessionmaker[Session]) -> Iterator[Session]:
+        session = factory()
         try:
             yield session
             session.commit()
@@ -75,4 +109,4 @@ class Database:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
-            self._sessions = None
+            self._sessions = self._writes = None

@@ -9,12 +9,13 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tanfeng.db.account_models import User
 from tanfeng.db.base import utcnow
 from tanfeng.db.models import Unit
 from tanfeng.db.session import Database
-from tanfeng.services.errors import StoreError
+from tanfeng.services.errors import StaleEdit, StoreError
 
 ROLES = ("admin", "office", "unit", "viewer")
 ROLE_LABELS = {"admin": "系统管理员", "office": "领导小组办公室", "unit": "责任单位", "viewer": "只读用户"}
@@ -61,43 +62,86 @@ def create_user(
     unit_id: int | None = None,
 ) -> Account:
     """A new account; the password is stored only as an argon2 hash."""
+    with db.write() as session:
+        return create_user_in(session, username=username, password=password, role=role,
+                              display_name=display_name, unit_id=unit_id)
+
+
+def create_user_in(
+    session: Session, *, username: str, password: str, role: str, display_name: str | None = None,
+    unit_id: int | None = None,
+) -> Account:
+    """``create_user`` in the caller's write transaction (the unique user name settles a race)."""
     username = username.strip()
     if not username:
         raise StoreError("用户名不能为空", "the user name is empty")
     _check(role, unit_id, password)
-    with db.transaction() as session:
-        if session.scalar(select(User.id).where(User.username == username)) is not None:
-            raise StoreError(f"用户名“{username}”已存在", f"user '{username}' exists")
-        unit = session.get(Unit, unit_id) if unit_id is not None else None
-        if unit_id is not None and unit is None:
-            raise StoreError(f"没有编号为{unit_id}的单位", f"no unit {unit_id}")
-        user = User(username=username, display_name=display_name or username, password_hash=_hasher.hash(password),
-                    role=role, unit_id=unit_id if role == "unit" else None, active=True, session_version=1)
-        session.add(user)
-        session.flush()
-        return _account(user, unit.name if unit and role == "unit" else None)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise StoreError(f"用户名“{username}”已存在", f"user '{username}' exists")
+    unit = session.get(Unit, unit_id) if unit_id is not None else None
+    if unit_id is not None and unit is None:
+        raise StoreError(f"没有编号为{unit_id}的单位", f"no unit {unit_id}")
+    user = User(username=username, display_name=display_name or username, password_hash=_hasher.hash(password),
+                role=role, unit_id=unit_id if role == "unit" else None, active=True, session_version=1)
+    session.add(user)
+    session.flush()
+    return _account(user, unit.name if unit and role == "unit" else None)
 
 
 def update_user(
     db: Database, user_id: int, *, password: str | None = None, active: bool | None = None,
-    role: str | None = None, unit_id: int | None = None,
+    role: str | None = None, unit_id: int | None = None, version: int | None = None,
 ) -> Account:
-    """Reset a password, (de)activate or change the role; any of these ends the user's open sessions."""
-    with db.transaction() as session:
-        user = session.get(User, user_id)
-        if user is None:
-            raise StoreError(f"没有编号为{user_id}的账号", f"no account {user_id}")
-        new_role = role or user.role
-        new_unit = unit_id if unit_id is not None else user.unit_id
-        _check(new_role, new_unit if new_role == "unit" else None, password)
-        if password is not None:
-            user.password_hash = _hasher.hash(password)
-        if active is not None:
-            user.active = active
-        user.role, user.unit_id = new_role, new_unit if new_role == "unit" else None
-        user.session_version += 1
-        unit = session.get(Unit, user.unit_id) if user.unit_id else None
-        return _account(user, unit.name if unit else None)
+    """Reset a password, (de)activate or change the role; any of these ends the user's open sessions.
+
+    ``version`` is the account version the form showed (``session_version``): an edit made from an
+    older one is refused. The last active administrator cannot be demoted or deactivated.
+    """
+    with db.write() as session:
+        return update_user_in(session, user_id, password=password, active=active, role=role, unit_id=unit_id,
+                              version=version)
+
+
+def lock_user(session: Session, user_id: int) -> User | None:
+    return session.scalar(select(User).where(User.id == user_id).with_for_update()
+                          .execution_options(populate_existing=True))
+
+
+def update_user_in(
+    session: Session, user_id: int, *, password: str | None = None, active: bool | None = None,
+    role: str | None = None, unit_id: int | None = None, version: int | None = None,
+) -> Account:
+    """``update_user`` in the caller's write transaction (the account row is locked first)."""
+    # Lock every active admin first (one order, by id): two admins demoting each other at once
+    # cannot both see "another admin remains".
+    admins = session.scalars(select(User).where(User.role == "admin", User.active.is_(True))
+                             .order_by(User.id).with_for_update()).all()
+    user = lock_user(session, user_id)
+    if user is None:
+        raise StoreError(f"没有编号为{user_id}的账号", f"no account {user_id}")
+    if version is not None and version != user.session_version:
+        raise StaleEdit(f"账号“{user.username}”已被他人修改，未保存（当前：{ROLE_LABELS.get(user.role, user.role)}，"
+                        f"{'启用' if user.active else '停用'}，版本{user.session_version}）。请刷新后重试",
+                        f"account '{user.username}' was changed meanwhile; not saved (now {user.role}, "
+                        f"{'active' if user.active else 'inactive'}, version {user.session_version}). Reload and retry",
+                        [{"id": user.id, "role": user.role, "active": user.active, "version": user.session_version}])
+    new_role = role or user.role
+    new_unit = unit_id if unit_id is not None else user.unit_id
+    _check(new_role, new_unit if new_role == "unit" else None, password)
+    still_admin = new_role == "admin" and (active if active is not None else user.active)
+    if user.role == "admin" and user.active and not still_admin and not any(a.id != user.id for a in admins):
+        raise StoreError("这是最后一个系统管理员账号，不能降级或停用（请先另设一名管理员）",
+                         "this is the last active administrator; it cannot be demoted or deactivated "
+                         "(make another administrator first)")
+    if password is not None:
+        user.password_hash = _hasher.hash(password)
+    if active is not None:
+        user.active = active
+    user.role, user.unit_id = new_role, new_unit if new_role == "unit" else None
+    user.session_version += 1
+    session.flush()
+    unit = session.get(Unit, user.unit_id) if user.unit_id else None
+    return _account(user, unit.name if unit else None)
 
 
 def authenticate(db: Database, username: str, password: str) -> Account | None:
@@ -139,7 +183,7 @@ def set_email(db: Database, username: str, email: str | None) -> str | None:
     address = (email or "").strip() or None
     if address is not None and not EMAIL.match(address):
         raise StoreError(f"“{address}”不是邮箱地址", f"'{address}' is not an e-mail address")
-    with db.transaction() as session:
+    with db.write() as session:
         user = session.scalar(select(User).where(User.username == username.strip()))
         if user is None:
             raise StoreError(f"没有账号“{username}”", f"no account '{username}'")

@@ -6,6 +6,7 @@ import csv
 import io
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tanfeng.db.models import Observation, ObservationRevision, Region, Task, TaskProgress, Unit
+from tanfeng.db.models import Region, Task, Unit
 from tanfeng.db.session import Database
 from tanfeng.services.errors import ImportValidationError, RowError, StoreError
 from tanfeng.services.queries import current_versions
@@ -28,6 +29,7 @@ from tanfeng.services.templates import (
     TASK_SHEET,
 )
 from tanfeng.services.tracked import TrackedTarget, load_tracked, units_match
+from tanfeng.services.writes import ObservationRow, ProgressRow, StoredValue, store_observations, store_progress
 from tanfeng.tracking.periods import Period, parse_period
 
 _HEADER_KEYS = {zh: key for zh, key in IND_COLUMNS + TASK_COLUMNS} | {key: key for _, key in IND_COLUMNS + TASK_COLUMNS}
@@ -54,27 +56,6 @@ class ParsedFile:
     tasks: RawSheet | None = None
 
 
-@dataclass(frozen=True)
-class ObservationRow:
-    indicator_id: int
-    period: Period
-    value: float
-    unit: str | None
-    source: str | None
-    note: str | None
-    reporter_id: int
-
-
-@dataclass(frozen=True)
-class ProgressRow:
-    plan_id: int
-    task: Task
-    period: Period
-    status: str
-    text: str | None
-    reporter_id: int
-
-
 @dataclass
 class CollectionResult:
     path: str
@@ -85,6 +66,7 @@ class CollectionResult:
     task_reports: int = 0
     skipped_blank: int = 0
     units: list[str] = field(default_factory=list)
+    stored: list[StoredValue] = field(default_factory=list)  # each value written or kept, with its version
 
 
 def _header_key(cell: Any) -> str | None:
@@ -196,8 +178,9 @@ def _number(value: Any) -> float | None:
 class _Validator:
     """Checks every row against the stored plans; collects errors instead of stopping at the first."""
 
-    def __init__(self, session: Session, region: Region, parsed: ParsedFile) -> None:
+    def __init__(self, session: Session, region: Region, parsed: ParsedFile, today: date | None = None) -> None:
         self.session, self.region, self.parsed = session, region, parsed
+        self.today = today or date.today()
         self.errors: list[RowError] = []
         self.tracked: dict[int, list[TrackedTarget]] = {}
         for item in load_tracked(session, region):
@@ -231,6 +214,10 @@ class _Validator:
             self.error(sheet, row, "填报期间", f"期间{period.label}不在方案期限（{span}年）内",
                        f"period {period.label} outside the plan ({span})")
             return None
+        if period.start_date() > self.today:
+            self.error(sheet, row, "填报期间", f"期间{period.label}尚未开始，不能填报",
+                       f"period {period.label} has not begun; values for later periods are refused")
+            return None
         return period
 
     def observation(self, sheet: RawSheet, row: int, record: dict[str, Any]) -> ObservationRow | None:
@@ -262,10 +249,12 @@ class _Validator:
             self.error(sheet, row, "填报单位", f"{unit_row.name}不是“{indicator.name}”的责任单位",
                        f"{unit_row.name} is not responsible for '{indicator.name}'")
             return None
+        version = _version(self, sheet, row, record)
         if value is None or period is None or unit_row is None or len(self.errors) > before:
             return None
+        lead = any(u == unit_row.id and role == "lead" for t in items for u, role in t.units)
         return ObservationRow(indicator.id, period, value, unit, _text(record.get("source")),
-                              _text(record.get("note")), unit_row.id)
+                              _text(record.get("note")), unit_row.id, lead, version, row, sheet.name)
 
     def progress(self, sheet: RawSheet, row: int, record: dict[str, Any]) -> ProgressRow | None:
         status_text, text = _text(record.get("status")), _text(record.get("text"))
@@ -297,32 +286,60 @@ class _Validator:
             self.error(sheet, row, "填报单位", f"{unit_row.name}不是任务{task.code}的责任单位",
                        f"{unit_row.name} is not responsible for task {task.code}")
             return None
+        version = _version(self, sheet, row, record)
         if status is None or period is None or unit_row is None:
             return None
-        return ProgressRow(ref.plan.id, task, period, status, text, unit_row.id)
+        return ProgressRow(ref.plan.id, task, period, status, text, unit_row.id, version, row)
 
 
 _FREQ = {"year": "年", "quarter": "季度", "month": "月"}
 
 
+def _version(validator: _Validator, sheet: RawSheet, row: int, record: dict[str, Any]) -> int | None:
+    """The version a form or API call says it edited (absent: not checked)."""
+    raw = record.get("version")
+    if raw in (None, ""):
+        return None
+    number = _number(raw)
+    if number is None or not number.is_integer() or number < 0:
+        validator.error(sheet, row, "版本", f"版本号“{raw}”无效", f"invalid version '{raw}'")
+        return None
+    return int(number)
+
+
 def import_collection(
-    db: Database, path: str | Path, *, actor: str, region: str | None = None, draft: bool = False
+    db: Database, path: str | Path, *, actor: str, region: str | None = None, draft: bool = False,
+    office: bool = True,
 ) -> CollectionResult:
     """Validate and store a filled template or CSV; raises ``ImportValidationError`` listing every bad row."""
-    return _store_parsed(db, parse_file(path), actor=actor, region=region, draft=draft)
+    parsed = parse_file(path)
+    with db.write() as session:
+        return store_parsed(session, parsed, actor=actor, region=region, draft=draft, office=office)
 
 
 def submit_values(
     db: Database, values: list[dict[str, Any]], *, reporter: str, actor: str, region: str | None = None,
-    draft: bool = False, source: str = "form",
+    draft: bool = False, source: str = "form", office: bool = True,
 ) -> CollectionResult:
     """Store values entered elsewhere (a web form, a notebook) through the same checks as a file.
 
     Each dict has the template's keys: ``indicator_id``, ``period``, ``value`` and optionally
-    ``unit``, ``source``, ``note``. All or nothing, like a file.
+    ``unit``, ``source``, ``note`` and ``version`` (the version the form showed: a stale edit is
+    refused with ``StaleEdit``). All or nothing, like a file. ``office=False`` applies a unit's
+    limits (an accepted value is changed only by its lead unit).
     """
+    with db.write() as session:
+        return store_values(session, values, reporter=reporter, actor=actor, region=region, draft=draft,
+                            source=source, office=office)
+
+
+def store_values(
+    session: Session, values: list[dict[str, Any]], *, reporter: str, actor: str, region: str | None = None,
+    draft: bool = False, source: str = "form", office: bool = True,
+) -> CollectionResult:
+    """``submit_values`` inside the caller's write transaction (which may record the audit entry with it)."""
     parsed = ParsedFile(source, region, reporter, indicators=RawSheet(None, list(enumerate(values, start=1))))
-    return _store_parsed(db, parsed, actor=actor, region=region, draft=draft)
+    return store_parsed(session, parsed, actor=actor, region=region, draft=draft, office=office)
 
 
 def submit_progress(
@@ -331,36 +348,48 @@ def submit_progress(
 ) -> CollectionResult:
     """Store task progress entered elsewhere (a web form) through the same checks as a file.
 
-    Each dict has the template's keys: ``plan_id``, ``task``, ``period``, ``status``, ``text``.
+    Each dict has the template's keys: ``plan_id``, ``task``, ``period``, ``status``, ``text`` and
+    optionally ``version`` (id of the latest report the form showed, 0 for none).
     """
-    parsed = ParsedFile(source, region, reporter, tasks=RawSheet(None, list(enumerate(reports, start=1))))
-    return _store_parsed(db, parsed, actor=actor, region=region, draft=False)
+    with db.write() as session:
+        return store_progress_reports(session, reports, reporter=reporter, actor=actor, region=region,
+                                      source=source)
 
 
-def _store_parsed(
-    db: Database, parsed: ParsedFile, *, actor: str, region: str | None, draft: bool
+def store_progress_reports(
+    session: Session, reports: list[dict[str, Any]], *, reporter: str, actor: str, region: str | None = None,
+    source: str = "form",
 ) -> CollectionResult:
-    with db.transaction() as session:
-        region_row = _region(session, region or parsed.region)
-        validator = _Validator(session, region_row, parsed)
-        ind_sheet, task_sheet = parsed.indicators or RawSheet(None, []), parsed.tasks or RawSheet(None, [])
-        observations = [validator.observation(ind_sheet, n, rec) for n, rec in ind_sheet.rows]
-        progress = [validator.progress(task_sheet, n, rec) for n, rec in task_sheet.rows]
-        _check_duplicates(validator, parsed, observations)
-        _check_columns(validator, parsed)
-        if validator.errors:
-            ordered = sorted(validator.errors, key=lambda e: (e.sheet or "", e.row))
-            raise ImportValidationError(parsed.path, ordered)
-        result = CollectionResult(parsed.path, parsed.reporter, skipped_blank=validator.skipped)
-        status = "draft" if draft else "submitted"
-        for obs in observations:
-            if obs is not None:
-                outcome = _store_observation(session, obs, status, actor, parsed.path)
-                setattr(result, outcome, getattr(result, outcome) + 1)
-        for item in progress:
-            if item is not None and _store_progress(session, item, actor, parsed.path):
-                result.task_reports += 1
-        return result
+    parsed = ParsedFile(source, region, reporter, tasks=RawSheet(None, list(enumerate(reports, start=1))))
+    return store_parsed(session, parsed, actor=actor, region=region, draft=False)
+
+
+def store_parsed(
+    session: Session, parsed: ParsedFile, *, actor: str, region: str | None, draft: bool, office: bool = True,
+) -> CollectionResult:
+    """Validate every row, then store all of them in the caller's (write) transaction, or raise."""
+    region_row = _region(session, region or parsed.region)
+    validator = _Validator(session, region_row, parsed)
+    ind_sheet, task_sheet = parsed.indicators or RawSheet(None, []), parsed.tasks or RawSheet(None, [])
+    observations = [validator.observation(ind_sheet, n, rec) for n, rec in ind_sheet.rows]
+    progress = [validator.progress(task_sheet, n, rec) for n, rec in task_sheet.rows]
+    _check_duplicates(validator, parsed, observations)
+    _check_columns(validator, parsed)
+    _raise_if(validator.errors, parsed)
+    result = CollectionResult(parsed.path, parsed.reporter, skipped_blank=validator.skipped)
+    counts, result.stored, refused = store_observations(
+        session, [o for o in observations if o is not None], status="draft" if draft else "submitted",
+        actor=actor, source_file=parsed.path, office=office)
+    _raise_if(refused, parsed)
+    result.created, result.updated, result.unchanged = counts["created"], counts["updated"], counts["unchanged"]
+    result.task_reports = store_progress(session, [p for p in progress if p is not None], actor=actor,
+                                         source_file=parsed.path)
+    return result
+
+
+def _raise_if(errors: list[RowError], parsed: ParsedFile) -> None:
+    if errors:
+        raise ImportValidationError(parsed.path, sorted(errors, key=lambda e: (e.sheet or "", e.row)))
 
 
 def _region(session: Session, name: str | None) -> Region:
@@ -396,49 +425,3 @@ def _check_columns(validator: _Validator, parsed: ParsedFile) -> None:
         if missing:
             validator.error(sheet, 1, None, f"缺少列：{'、'.join(missing)}（请使用 tanfeng data template 生成的表）",
                             f"missing columns: {', '.join(k for k in required if k not in sheet.columns)}")
-
-
-def _store_observation(session: Session, row: ObservationRow, status: str, actor: str, source_file: str) -> str:
-    obs = session.scalar(select(Observation).where(Observation.indicator_id == row.indicator_id,
-                                                   Observation.period == row.period.label))
-    if obs is None:
-        obs = Observation(indicator_id=row.indicator_id, period=row.period.label, period_key=row.period.key,
-                          value=row.value, unit=row.unit, reporter_unit_id=row.reporter_id, source=row.source,
-                          note=row.note, status=status, updated_by=actor)
-        session.add(obs)
-        session.flush()
-        session.add(ObservationRevision(observation_id=obs.id, seq=1, actor=actor, action="create",
-                                        new_value=row.value, new_unit=row.unit, new_status=status,
-                                        source_file=source_file))
-        return "created"
-    same = (obs.value, obs.unit, obs.source, obs.note) == (row.value, row.unit, row.source, row.note)
-    if same and (obs.status == status or (obs.status == "accepted" and status == "submitted")):
-        return "unchanged"
-    seq = _next_seq(session, obs.id)
-    session.add(ObservationRevision(observation_id=obs.id, seq=seq, actor=actor, action="update",
-                                    old_value=obs.value, new_value=row.value, old_unit=obs.unit, new_unit=row.unit,
-                                    old_status=obs.status, new_status=status, source_file=source_file))
-    obs.value, obs.unit, obs.source, obs.note, obs.status = row.value, row.unit, row.source, row.note, status
-    obs.reporter_unit_id, obs.updated_by, obs.reason = row.reporter_id, actor, None
-    return "updated"
-
-
-def _next_seq(session: Session, observation_id: int) -> int:
-    last = session.scalar(select(ObservationRevision.seq).where(ObservationRevision.observation_id == observation_id)
-                          .order_by(ObservationRevision.seq.desc()).limit(1))
-    return (last or 0) + 1
-
-
-def _store_progress(session: Session, row: ProgressRow, actor: str, source_file: str) -> bool:
-    last = session.scalar(
-        select(TaskProgress).where(TaskProgress.plan_id == row.plan_id, TaskProgress.task_lineage == row.task.lineage,
-                                   TaskProgress.period == row.period.label,
-                                   TaskProgress.reporter_unit_id == row.reporter_id)
-        .order_by(TaskProgress.id.desc()).limit(1)
-    )
-    if last is not None and (last.status, last.text) == (row.status, row.text):
-        return False
-    session.add(TaskProgress(plan_id=row.plan_id, task_lineage=row.task.lineage, task_code=row.task.code,
-                             period=row.period.label, status=row.status, text=row.text,
-                             reporter_unit_id=row.reporter_id, actor=actor, source_file=source_file))
-    return True

@@ -8,6 +8,7 @@ in the change log so every page shows the 示例数据 banner.
 from __future__ import annotations
 
 import secrets
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -52,9 +53,33 @@ class DemoResult:
     open_period: str = ""
 
 
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def _is_demo_file(path: Path) -> bool:
+    """True only for a SQLite file that ``tanfeng demo`` built (its change log carries the demo marker)."""
+    try:
+        with path.open("rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                return False
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)  # read-only: a refused file stays untouched
+        try:
+            return conn.execute("SELECT 1 FROM change_log WHERE entity = ? LIMIT 1", (DEMO_ENTITY,)).fetchone() \
+                is not None
+        finally:
+            conn.close()
+    except (OSError, sqlite3.DatabaseError):
+        return False
+
+
 def _fresh(path: Path) -> Database:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    """An empty, migrated database at ``path``; what stands there is replaced only if it is a demo database."""
+    sides = [Path(f"{path}{suffix}") for suffix in SIDE_FILES]
+    if (path.exists() or path.is_symlink() or any(p.exists() for p in sides)) and not _is_demo_file(path):
+        raise StoreError(f"{path} 不是 tanfeng demo 建立的示例数据库，未作任何改动；请用 --db 指定另一个文件",
+                         f"{path} is not a demo database built by tanfeng demo; left untouched: choose another --db")
+    for file in (path, *sides):
+        file.unlink(missing_ok=True)
     db = Database(sqlite_url(path))
     upgrade(db)
     return db

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from tanfeng.errors import TanfengError
 
@@ -14,6 +15,14 @@ class StoreError(TanfengError):
         self.zh = zh
         self.en = en
         super().__init__(f"{zh} / {en}")
+
+
+class StaleEdit(StoreError):
+    """An edit made from a version that is no longer the current one (HTTP 409); ``current`` shows what is."""
+
+    def __init__(self, zh: str, en: str, current: list[dict[str, Any]]) -> None:
+        super().__init__(zh, en)
+        self.current = current
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,15 @@ responsible unit, another base year) are listed with the reason.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from tanfeng.accounting.observations import Observation as InventoryValue
 from tanfeng.db.session import Database
-from tanfeng.services.collection import CollectionResult, submit_values
+from tanfeng.services.collection import CollectionResult, store_values
 from tanfeng.services.errors import StoreError
 from tanfeng.services.queries import current_versions, unit_names
 from tanfeng.services.registry import find_unit, get_region
@@ -48,12 +51,17 @@ def _source(value: InventoryValue) -> str:
 
 
 def record_inventory(db: Database, values: dict[str, InventoryValue], *, actor: str, region: str | None = None,
-                     reporter: str | None = None, draft: bool = False) -> RecordResult:
-    """Store ``values`` (from ``plan_observations``) as observations of the matching targets."""
+                     reporter: str | None = None, draft: bool = False,
+                     audit: Callable[[Session, RecordResult], None] | None = None) -> RecordResult:
+    """Store ``values`` (from ``plan_observations``) as observations of the matching targets.
+
+    ``audit`` is called with the session and the result before the transaction commits (the web's
+    audit entry goes in with the values).
+    """
     rows: list[dict[str, object]] = []
     recorded: list[RecordedValue] = []
     skipped: list[str] = []
-    with db.transaction() as session:
+    with db.write() as session:
         region_row = get_region(session, region) if region else None
         if region_row is None:
             regions = {ref.region.id: ref.region for ref in current_versions(session)}
@@ -91,10 +99,12 @@ def record_inventory(db: Database, values: dict[str, InventoryValue], *, actor: 
                          "note": json.dumps({k: v for k, v in value.provenance.items() if k != "method"},
                                             ensure_ascii=False)})
             recorded.append(RecordedValue(value.code, ind.id, ind.name, str(value.year), value.value, value.unit, who))
-        region_name = region_row.name
-    if not rows:
-        why = "；".join(skipped) if skipped else "方案中没有与清单指标对应的目标 / no plan target matches the inventory"
-        raise StoreError(f"没有可记录的指标：{why}", "nothing to record (see the reasons above)")
-    result = submit_values(db, rows, reporter=str(rows[0]["reporter"]), actor=actor, region=region_name,
-                           draft=draft, source="inventory")
-    return RecordResult(recorded, result, skipped)
+        if not rows:
+            why = "；".join(skipped) if skipped else "方案中没有与清单指标对应的目标 / no plan target matches the inventory"
+            raise StoreError(f"没有可记录的指标：{why}", "nothing to record (see the reasons above)")
+        stored = store_values(session, rows, reporter=str(rows[0]["reporter"]), actor=actor, region=region_row.name,
+                              draft=draft, source="inventory")
+        result = RecordResult(recorded, stored, skipped)
+        if audit is not None:
+            audit(session, result)
+        return result

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from tanfeng.db.models import ChangeLog, Indicator, IndicatorAssignment, PlanVersion, Target
 from tanfeng.db.session import Database
-from tanfeng.services.errors import StoreError
+from tanfeng.services.errors import StaleEdit, StoreError
 from tanfeng.services.queries import PlanRef, current_versions, find_plan
 from tanfeng.services.registry import get_region, require_unit
 from tanfeng.services.tracked import units_match
@@ -32,6 +32,7 @@ class IndicatorRef:
     indicator_id: int
     name: str
     target_code: str | None
+    version: int | None = None  # the quota version after the change
 
 
 def list_plans(db: Database, region: str | None = None) -> list[PlanSummary]:
@@ -62,25 +63,48 @@ def find_target(session: Session, ref: PlanRef, token: str) -> tuple[Indicator, 
 
 def set_quota(
     db: Database, *, plan: str | None, target: str, value: float, unit: str | None, note: str | None, actor: str,
-    region: str | None = None,
+    region: str | None = None, version: int | None = None,
 ) -> IndicatorRef:
-    """Enter the quota for a target the plan defers to a higher level (``assigned``)."""
-    with db.transaction() as session:
-        ref = find_plan(session, plan, get_region(session, region) if region else None)
-        indicator, row = find_target(session, ref, target)
-        if row is None or not row.assigned:
-            raise StoreError(f"目标“{target}”不是待下达指标，不能录入下达值",
-                             f"target '{target}' is not deferred to a quota (assigned)")
-        unit = unit or indicator.unit or "%"
-        if not units_match(unit, indicator.unit):
-            raise StoreError(f"单位“{unit}”与指标单位“{indicator.unit}”不一致",
-                             f"unit '{unit}' does not match the indicator unit '{indicator.unit}'")
-        old = row.quota_value
-        row.quota_value, row.quota_unit, row.quota_note = value, unit, note
-        indicator.unit = indicator.unit or unit
-        session.add(ChangeLog(actor=actor, entity="target", entity_id=row.id, action="quota",
-                              detail={"target": row.code, "old": old, "new": value, "unit": unit, "note": note}))
-        return IndicatorRef(indicator.id, indicator.name, row.code)
+    """Enter the quota for a target the plan defers to a higher level (``assigned``).
+
+    ``version`` is the quota version the form showed: if the quota changed since, ``StaleEdit``.
+    """
+    with db.write() as session:
+        return set_quota_in(session, plan=plan, target=target, value=value, unit=unit, note=note, actor=actor,
+                            region=region, version=version)
+
+
+def set_quota_in(
+    session: Session, *, plan: str | None, target: str, value: float, unit: str | None, note: str | None,
+    actor: str, region: str | None = None, version: int | None = None,
+) -> IndicatorRef:
+    """``set_quota`` in the caller's write transaction (the target row is locked before it is read)."""
+    ref = find_plan(session, plan, get_region(session, region) if region else None)
+    indicator, row = find_target(session, ref, target)
+    if row is None or not row.assigned:
+        raise StoreError(f"目标“{target}”不是待下达指标，不能录入下达值",
+                         f"target '{target}' is not deferred to a quota (assigned)")
+    row = session.scalars(select(Target).where(Target.id == row.id).with_for_update()
+                          .execution_options(populate_existing=True)).one()
+    if version is not None and version != row.quota_version:
+        raise StaleEdit(f"目标{row.code}的下达值已被他人修改，未保存（当前：{row.quota_value}{row.quota_unit or ''}，"
+                        f"版本{row.quota_version}）。请刷新后重试",
+                        f"the quota of {row.code} was changed meanwhile; not saved (now {row.quota_value}, version "
+                        f"{row.quota_version}). Reload and retry",
+                        [{"target": row.code, "value": row.quota_value, "unit": row.quota_unit,
+                          "version": row.quota_version}])
+    unit = unit or indicator.unit or "%"
+    if not units_match(unit, indicator.unit):
+        raise StoreError(f"单位“{unit}”与指标单位“{indicator.unit}”不一致",
+                         f"unit '{unit}' does not match the indicator unit '{indicator.unit}'")
+    old = row.quota_value
+    row.quota_value, row.quota_unit, row.quota_note = value, unit, note
+    row.quota_version += 1
+    indicator.unit = indicator.unit or unit
+    session.add(ChangeLog(actor=actor, entity="target", entity_id=row.id, action="quota",
+                          detail={"target": row.code, "old": old, "new": value, "unit": unit, "note": note}))
+    session.flush()
+    return IndicatorRef(indicator.id, indicator.name, row.code, row.quota_version)
 
 
 def set_baseline(

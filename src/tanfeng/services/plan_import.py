@@ -6,7 +6,8 @@ import difflib
 import re
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -31,6 +32,7 @@ from tanfeng.plans.model import Plan
 from tanfeng.plans.model import Region as PlanRegion
 from tanfeng.plans.model import Target as PlanTarget
 from tanfeng.services.errors import StoreError
+from tanfeng.services.indicator_mapping import TargetMapping, map_indicators
 from tanfeng.services.registry import ensure_region, resolve_unit
 from tanfeng.tracking.trajectory import classify
 
@@ -51,6 +53,15 @@ class PlanImportResult:
     targets_carried: int  # targets whose indicator (and collected values) existed before
     targets_new: int
     indicators_dropped: int  # indicators of the previous version the new one no longer has
+    mapping: tuple[TargetMapping, ...] = ()  # where each indicator of this version is recorded, and proposals
+
+
+@dataclass(frozen=True)
+class MappingChoices:
+    """The office's decisions on the version mapping: target code → stored indicator id or ``"new"``."""
+
+    decisions: Mapping[str, int | str | None] = field(default_factory=dict)
+    accept_proposals: bool = False  # take every similar indicator proposed
 
 
 def load_plan_file(path: str | Path) -> Plan:
@@ -80,12 +91,13 @@ def _norm(text: str) -> str:
 
 def import_plan(
     db: Database, plan: Plan, *, actor: str, region: str | None = None, title: str | None = None,
-    plan_id: int | None = None,
+    plan_id: int | None = None, choices: MappingChoices | None = None, dry_run: bool = False,
 ) -> PlanImportResult:
     """Store ``plan`` as a new version of its plan (one transaction); the same file twice is a no-op.
 
     The plan is found by region and title (without 征求意见稿 etc.); ``plan_id`` names it instead,
-    for a revision whose title changed.
+    for a revision whose title changed. ``choices`` confirms or changes the indicator mapping
+    (see ``services.indicator_mapping``); ``dry_run`` computes everything and stores nothing.
     """
     region_info = PlanRegion(name=region) if region else plan.meta.region
     title = title or plan.meta.title
@@ -111,7 +123,18 @@ def import_plan(
             n_tasks = session.scalar(select(func.count()).where(Task.version_id == existing.id)) or 0
             return PlanImportResult(record.id, region_row.name, record.title, existing.number, existing.status,
                                     False, n_tasks, n_targets, 0, 0, 0)
-        return _store_version(session, region_row, record, plan, title, actor)
+        result = _store_version(session, region_row, record, plan, title, actor, choices or MappingChoices())
+        if dry_run:
+            session.rollback()
+        return result
+
+
+def stored_indicators(db: Database, plan_id: int) -> list[tuple[int, str]]:
+    """(id, name) of every indicator a plan has stored, for choosing where a new version's target goes."""
+    with db.transaction() as session:
+        rows = session.execute(select(Indicator.id, Indicator.name).where(Indicator.plan_id == plan_id)
+                               .order_by(Indicator.id))
+        return [(id_, name) for id_, name in rows]
 
 
 def _ensure_plan(session: Session, region: Region, title: str) -> PlanRecord:
@@ -125,7 +148,8 @@ def _ensure_plan(session: Session, region: Region, title: str) -> PlanRecord:
 
 
 def _store_version(
-    session: Session, region: Region, record: PlanRecord, plan: Plan, title: str, actor: str
+    session: Session, region: Region, record: PlanRecord, plan: Plan, title: str, actor: str,
+    choices: MappingChoices,
 ) -> PlanImportResult:
     previous = session.scalar(
         select(PlanVersion).where(PlanVersion.plan_id == record.id).order_by(PlanVersion.number.desc()).limit(1)
@@ -141,13 +165,14 @@ def _store_version(
     for i, action in enumerate(plan.actions):
         session.add(Action(version_id=version.id, code=action.id, name=action.name, position=i))
     tasks = _store_tasks(session, region, version, previous, plan)
-    carried, new, dropped = _store_targets(session, record, version, previous, plan, tasks)
+    carried, new, dropped, mapping = _store_targets(session, record, version, previous, plan, tasks, choices)
+    decided = {m.targets[0]: m.indicator_id or "new" for m in mapping if m.how in ("office", "proposal")}
     session.add(ChangeLog(actor=actor, entity="plan_version", entity_id=version.id, action="import",
                           detail={"plan": record.title, "version": version.number, "status": version.status,
-                                  "sha256": version.sha256, "source": plan.source.path}))
+                                  "sha256": version.sha256, "source": plan.source.path, "mapping": decided}))
     session.flush()
     return PlanImportResult(record.id, region.name, record.title, version.number, version.status, True,
-                            len(tasks), len(plan.targets), carried, new, dropped)
+                            len(tasks), len(plan.targets), carried, new, dropped, tuple(mapping))
 
 
 def _store_tasks(
@@ -204,25 +229,27 @@ def _default_baseline(plan: Plan) -> int | None:
 
 def _store_targets(
     session: Session, record: PlanRecord, version: PlanVersion, previous: PlanVersion | None,
-    plan: Plan, tasks: dict[str, Task],
-) -> tuple[int, int, int]:
+    plan: Plan, tasks: dict[str, Task], choices: MappingChoices,
+) -> tuple[int, int, int, list[TargetMapping]]:
     indicators = list(session.scalars(select(Indicator).where(Indicator.plan_id == record.id)))
     old_targets = list(session.scalars(select(Target).where(Target.version_id == previous.id))) if previous else []
     old_indicator_ids = {t.indicator_id for t in old_targets}
+    mapping = map_indicators(indicators, plan.targets, previous=old_indicator_ids, decisions=choices.decisions,
+                             accept_proposals=choices.accept_proposals)
+    by_id = {ind.id: ind for ind in indicators}
+    of_target: dict[str, Indicator] = {}
     default_baseline = _default_baseline(plan)
+    for entry in mapping:
+        first = next(t for t in plan.targets if t.id == entry.targets[0])
+        indicator = by_id[entry.indicator_id] if entry.indicator_id else _new_indicator(session, record, first,
+                                                                                        indicators)
+        _update_indicator(indicator, first, default_baseline)
+        of_target.update(dict.fromkeys(entry.targets, indicator))
     carried = new = 0
-    used: set[int] = set()
     for i, item in enumerate(plan.targets):
-        indicator = _match_indicator(indicators, item, used)
-        if indicator is None:
-            indicator = _new_indicator(session, record, item, indicators)
-            new += 1
-        else:
-            carried += 1 if indicator.id in old_indicator_ids else 0
-            new += 0 if indicator.id in old_indicator_ids else 1
-        if indicator.id not in used:
-            _update_indicator(indicator, item, default_baseline)
-        used.add(indicator.id)
+        indicator = of_target[item.id]
+        carried += 1 if indicator.id in old_indicator_ids else 0
+        new += 0 if indicator.id in old_indicator_ids else 1
         task = tasks.get(item.task_id) if item.task_id else None
         target = Target(
             version_id=version.id, indicator_id=indicator.id, task_id=task.id if task else None, code=item.id,
@@ -233,23 +260,8 @@ def _store_targets(
         _carry_quota(target, old_targets)
         session.add(target)
     session.flush()
-    return carried, new, len(old_indicator_ids - used)
-
-
-def _match_indicator(indicators: list[Indicator], item: PlanTarget, used: set[int]) -> Indicator | None:
-    name = _norm(item.indicator)
-    for ind in indicators:
-        if ind.key.split(":", 1)[1] == name and (ind.code == item.code or not ind.code or not item.code):
-            return ind
-    if item.code:
-        same_code = [ind for ind in indicators if ind.code == item.code and ind.id not in used]
-        if len(same_code) == 1:
-            return same_code[0]
-    free = [ind for ind in indicators if ind.id not in used]
-    best = max(free, key=lambda ind: difflib.SequenceMatcher(None, ind.name, item.indicator).ratio(), default=None)
-    if best is not None and difflib.SequenceMatcher(None, best.name, item.indicator).ratio() >= 0.85:
-        return best
-    return None
+    used = {ind.id for ind in of_target.values()}
+    return carried, new, len(old_indicator_ids - used), mapping
 
 
 def _new_indicator(session: Session, record: PlanRecord, item: PlanTarget, indicators: list[Indicator]) -> Indicator:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tanfeng.db.models import ChangeLog, IndicatorAssignment, Region, Responsibility, Unit, UnitAlias
+from tanfeng.db.account_models import User
+from tanfeng.db.models import ChangeLog, IndicatorAssignment, Observation, Region, Responsibility, Unit, UnitAlias
 from tanfeng.db.session import Database
 from tanfeng.plans.model import Region as PlanRegion
 from tanfeng.regions.departments import clean, display_name, unit_key
@@ -86,11 +89,84 @@ def _remember_alias(session: Session, region: Region, unit: Unit, alias: str, so
         session.flush()
 
 
-def add_alias(session: Session, region: Region, alias: str, unit_name: str, actor: str) -> UnitInfo:
-    """Make ``alias`` name ``unit_name``; if it named another unit, merge that unit into this one."""
+MAX_NAME = 200
+# Zero-width characters, bidi controls and other format/control characters make two different
+# strings look alike (or a name look like another); a unit name never needs them.
+_INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
+
+
+def checked_name(text: str, what_zh: str, what_en: str) -> str:
+    """A unit name or alias as typed, refused if empty, over-long or holding invisible/direction characters."""
+    name = (text or "").strip()
+    if not name or not clean(unicodedata.normalize("NFKC", name)):
+        raise StoreError(f"{what_zh}不能为空", f"the {what_en} is empty")
+    if len(name) > MAX_NAME:
+        raise StoreError(f"{what_zh}超过{MAX_NAME}字", f"the {what_en} is longer than {MAX_NAME} characters")
+    bad = sorted({f"U+{ord(c):04X}" for c in name if unicodedata.category(c) in _INVISIBLE})
+    if bad:
+        raise StoreError(f"{what_zh}含有不可见字符或文字方向控制符（{'、'.join(bad)}），请重新输入",
+                         f"the {what_en} holds invisible or text-direction characters ({', '.join(bad)})")
+    return name
+
+
+def _look_alike(session: Session, region: Region, name: str) -> Unit | None:
+    """The unit a name refers to, compared in NFKC form (full-width letters and digits = ASCII ones)."""
+    return find_unit(session, region, name) or find_unit(session, region, unicodedata.normalize("NFKC", name))
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    """What registering an alias would move from one unit to another, shown before it is done."""
+
+    alias: str
+    source: str
+    target: str
+    aliases: list[str]
+    responsibilities: int
+    assignments: int
+    observations: int
+    accounts: int
+
+    def moves(self) -> dict[str, object]:
+        return {"from": self.source, "into": self.target, "aliases": self.aliases,
+                "responsibilities": self.responsibilities, "assignments": self.assignments,
+                "observations": self.observations, "accounts": self.accounts}
+
+    def message(self) -> tuple[str, str]:
+        zh = (f"别名“{self.alias}”已属于“{self.source}”：登记后将把“{self.source}”合并到“{self.target}”，"
+              f"移交别名{len(self.aliases)}个（{'、'.join(self.aliases)}）、任务职责{self.responsibilities}项、"
+              f"指标分工{self.assignments}项；其填报值{self.observations}个、账号{self.accounts}个随之归入")
+        en = (f"the alias '{self.alias}' names '{self.source}': registering it merges '{self.source}' into "
+              f"'{self.target}', moving {len(self.aliases)} aliases, {self.responsibilities} task responsibilities, "
+              f"{self.assignments} indicator assignments ({self.observations} values, {self.accounts} accounts follow)")
+        return zh, en
+
+
+def merge_preview(session: Session, region: Region, alias: str, unit_name: str) -> MergePreview | None:
+    """None when ``alias`` names no other unit; else what ``add_alias`` would merge (nothing is changed)."""
     unit = require_unit(session, region, unit_name)
-    alias = clean(alias)
-    other = find_unit(session, region, alias)
+    alias = checked_name(alias, "别名", "alias")
+    other = _look_alike(session, region, alias)
+    if other is None or other.id == unit.id:
+        return None
+    def count(column: Any) -> int:
+        return session.scalar(select(func.count()).where(column == other.id)) or 0
+
+    return MergePreview(
+        clean(alias), other.name, unit.name,
+        sorted(session.scalars(select(UnitAlias.alias).where(UnitAlias.unit_id == other.id))),
+        count(Responsibility.unit_id), count(IndicatorAssignment.unit_id), count(Observation.reporter_unit_id),
+        count(User.unit_id))
+
+
+def add_alias(session: Session, region: Region, alias: str, unit_name: str, actor: str) -> UnitInfo:
+    """Make ``alias`` name ``unit_name``; if it named another unit, merge that unit into this one.
+
+    Callers that act for a person show ``merge_preview`` first and call this once it is confirmed.
+    """
+    unit = require_unit(session, region, unit_name)
+    alias = clean(checked_name(alias, "别名", "alias"))
+    other = _look_alike(session, region, alias)
     if other is not None and other.id != unit.id:
         merge_units(session, other, unit, actor)
     row = session.scalar(select(UnitAlias).where(UnitAlias.region_id == region.id, UnitAlias.alias == alias))
@@ -121,9 +197,15 @@ def merge_units(session: Session, source: Unit, target: Unit, actor: str) -> Non
 
 
 def rename_unit(session: Session, region: Region, unit_name: str, new_name: str, actor: str) -> UnitInfo:
+    """Refuses an empty name, invisible characters and a name (or look-alike) of another unit."""
     unit = require_unit(session, region, unit_name)
+    new_name = checked_name(new_name, "单位名称", "unit name")
+    other = _look_alike(session, region, new_name)
+    if other is not None and other.id != unit.id:
+        raise StoreError(f"“{new_name}”已是单位“{other.name}”的名称或别名，不能重名（要合并请登记别名）",
+                         f"'{new_name}' already names the unit '{other.name}' (to merge them, add an alias)")
     old = unit.name
-    unit.name = new_name.strip()
+    unit.name = new_name
     _remember_alias(session, region, unit, clean(new_name), "manual")
     session.add(ChangeLog(actor=actor, entity="unit", entity_id=unit.id, action="rename",
                           detail={"old": old, "new": unit.name}))
@@ -144,10 +226,17 @@ def list_units(session: Session, region: Region | None = None) -> list[UnitInfo]
     return [unit_info(session, unit) for unit in session.scalars(query)]
 
 
-def alias_unit(db: Database, *, region: str, alias: str, unit: str, actor: str) -> UnitInfo:
-    """Service: register ``alias`` for ``unit`` in ``region`` (one transaction)."""
-    with db.transaction() as session:
-        return add_alias(session, get_region(session, region), alias, unit, actor)
+def alias_unit(db: Database, *, region: str, alias: str, unit: str, actor: str, confirm: bool = True) -> UnitInfo:
+    """Service: register ``alias`` for ``unit`` in ``region`` (one transaction).
+
+    With ``confirm=False`` an alias that would merge another unit is refused with what would move.
+    """
+    with db.write() as session:
+        region_row = get_region(session, region)
+        preview = merge_preview(session, region_row, alias, unit)
+        if preview is not None and not confirm:
+            raise StoreError(*preview.message())
+        return add_alias(session, region_row, alias, unit, actor)
 
 
 def units_with_aliases(db: Database, region: str | None = None) -> list[UnitInfo]:
@@ -158,8 +247,13 @@ def units_with_aliases(db: Database, region: str | None = None) -> list[UnitInfo
 
 def rename(db: Database, *, region: str, unit: str, new_name: str, actor: str) -> UnitInfo:
     """Service: change how a unit is shown (the old name stays an alias)."""
-    with db.transaction() as session:
-        region_row = get_region(session, region)
-        old = require_unit(session, region_row, unit)
-        _remember_alias(session, region_row, old, clean(old.name), "manual")
-        return rename_unit(session, region_row, unit, new_name, actor)
+    with db.write() as session:
+        return rename_in(session, region=region, unit=unit, new_name=new_name, actor=actor)
+
+
+def rename_in(session: Session, *, region: str, unit: str, new_name: str, actor: str) -> UnitInfo:
+    """``rename`` in the caller's write transaction."""
+    region_row = get_region(session, region)
+    old = require_unit(session, region_row, unit)
+    _remember_alias(session, region_row, old, clean(old.name), "manual")
+    return rename_unit(session, region_row, unit, new_name, actor)

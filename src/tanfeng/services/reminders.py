@@ -265,7 +265,7 @@ def _ensure_state(db: Database, unit_ids: list[int]) -> None:
         if unit_id in have:
             continue
         try:
-            with db.transaction() as session:
+            with db.write() as session:
                 session.add(ReminderState(unit_id=unit_id, runs=0))
         except IntegrityError:
             pass
@@ -287,8 +287,8 @@ def now_utc() -> datetime:
 def _claim(db: Database, unit_id: int, entries: list[Owed], today: date, now: datetime, settings: ReminderSettings,
            smtp: mail.SmtpSettings | None, actor: str) -> tuple[MessageInfo | None, datetime | None, bool]:
     """Write one unit's message and events under its lock row; (message, previous last_sent_at, held back)."""
-    with db.transaction() as session:
-        # the UPDATE comes first: it takes the row lock (PostgreSQL) or the write lock (SQLite) before any read
+    with db.write() as session:  # SQLite: BEGIN IMMEDIATE
+        # the UPDATE comes first: on PostgreSQL it takes the unit's row lock before anything is read
         session.execute(update(ReminderState).where(ReminderState.unit_id == unit_id)
                         .values(runs=ReminderState.runs + 1))
         state = session.get_one(ReminderState, unit_id)
@@ -328,14 +328,14 @@ def _deliver(db: Database, info: MessageInfo, previous: datetime | None, smtp: m
     try:
         mail.send(smtp, info.recipients, info.subject, info.body)
     except (OSError, smtplib.SMTPException) as err:
-        with db.transaction() as session:
+        with db.write() as session:
             session.execute(delete(ReminderEvent).where(ReminderEvent.message_id == info.id))
             session.execute(update(ReminderMessage).where(ReminderMessage.id == info.id)
                             .values(status="failed", error=str(err)[:500]))
             session.execute(update(ReminderState).where(ReminderState.unit_id == info.unit_id)
                             .values(last_sent_at=previous))
         return replace(info, status="failed", error=str(err)[:500])
-    with db.transaction() as session:
+    with db.write() as session:
         session.execute(update(ReminderMessage).where(ReminderMessage.id == info.id).values(status="sent"))
     return replace(info, status="sent")
 

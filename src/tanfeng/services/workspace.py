@@ -25,9 +25,11 @@ from tanfeng.db.models import (
 )
 from tanfeng.db.session import Database
 from tanfeng.formatting import format_number
+from tanfeng.services import permissions
 from tanfeng.services.progress import STATUS_LABELS
 from tanfeng.services.queries import current_versions
 from tanfeng.services.tracked import load_tracked
+from tanfeng.services.writes import current_seq
 
 DEMO_MARK = "示例数据"
 
@@ -137,6 +139,7 @@ class UnitIndicator:
     period_value: float | None
     period_status: str | None
     reason: str | None
+    version: int = 0  # of this period's value (0: none yet); the form carries it back
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,7 @@ class UnitTask:
     status: str | None
     status_label: str | None
     text: str | None
+    version: int = 0  # id of the unit's latest report for the period (0: none)
 
 
 @dataclass(frozen=True)
@@ -195,7 +199,8 @@ def unit_work(db: Database, unit_id: int, period: str) -> UnitWork:
             obs = observations.get(ind.id)
             work.indicators.append(UnitIndicator(ind.id, ind.name, ind.unit, roles[ind.id], "；".join(by_indicator[ind.id]),
                                                  ind.frequency, obs.value if obs else None, obs.status if obs else None,
-                                                 obs.reason if obs else None))
+                                                 obs.reason if obs else None,
+                                                 current_seq(session, obs.id) if obs else 0))
         for obs, name in session.execute(
                 select(Observation, Indicator.name).join(Indicator, Indicator.id == Observation.indicator_id)
                 .where(Observation.reporter_unit_id == unit_id, Observation.status == "returned")
@@ -218,7 +223,8 @@ def _unit_tasks(session: Session, unit_id: int, period: str) -> list[UnitTask]:
                 TaskProgress.period == period, TaskProgress.reporter_unit_id == unit_id)
                 .order_by(TaskProgress.id.desc()).limit(1))
             out.append(UnitTask(ref.plan.id, task.code, task.title, role, last.status if last else None,
-                                STATUS_LABELS.get(last.status) if last else None, last.text if last else None))
+                                STATUS_LABELS.get(last.status) if last else None, last.text if last else None,
+                                last.id if last else 0))
     return out
 
 
@@ -254,16 +260,12 @@ def responsibility_matrix(db: Database) -> Matrix:
 def indicator_unit_ids(db: Database, indicator_id: int) -> set[int]:
     """Units responsible (lead or co) for an indicator in the current plan versions."""
     with db.transaction() as session:
-        return {u for t in load_tracked(session) if t.indicator.id == indicator_id for u, _ in t.units}
+        return permissions.indicator_unit_ids(session, indicator_id)
 
 
 def task_unit_ids(db: Database, plan_id: int, task_code: str) -> set[int]:
     with db.transaction() as session:
-        ref = next((r for r in current_versions(session) if r.plan.id == plan_id), None)
-        if ref is None:
-            return set()
-        return set(session.scalars(select(Responsibility.unit_id).join(Task, Task.id == Responsibility.task_id)
-                                   .where(Task.version_id == ref.version.id, Task.code == task_code)))
+        return permissions.task_unit_ids(session, plan_id, task_code)
 
 
 def observation_reporter(db: Database, observation_id: int) -> int | None:
@@ -294,6 +296,7 @@ class TargetVersion:
     assigned: bool
     quota_value: float | None
     sentence: str
+    quota_version: int = 0
 
 
 def target_versions(db: Database, indicator_id: int) -> list[TargetVersion]:
@@ -303,18 +306,10 @@ def target_versions(db: Database, indicator_id: int) -> list[TargetVersion]:
                                .where(Target.indicator_id == indicator_id)
                                .order_by(PlanVersion.number, Target.position))
         return [TargetVersion(v.number, v.status, v.issued_date, v.imported_by, t.code, t.value, t.unit, t.year,
-                              t.assigned, t.quota_value, t.sentence) for t, v in rows]
+                              t.assigned, t.quota_value, t.sentence, t.quota_version) for t, v in rows]
 
 
 def unit_ids_for_names(db: Database, names: set[str], region: str | None = None) -> dict[str, int | None]:
     """Written unit names (aliases, short forms) → unit id, in the region (or any region with a current plan)."""
-    from tanfeng.services.registry import find_unit, get_region
-
     with db.transaction() as session:
-        regions = [get_region(session, region)] if region else list(
-            {r.region.id: r.region for r in current_versions(session)}.values())
-        out: dict[str, int | None] = {}
-        for name in names:
-            found = next((u for reg in regions if (u := find_unit(session, reg, name)) is not None), None)
-            out[name] = found.id if found else None
-        return out
+        return permissions.unit_ids_for_names(session, names, region)

@@ -1,5 +1,9 @@
 """The writes of the workspace, shared by pages and the API: permission checks, the service call, the audit entry.
 
+Each write is one write transaction: the permission checks read inside it, the service changes
+the data inside it and the audit entry is added inside it, so all three commit together or not at
+all (an audit failure undoes the change; a failed change leaves no entry).
+
 A unit account writes only for its own unit and only the indicators and tasks its unit is responsible
 for; the office and the administrator write for any unit (e.g. entering a paper report).
 """
@@ -13,25 +17,25 @@ from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from tanfeng.accounting import example_inventory_path
 from tanfeng.db.session import Database
 from tanfeng.projection import example_scenarios_path
 from tanfeng.reports.annual import build_annual_content, render
-from tanfeng.services import accounts, plan_admin, registry, review
-from tanfeng.services.collection import CollectionResult, import_collection, parse_file, submit_progress, submit_values
+from tanfeng.services import accounts, permissions, plan_admin, registry, review
+from tanfeng.services.collection import (
+    CollectionResult,
+    ParsedFile,
+    parse_file,
+    store_parsed,
+    store_progress_reports,
+    store_values,
+)
 from tanfeng.services.errors import StoreError
 from tanfeng.services.inventory_record import RecordResult, record_inventory
-from tanfeng.services.workspace import indicator_unit_ids, list_units, task_unit_ids, unit_ids_for_names
-from tanfeng.web.deps import Forbidden, record
+from tanfeng.web.deps import OFFICE, Forbidden, audit_in, record, written
 from tanfeng.web.inventory_view import compute_file
-
-
-def _unit_name(db: Database, unit_id: int) -> str:
-    for uid, name, _region in list_units(db):
-        if uid == unit_id:
-            return name
-    raise StoreError(f"没有编号为{unit_id}的单位", f"no unit {unit_id}")
 
 
 def acting_unit(user: accounts.Account, requested: int | None) -> int:
@@ -46,78 +50,104 @@ def acting_unit(user: accounts.Account, requested: int | None) -> int:
     return requested
 
 
+def _db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
 def submit(request: Request, user: accounts.Account, values: list[dict[str, Any]], unit_id: int | None,
            draft: bool = False) -> CollectionResult:
-    db: Database = request.app.state.db
+    """Values from the form or the API; each may carry the ``version`` it was edited from."""
     unit = acting_unit(user, unit_id)
-    for item in values:
-        indicator_id = item.get("indicator_id")
-        if user.role == "unit" and (not isinstance(indicator_id, int) or unit not in indicator_unit_ids(db, indicator_id)):
-            raise Forbidden(f"本单位不负责指标{indicator_id}，不能填报 / your unit is not responsible for "
-                            f"indicator {indicator_id}")
-    result = submit_values(db, values, reporter=_unit_name(db, unit), actor=user.username, draft=draft,
-                           source="web")
-    record(request, user, "submit_values", "unit", unit, values=values, draft=draft,
-           created=result.created, updated=result.updated)
+    with _db(request).write() as session:
+        for item in values:
+            indicator_id = item.get("indicator_id")
+            if user.role == "unit" and (not isinstance(indicator_id, int)
+                                        or unit not in permissions.indicator_unit_ids(session, indicator_id)):
+                raise Forbidden(f"本单位不负责指标{indicator_id}，不能填报 / your unit is not responsible for "
+                                f"indicator {indicator_id}")
+        result = store_values(session, values, reporter=permissions.unit_name(session, unit), actor=user.username,
+                              draft=draft, source="web", office=user.role in OFFICE)
+        audit_in(session, request, user, "submit_values", "unit", unit, values=values, draft=draft,
+                 created=result.created, updated=result.updated)
+    written(request)
     return result
 
 
 def progress(request: Request, user: accounts.Account, plan_id: int, task: str, period: str, status: str,
-             text: str | None, unit_id: int | None) -> CollectionResult:
-    db: Database = request.app.state.db
+             text: str | None, unit_id: int | None, version: int | None = None) -> CollectionResult:
     unit = acting_unit(user, unit_id)
-    if user.role == "unit" and unit not in task_unit_ids(db, plan_id, task):
-        raise Forbidden(f"本单位不负责任务{task} / your unit is not responsible for task {task}")
-    result = submit_progress(db, [{"plan_id": plan_id, "task": task, "period": period, "status": status,
-                                   "text": text}], reporter=_unit_name(db, unit), actor=user.username, source="web")
-    record(request, user, "task_progress", "task", None, plan_id=plan_id, task=task, period=period, status=status)
+    report: dict[str, Any] = {"plan_id": plan_id, "task": task, "period": period, "status": status, "text": text}
+    if version is not None:
+        report["version"] = version
+    with _db(request).write() as session:
+        if user.role == "unit" and unit not in permissions.task_unit_ids(session, plan_id, task):
+            raise Forbidden(f"本单位不负责任务{task} / your unit is not responsible for task {task}")
+        result = store_progress_reports(session, [report], reporter=permissions.unit_name(session, unit),
+                                        actor=user.username, source="web")
+        audit_in(session, request, user, "task_progress", "task", None, plan_id=plan_id, task=task, period=period,
+                 status=status)
+    written(request)
     return result
 
 
 def upload(request: Request, user: accounts.Account, path: Path, filename: str) -> CollectionResult:
     """A filled template: a unit may upload only a file that reports for itself."""
-    db: Database = request.app.state.db
     parsed = parse_file(path)
-    if user.role == "unit":
-        names = {n for n in [parsed.reporter, *(str(r["reporter"]) for sheet in (parsed.indicators, parsed.tasks)
-                                                if sheet for _, r in sheet.rows if r.get("reporter"))] if n}
-        # names are resolved like the import does (aliases, short forms); unknown names fail validation there
-        if any(uid is not None and uid != user.unit_id for uid in unit_ids_for_names(db, names, parsed.region).values()):
-            raise Forbidden(f"文件中的填报单位不是{user.unit} / the file reports for another unit than {user.unit}")
-        indicator_ids = {int(r["indicator_id"]) for _, r in (parsed.indicators.rows if parsed.indicators else [])
-                         if str(r.get("indicator_id", "")).isdigit() and r.get("value") not in (None, "")}
-        for indicator_id in indicator_ids:
-            if (user.unit_id or 0) not in indicator_unit_ids(db, indicator_id):
-                raise Forbidden(f"本单位不负责指标{indicator_id} / your unit is not responsible for {indicator_id}")
-    result = import_collection(db, path, actor=user.username)
-    record(request, user, "upload_template", "file", None, filename=filename, created=result.created,
-           updated=result.updated, task_reports=result.task_reports)
+    with _db(request).write() as session:
+        if user.role == "unit":
+            _check_own_file(session, user, parsed)
+        result = store_parsed(session, parsed, actor=user.username, region=None, draft=False,
+                              office=user.role in OFFICE)
+        audit_in(session, request, user, "upload_template", "file", None, filename=filename, created=result.created,
+                 updated=result.updated, task_reports=result.task_reports)
+    written(request)
     return result
 
 
+def _check_own_file(session: Session, user: accounts.Account, parsed: ParsedFile) -> None:
+    names = {n for n in [parsed.reporter, *(str(r["reporter"]) for sheet in (parsed.indicators, parsed.tasks)
+                                            if sheet for _, r in sheet.rows if r.get("reporter"))] if n}
+    # names are resolved like the import does (aliases, short forms); unknown names fail validation there
+    found = permissions.unit_ids_for_names(session, names, parsed.region)
+    if any(uid is not None and uid != user.unit_id for uid in found.values()):
+        raise Forbidden(f"文件中的填报单位不是{user.unit} / the file reports for another unit than {user.unit}")
+    indicator_ids = {int(r["indicator_id"]) for _, r in (parsed.indicators.rows if parsed.indicators else [])
+                     if str(r.get("indicator_id", "")).isdigit() and r.get("value") not in (None, "")}
+    for indicator_id in indicator_ids:
+        if (user.unit_id or 0) not in permissions.indicator_unit_ids(session, indicator_id):
+            raise Forbidden(f"本单位不负责指标{indicator_id} / your unit is not responsible for {indicator_id}")
+
+
 def review_one(request: Request, user: accounts.Account, observation_id: int, action: str,
-               reason: str | None) -> None:
-    review_many(request, user, [observation_id], action, reason)
+               reason: str | None, version: int | None = None) -> None:
+    review_many(request, user, [observation_id], action, reason,
+                {observation_id: version} if version is not None else None)
 
 
 def review_many(request: Request, user: accounts.Account, observation_ids: list[int], action: str,
-                reason: str | None) -> int:
-    """Accept or return several values at once: all or none (the service checks every one first)."""
+                reason: str | None, versions: dict[int, int] | None = None) -> int:
+    """Accept or return several values at once: all or none, each at the version the office saw (if given)."""
     if not observation_ids:
         raise StoreError("没有选择任何填报值", "no value selected")
-    count = review.review(request.app.state.db, observation_ids, action=action, actor=user.username, reason=reason)
-    entity_id = observation_ids[0] if len(observation_ids) == 1 else None
-    record(request, user, f"review_{action}", "observation", entity_id, ids=observation_ids, reason=reason)
+    with _db(request).write() as session:
+        count = review.review_in(session, observation_ids, action=action, actor=user.username, reason=reason,
+                                 versions=versions)
+        entity_id = observation_ids[0] if len(observation_ids) == 1 else None
+        audit_in(session, request, user, f"review_{action}", "observation", entity_id, ids=observation_ids,
+                 reason=reason, versions=versions)
+    written(request)
     return count
 
 
 def quota(request: Request, user: accounts.Account, plan_id: int, target: str, value: float, unit: str | None,
-          note: str | None) -> plan_admin.IndicatorRef:
-    db: Database = request.app.state.db
-    ref = plan_admin.set_quota(db, plan=str(plan_id), target=target, value=value, unit=unit, note=note,
-                               actor=user.username)
-    record(request, user, "set_quota", "indicator", ref.indicator_id, plan_id=plan_id, target=target, value=value,
-           unit=unit, note=note)
+          note: str | None, version: int | None = None) -> plan_admin.IndicatorRef:
+    with _db(request).write() as session:
+        ref = plan_admin.set_quota_in(session, plan=str(plan_id), target=target, value=value, unit=unit, note=note,
+                                      actor=user.username, version=version)
+        audit_in(session, request, user, "set_quota", "indicator", ref.indicator_id, plan_id=plan_id, target=target,
+                 value=value, unit=unit, note=note)
+    written(request)
     return ref
 
 
@@ -125,35 +155,51 @@ def create_account(request: Request, user: accounts.Account, *, username: str, p
                    display_name: str | None, unit_id: int | None) -> accounts.Account:
     if user.role != "admin" and role in ("admin", "office"):
         raise Forbidden("只有系统管理员能创建管理员或办公室账号 / only an administrator creates admin or office accounts")
-    account = accounts.create_user(request.app.state.db, username=username, password=password, role=role,
-                                   display_name=display_name, unit_id=unit_id)
-    record(request, user, "create_account", "user", account.id, username=username, role=role, unit_id=unit_id)
+    with _db(request).write() as session:
+        account = accounts.create_user_in(session, username=username, password=password, role=role,
+                                          display_name=display_name, unit_id=unit_id)
+        audit_in(session, request, user, "create_account", "user", account.id, username=username, role=role,
+                 unit_id=unit_id)
+    written(request)
     return account
 
 
 def update_account(request: Request, user: accounts.Account, account_id: int, *, password: str | None,
-                   active: bool | None, role: str | None) -> accounts.Account:
-    db: Database = request.app.state.db
-    target = accounts.get_account(db, account_id)
-    if target is None:
-        raise StoreError(f"没有编号为{account_id}的账号", f"no account {account_id}")
-    if user.role != "admin" and (target.role in ("admin", "office") or role in ("admin", "office")):
-        raise Forbidden("只有系统管理员能修改管理员或办公室账号 / only an administrator changes admin or office accounts")
-    account = accounts.update_user(db, account_id, password=password, active=active, role=role)
-    record(request, user, "update_account", "user", account_id, password_changed=password is not None,
-           active=active, role=role)
+                   active: bool | None, role: str | None, version: int | None = None) -> accounts.Account:
+    with _db(request).write() as session:
+        target = accounts.lock_user(session, account_id)
+        if target is None:
+            raise StoreError(f"没有编号为{account_id}的账号", f"no account {account_id}")
+        if user.role != "admin" and (target.role in ("admin", "office") or role in ("admin", "office")):
+            raise Forbidden("只有系统管理员能修改管理员或办公室账号 / only an administrator changes admin or office accounts")
+        account = accounts.update_user_in(session, account_id, password=password, active=active, role=role,
+                                          version=version)
+        audit_in(session, request, user, "update_account", "user", account_id, password_changed=password is not None,
+                 active=active, role=role)
+    written(request)
     return account
 
 
 def rename_unit(request: Request, user: accounts.Account, region: str, unit: str, new_name: str) -> None:
-    info = registry.rename(request.app.state.db, region=region, unit=unit, new_name=new_name, actor=user.username)
-    record(request, user, "rename_unit", "unit", info.id, old=unit, new=new_name)
+    with _db(request).write() as session:
+        info = registry.rename_in(session, region=region, unit=unit, new_name=new_name, actor=user.username)
+        audit_in(session, request, user, "rename_unit", "unit", info.id, old=unit, new=new_name)
+    written(request)
 
 
-def alias_unit(request: Request, user: accounts.Account, region: str, alias: str, unit: str) -> None:
-    info = registry.alias_unit(request.app.state.db, region=region, alias=alias, unit=unit, actor=user.username)
-    record(request, user, "alias_unit", "unit", info.id, alias=alias, unit=unit)
-
+def alias_unit(request: Request, user: accounts.Account, region: str, alias: str, unit: str,
+               confirm: bool = True) -> registry.MergePreview | None:
+    """Register an alias; if it would merge another unit and ``confirm`` is false, only say what would move."""
+    with _db(request).write() as session:
+        region_row = registry.get_region(session, region)
+        preview = registry.merge_preview(session, region_row, alias, unit)
+        if preview is not None and not confirm:
+            return preview
+        info = registry.add_alias(session, region_row, alias, unit, user.username)
+        audit_in(session, request, user, "alias_unit", "unit", info.id, alias=alias, unit=unit,
+                 merged=preview.moves() if preview else None)
+    written(request)
+    return None
 
 
 REPORT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -189,7 +235,10 @@ def inventory(request: Request, user: accounts.Account, path: Path, filename: st
         return summary, None
     if observations is None:
         raise StoreError("记录需要基准年和之后年份的数据", "recording needs data for the base year and a later year")
-    result = record_inventory(request.app.state.db, observations, actor=user.username)
-    record(request, user, "record_inventory", "file", None, filename=filename,
-           values=[(r.code, r.period, r.value) for r in result.recorded], skipped=result.skipped)
+    def audit(session: Session, result: RecordResult) -> None:
+        audit_in(session, request, user, "record_inventory", "file", None, filename=filename,
+                 values=[(r.code, r.period, r.value) for r in result.recorded], skipped=result.skipped)
+
+    result = record_inventory(_db(request), observations, actor=user.username, audit=audit)
+    written(request)
     return summary, result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tanfeng.config import Settings, normalise_database_url
 from tanfeng.db.session import Database
 from tanfeng.errors import TanfengError
-from tanfeng.services.errors import ImportValidationError
+from tanfeng.services.errors import ImportValidationError, StaleEdit
 from tanfeng.services.overview import is_demo
 from tanfeng.web.deps import AuthRequired, Forbidden
 from tanfeng.web.rendering import Renderer
@@ -78,10 +79,14 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(TanfengError)
     def _domain(request: Request, exc: TanfengError) -> Response:
         errors = [str(e) for e in exc.errors] if isinstance(exc, ImportValidationError) else []
+        code = 409 if isinstance(exc, StaleEdit) else 422  # 409: edited from an out-of-date version
         if _is_api(request):
-            return JSONResponse({"detail": str(exc), "errors": errors}, status_code=422)
+            body: dict[str, Any] = {"detail": str(exc), "errors": errors}
+            if isinstance(exc, StaleEdit):
+                body["current"] = exc.current
+            return JSONResponse(body, status_code=code)
         return app.state.renderer.page(request, "error.html", {"message": str(exc), "errors": errors},
-                                       status_code=422)
+                                       status_code=code)
 
     @app.exception_handler(RequestValidationError)
     def _invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, UploadFile
+from sqlalchemy.orm import Session
 
 from tanfeng.db.session import Database
 from tanfeng.services import audit
@@ -103,11 +104,35 @@ def reader(*roles: str) -> Callable[..., Awaitable[Account]]:
 
 def record(request: Request, user: Account | None, action: str, entity: str | None = None,
            entity_id: int | None = None, **detail: Any) -> None:
-    """Append one audit-log entry for a write that has just succeeded."""
+    """Audit an event that changes nothing else (a failed login, a download), in its own transaction.
+
+    A write records its entry with ``audit_in`` inside its own transaction instead.
+    """
     client = request.client.host if request.client else None
     audit.record(request.app.state.db, user_id=user.id if user else None,
                  username=user.username if user else str(detail.get("username", "?")), action=action,
                  entity=entity, entity_id=entity_id, detail=detail, client=client)
+    request.app.state.overview_cache.clear()
+
+
+def audit_in(session: Session, request: Request, user: Account, action: str, entity: str | None = None,
+             entity_id: int | None = None, **detail: Any) -> None:
+    """The audit entry of a write, in the write's transaction: both commit or neither does."""
+    client = request.client.host if request.client else None
+    audit.add(session, user_id=user.id, username=user.username, action=action, entity=entity,
+              entity_id=entity_id, detail=_jsonable(detail), client=client)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    return value if value is None or isinstance(value, str | int | float | bool) else str(value)
+
+
+def written(request: Request) -> None:
+    """After a write committed: cached pages are out of date."""
     request.app.state.overview_cache.clear()
 
 

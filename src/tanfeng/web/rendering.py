@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from tanfeng.formatting import format_number, format_time
+from tanfeng.formatting import format_number, format_time, local_time
 from tanfeng.web.i18n import (
     STATUS_WORDS,
     action_word,
@@ -26,6 +27,11 @@ from tanfeng.web.i18n import (
 )
 from tanfeng.web.security import CSRF_FIELD, csrf_token
 from tanfeng.web.settings import WebSettings
+
+
+def _local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (UTC) moment in the office's zone (tanfeng.formatting; TANFENG_TIMEZONE, default Asia/Shanghai)."""
+    return "" if value is None else local_time(value).strftime(fmt)
 
 
 def _json(value: Any) -> Markup:
@@ -52,6 +58,7 @@ class Renderer:
         self.templates.env.filters["time"] = format_time
         self.templates.env.filters["msg"] = _message
         self.templates.env.filters["tojson_safe"] = _json
+        self.templates.env.filters["local"] = _local
         self.settings = settings
 
     def language(self, request: Request) -> str:

@@ -57,6 +57,7 @@ class ValueIn(BaseModel):
     unit: str | None = None
     source: str | None = None
     note: str | None = None
+    version: int | None = Field(None, description="所改值的版本（不一致则 409）/ version edited from (409 if stale)")
 
 
 class ValuesCreate(BaseModel):
@@ -72,16 +73,23 @@ class ProgressCreate(BaseModel):
     period: str
     status: str = Field(description="未启动 / 按计划推进 / 进展滞后 / 已完成 / 已取消")
     text: str | None = None
+    version: int | None = Field(None, description="所见最新进展的编号（无则 0）/ id of the latest report seen (0: none)")
 
 
 class ReturnIn(BaseModel):
     reason: str
+    version: int | None = None
+
+
+class AcceptIn(BaseModel):
+    version: int | None = Field(None, description="审核所见的版本 / the version the reviewer saw")
 
 
 class QuotaUpdate(BaseModel):
     value: float
     unit: str | None = None
     note: str | None = None
+    version: int | None = None
 
 
 class UserCreate(BaseModel):
@@ -96,6 +104,7 @@ class UserUpdate(BaseModel):
     password: str | None = None
     active: bool | None = None
     role: str | None = None
+    version: int | None = Field(None, description="账号版本 / the account version shown")
 
 
 class UnitRename(BaseModel):
@@ -108,11 +117,13 @@ class UnitAlias(BaseModel):
     region: str
     alias: str
     unit: str
+    confirm: bool = Field(False, description="确认合并另一单位 / confirm merging another unit")
 
 
 def _public(account: Account) -> dict[str, Any]:
     return {"id": account.id, "username": account.username, "display_name": account.display_name,
-            "role": account.role, "unit_id": account.unit_id, "unit": account.unit, "active": account.active}
+            "role": account.role, "unit_id": account.unit_id, "unit": account.unit, "active": account.active,
+            "version": account.session_version}
 
 
 @router.post("/session")
@@ -171,7 +182,7 @@ def submit_values(request: Request, user: Writer, body: ValuesCreate) -> dict[st
 @router.post("/progress", status_code=201)
 def submit_progress(request: Request, user: Writer, body: ProgressCreate) -> dict[str, Any]:
     result = actions.progress(request, user, body.plan_id, body.task, body.period, body.status, body.text,
-                              body.unit_id)
+                              body.unit_id, body.version)
     return asdict(result)
 
 
@@ -190,20 +201,20 @@ async def upload_template(request: Request, user: Writer, file: Annotated[Upload
 
 
 @router.post("/observations/{observation_id}/accept")
-def accept(request: Request, user: Office, observation_id: int) -> dict[str, bool]:
-    actions.review_one(request, user, observation_id, "accept", None)
+def accept(request: Request, user: Office, observation_id: int, body: AcceptIn | None = None) -> dict[str, bool]:
+    actions.review_one(request, user, observation_id, "accept", None, body.version if body else None)
     return {"ok": True}
 
 
 @router.post("/observations/{observation_id}/return")
 def return_value(request: Request, user: Office, observation_id: int, body: ReturnIn) -> dict[str, bool]:
-    actions.review_one(request, user, observation_id, "return", body.reason)
+    actions.review_one(request, user, observation_id, "return", body.reason, body.version)
     return {"ok": True}
 
 
 @router.put("/plans/{plan_id}/targets/{target}/quota")
 def set_quota(request: Request, user: Office, plan_id: int, target: str, body: QuotaUpdate) -> dict[str, Any]:
-    return asdict(actions.quota(request, user, plan_id, target, body.value, body.unit, body.note))
+    return asdict(actions.quota(request, user, plan_id, target, body.value, body.unit, body.note, body.version))
 
 
 @router.post("/plans/preview")
@@ -239,7 +250,7 @@ def create_user(request: Request, user: Office, body: UserCreate) -> dict[str, A
 @router.patch("/users/{account_id}")
 def update_user(request: Request, user: Office, account_id: int, body: UserUpdate) -> dict[str, Any]:
     return _public(actions.update_account(request, user, account_id, password=body.password, active=body.active,
-                                          role=body.role))
+                                          role=body.role, version=body.version))
 
 
 @router.post("/units/rename")
@@ -249,8 +260,12 @@ def rename_unit(request: Request, user: Office, body: UnitRename) -> dict[str, b
 
 
 @router.post("/units/aliases", status_code=201)
-def alias_unit(request: Request, user: Office, body: UnitAlias) -> dict[str, bool]:
-    actions.alias_unit(request, user, body.region, body.alias, body.unit)
+def alias_unit(request: Request, user: Office, body: UnitAlias) -> Any:
+    preview = actions.alias_unit(request, user, body.region, body.alias, body.unit, confirm=body.confirm)
+    if preview is not None:
+        zh, en = preview.message()
+        return JSONResponse({"detail": f"{zh}。确认请加 \"confirm\": true / {en}; send \"confirm\": true to do it",
+                             "merge": preview.moves()}, status_code=409)
     return {"ok": True}
 
 

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tanfeng.services import review
 from tanfeng.services.accounts import ROLE_LABELS, Account, list_accounts
-from tanfeng.services.plan_import import import_plan
+from tanfeng.services.plan_import import MappingChoices, import_plan, stored_indicators
 from tanfeng.services.registry import units_with_aliases
 from tanfeng.services.status import compute_status
 from tanfeng.web import actions
@@ -34,17 +34,18 @@ def review_page(request: Request, user: OfficeReader, db: DbDep, status: str = "
 async def review_bulk(request: Request, user: Office) -> Response:
     form = await request.form()
     ids = [int(str(v)) for v in form.getlist("ids") if str(v).isdigit()]
-    count = await run_in_threadpool(actions.review_many, request, user, ids, "accept", None)
+    versions = {i: int(v) for i in ids if (v := str(form.get(f"version.{i}") or "")).isdigit()}
+    count = await run_in_threadpool(actions.review_many, request, user, ids, "accept", None, versions)
     request.app.state.renderer.flash(request, f"已采纳{count}项 / {count} accepted")
     return RedirectResponse("/review", 303)
 
 
 @router.post("/review/{observation_id}/{action}")
 def review_action(request: Request, user: Office, observation_id: int, action: str,
-                  reason: Annotated[str, Form()] = "") -> Response:
+                  reason: Annotated[str, Form()] = "", version: Annotated[int | None, Form()] = None) -> Response:
     if action not in ("accept", "return"):
         action = "invalid"
-    actions.review_one(request, user, observation_id, action, reason.strip() or None)
+    actions.review_one(request, user, observation_id, action, reason.strip() or None, version)
     word = "已采纳" if action == "accept" else "已退回"
     request.app.state.renderer.flash(request, f"{word} #{observation_id} / {action}ed #{observation_id}")
     return RedirectResponse("/review", 303)
@@ -53,8 +54,8 @@ def review_action(request: Request, user: Office, observation_id: int, action: s
 @router.post("/targets/{indicator_id}/quota")
 def quota(request: Request, user: Office, indicator_id: int, plan_id: Annotated[int, Form()],
           target: Annotated[str, Form()], value: Annotated[float, Form()], unit: Annotated[str, Form()] = "",
-          note: Annotated[str, Form()] = "") -> Response:
-    actions.quota(request, user, plan_id, target, value, unit.strip() or None, note.strip() or None)
+          note: Annotated[str, Form()] = "", version: Annotated[int | None, Form()] = None) -> Response:
+    actions.quota(request, user, plan_id, target, value, unit.strip() or None, note.strip() or None, version)
     request.app.state.renderer.flash(request, f"已录入{target}的下达指标 / quota of {target} saved")
     return RedirectResponse(f"/targets/{indicator_id}", 303)
 
@@ -78,9 +79,9 @@ def create_user(request: Request, user: Office, username: Annotated[str, Form()]
 
 @router.post("/admin/users/{account_id}")
 def update_user(request: Request, user: Office, account_id: int, password: Annotated[str, Form()] = "",
-                active: Annotated[str, Form()] = "") -> Response:
+                active: Annotated[str, Form()] = "", version: Annotated[int | None, Form()] = None) -> Response:
     actions.update_account(request, user, account_id, password=password or None,
-                           active={"1": True, "0": False}.get(active), role=None)
+                           active={"1": True, "0": False}.get(active), role=None, version=version)
     request.app.state.renderer.flash(request, f"已更新账号 #{account_id} / account updated")
     return RedirectResponse("/admin", 303)
 
@@ -94,8 +95,11 @@ def rename_unit(request: Request, user: Office, region: Annotated[str, Form()], 
 
 @router.post("/admin/units/alias")
 def alias_unit(request: Request, user: Office, region: Annotated[str, Form()], alias: Annotated[str, Form()],
-               unit: Annotated[str, Form()]) -> Response:
-    actions.alias_unit(request, user, region, alias, unit)
+               unit: Annotated[str, Form()], confirm: Annotated[str, Form()] = "") -> Response:
+    preview = actions.alias_unit(request, user, region, alias, unit, confirm=confirm == "1")
+    if preview is not None:  # a merge: show what would move, and ask
+        return request.app.state.renderer.page(request, "alias_confirm.html", {
+            "user": user, "preview": preview, "region": region, "alias": alias, "unit": unit})
     return RedirectResponse("/admin", 303)
 
 
@@ -110,10 +114,25 @@ async def preview(request: Request, user: Office, file: Annotated[UploadFile, Fi
 
     def work() -> Response:
         plan = read_upload(data, file.filename or "plan.txt")
+        db = request.app.state.db
+        trial = import_plan(db, plan, actor=user.username, dry_run=True)
+        later = trial.created and trial.version > 1  # a new version: show where each target goes
         return request.app.state.renderer.page(request, "plan_upload.html", {
-            "user": user, "plan": plan, "document": plan.to_json()})
+            "user": user, "plan": plan, "document": plan.to_json(),
+            "mapping": {t: (i, m) for m in trial.mapping for i, t in enumerate(m.targets)} if later else {},
+            "indicators": stored_indicators(db, trial.plan_id) if later else []})
 
     return await run_in_threadpool(work)
+
+
+def _mapping_choices(fields: dict[str, str]) -> MappingChoices:
+    """The office's choice per target (``map.T3`` = indicator id or ``new``; empty keeps the automatic one)."""
+    decisions: dict[str, int | str | None] = {}
+    for key, value in fields.items():
+        value = value.strip()
+        if key.startswith("map.") and value:
+            decisions[key[4:]] = int(value) if value.isdigit() else value
+    return MappingChoices(decisions)
 
 
 @router.post("/plans/save")
@@ -123,7 +142,7 @@ async def save(request: Request, user: Office) -> Response:
 
     def work() -> Response:
         plan = apply_corrections(fields.get("document", ""), fields)
-        result = import_plan(request.app.state.db, plan, actor=user.username)
+        result = import_plan(request.app.state.db, plan, actor=user.username, choices=_mapping_choices(fields))
         record(request, user, "import_plan", "plan", result.plan_id, title=result.title, version=result.version,
                created=result.created, corrected=True)
         request.app.state.renderer.flash(request, f"已保存方案“{result.title}”第{result.version}版 / plan saved "

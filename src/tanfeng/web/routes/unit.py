@@ -63,7 +63,8 @@ async def submit_values(request: Request, user: Writer) -> Response:
         if key.startswith("value.") and str(raw).strip():
             indicator_id = int(key.split(".", 1)[1])
             values.append({"indicator_id": indicator_id, "period": period, "value": str(raw).strip(),
-                           "note": str(form.get(f"note.{indicator_id}") or "").strip() or None})
+                           "note": str(form.get(f"note.{indicator_id}") or "").strip() or None,
+                           "version": form.get(f"version.{indicator_id}")})
     if not values:
         raise StoreError("没有填写任何数值", "no value entered")
     result = await run_in_threadpool(actions.submit, request, user, values, unit_id, draft=form.get("draft") == "1")
@@ -74,8 +75,9 @@ async def submit_values(request: Request, user: Writer) -> Response:
 @router.post("/workspace/progress")
 def submit_progress(request: Request, user: Writer, plan_id: Annotated[int, Form()], task: Annotated[str, Form()],
                     period: Annotated[str, Form()], status: Annotated[str, Form()],
-                    text: Annotated[str, Form()] = "", unit_id: Annotated[int | None, Form()] = None) -> Response:
-    result = actions.progress(request, user, plan_id, task, period, status, text.strip() or None, unit_id)
+                    text: Annotated[str, Form()] = "", unit_id: Annotated[int | None, Form()] = None,
+                    version: Annotated[int | None, Form()] = None) -> Response:
+    result = actions.progress(request, user, plan_id, task, period, status, text.strip() or None, unit_id, version)
     request.app.state.renderer.flash(request, _summary(result))
     return RedirectResponse(f"/workspace?period={period}" + (f"&unit_id={unit_id}" if unit_id else ""), 303)
 

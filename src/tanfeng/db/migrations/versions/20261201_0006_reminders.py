@@ -1,7 +1,7 @@
 """Reminders (催报): deadlines per reporting period, the messages sent, a per-unit lock row, account e-mail.
 
-Revision ID: 0004_reminders
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01 10:00:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_reminders"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -424,7 +424,7 @@ def set_deadline(db: Database, *, plan: str | int | None, period: str, due_on: d
                          f"'{period}' is not a reporting period (e.g. 2024, 2024Q1, 2024-03)")
     if opens_on is not None and opens_on > due_on:
         raise StoreError(f"开始日期{opens_on}晚于截止日期{due_on}", f"opening date {opens_on} is after the due date {due_on}")
-    with db.transaction() as session:
+    with db.write() as session:
         ref = find_plan(session, plan, get_region(session, region) if region else None)
         row = session.scalar(select(ReportingDeadline).where(ReportingDeadline.plan_id == ref.plan.id,
                                                              ReportingDeadline.period == parsed.label)

@@ -19,6 +19,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from tanfeng.db.session import Database
 from tanfeng.projection import example_scenarios_path
 from tanfeng.reports import charts
 from tanfeng.reports.annual import build_annual_content, build_annual_report
-from tanfeng.reports.demo import build_demo_database
+from tanfeng.services.demo import populate_demo
 from tanfeng.services.status import compute_status
 
 
@@ -54,7 +55,7 @@ def main() -> None:
         db = Database(f"sqlite:///{Path(tmp) / 'demo.db'}")
         upgrade(db)
         start = time.perf_counter()
-        build_demo_database(db)
+        populate_demo(db, today=date(args.year + 1, 3, 1))  # the demo of `tanfeng demo`, as of the report's due date
         print(f"demo database built in {time.perf_counter() - start:.2f} s (示例数据)")
         start = time.perf_counter()
         font = charts.cjk_font()

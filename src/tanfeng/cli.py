@@ -81,10 +81,16 @@ def parse(
     files: list[str] = typer.Argument(..., help="方案文件（txt/docx/pdf/html），'-' 为标准输入 / plan files, '-' for stdin"),
     fmt: PlanFormat = typer.Option(PlanFormat.json, "--format", "-f", help="输出格式 / output format"),
     out: Path | None = typer.Option(None, "--out", "-o", help="输出目录（每个文件一份）/ write one file per input here"),
+    explain: bool = typer.Option(False, "--explain", help="逐条说明目标与任务的来源句、规则和被否定的读法 / "
+                                 "explain each target and task: sentence, rule, rejected readings"),
 ) -> None:
     """读取方案文件，输出结构化方案 / read plan files into the plan JSON contract or a markdown outline."""
     from tanfeng.plans import read, read_bytes
     from tanfeng.plans.render import to_markdown
+
+    if explain:
+        _explain(files)
+        return
 
     failures = 0
     if out is not None:
@@ -104,6 +110,30 @@ def parse(
             target = out / f"{stem}.{'json' if fmt is PlanFormat.json else 'md'}"
             target.write_text(text + "\n", encoding="utf-8")
             typer.echo(f"{name} → {target}", err=True)
+    if failures:
+        raise typer.Exit(code=2)
+
+
+def _explain(files: list[str]) -> None:
+    from tanfeng.plans import MAX_BYTES
+    from tanfeng.plans.explain import explain_bytes
+
+    failures = 0
+    for name in files:
+        try:
+            if name == "-":
+                data = sys.stdin.buffer.read()
+            else:
+                path = Path(name)
+                if not path.is_file():
+                    raise PlanReadError(name, "文件不存在", "file not found")
+                if path.stat().st_size > MAX_BYTES:
+                    raise PlanReadError(name, "文件过大（超过 64 MiB）", "file too large (over 64 MiB)")
+                data = path.read_bytes()
+            typer.echo(explain_bytes(data, name))
+        except PlanReadError as err:
+            typer.echo(f"tanfeng parse: {err}", err=True)
+            failures += 1
     if failures:
         raise typer.Exit(code=2)
 

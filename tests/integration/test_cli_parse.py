@@ -60,3 +60,33 @@ def test_bad_files_exit_2_with_one_line_each_and_good_files_still_parse(tmp_path
     assert "missing.txt" in errors[2]
     doc = json.loads(out.stdout.decode("utf-8"))
     assert doc["meta"]["title"] == "上犹县碳达峰实施方案"
+
+
+def test_explain_prints_sentence_rule_and_rejected_readings(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.txt"
+    plan.write_text("某县碳达峰实施方案\n一、主要目标\n到2025年，全县单位地区生产总值能源消耗下降14%（力争下降15%）。"
+                    "2022年，全县森林覆盖率为60%。\n二、重点任务\n（一）能源绿色低碳转型行动\n"
+                    "1.大力发展光伏。推进屋顶光伏。（牵头单位：县发改委；完成时限：2025年底前）\n", encoding="utf-8")
+    out = _run("parse", "--explain", str(plan))
+    assert out.returncode == 0, out.stderr.decode()
+    text = out.stdout.decode("utf-8")
+    assert "T1 [verb-number, 0.9] 单位地区生产总值能源消耗 · 2025" in text
+    assert "句子 sentence: 到2025年，全县单位地区生产总值能源消耗下降14%（力争下降15%）" in text
+    assert "未采用 rejected: 「15%」 力争值" in text  # the stretch figure is not a second target
+    assert "「60%」" in text and "history" in text  # 2022年 in a plan without a date before its first deadline
+    assert "A1.1 [heading+annotation, 0.9] 大力发展光伏 — 牵头 lead: 县发改委；完成时限 due: 2025年底前" in text
+    missing = _run("parse", "--explain", str(tmp_path / "absent.txt"))
+    assert missing.returncode == 2 and b"absent.txt" in missing.stderr
+
+
+def test_json_carries_rule_confidence_and_due_as_optional_fields(tmp_path: Path) -> None:
+    out = _run("parse", "--format", "json", str(example_plan_path()))
+    doc = json.loads(out.stdout.decode("utf-8"))
+    assert all(t["rule"] and 0 < t["confidence"] <= 1 for t in doc["targets"])
+    assert all(t["rule"] and 0 < t["confidence"] <= 1 and "due" in t for t in doc["tasks"])
+    # the optional fields round-trip through the model, and a document without them still loads
+    from tanfeng.plans import Plan
+
+    for t in doc["targets"]:
+        del t["rule"], t["confidence"]
+    assert Plan.model_validate(doc).targets[0].confidence is None

@@ -16,6 +16,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from builders import PlanBuilder
 from tanfeng.db.models import Indicator, Observation, ObservationRevision
 from tanfeng.db.session import Database
+from tanfeng.services import registry
+from tanfeng.services.accounts import create_user, list_accounts
 from tanfeng.services.collection import submit_progress, submit_values
 from tanfeng.services.errors import StaleEdit, StoreError
 from tanfeng.services.plan_admin import set_quota
@@ -182,3 +184,36 @@ def test_unknown_observation_in_a_review_changes_nothing(db: Database) -> None:
     with pytest.raises(StoreError, match="999"):
         review(db, [obs_id, 999], action="accept", actor="office")
     assert list_observations(db)[0].status == "submitted"
+
+
+def test_parallel_plan_imports_and_value_writes_all_land(db: Database) -> None:
+    """New versions of one plan imported at once get distinct numbers; writers of its values are not hurt."""
+    ind = _forest(db)
+
+    def work(i: int) -> object:
+        if i % 2:
+            return submit_values(db, [{"indicator_id": ind, "period": "2023", "value": 80 + i}], reporter="县林业局",
+                                 actor=f"u{i}")
+        return import_plan(db, PlanBuilder(date=f"2024-0{i // 2 + 1}-01").plan(), actor=f"office{i}")
+
+    results = _all_at_once(6, work)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    with db.transaction() as s:
+        numbers = sorted(s.scalars(text("SELECT number FROM plan_versions")).all())
+    assert numbers == [1, 2, 3, 4]
+    assert len(_chain_holds(db, ind, "2023")) == 3
+
+
+def test_one_user_name_created_at_once_twice_gives_one_account(db: Database) -> None:
+    results = _all_at_once(4, lambda i: create_user(db, username="zhangsan", password="long-enough-1", role="viewer"))
+    assert sorted(type(r).__name__ for r in results) == ["Account", "StoreError", "StoreError", "StoreError"]
+    assert [a.username for a in list_accounts(db)] == ["zhangsan"]
+
+
+def test_one_alias_registered_at_once_from_several_sessions(db: Database) -> None:
+    import_plan(db, PlanBuilder().plan(), actor="office")
+    results = _all_at_once(4, lambda i: registry.alias_unit(db, region="示例县", alias="县造林办", unit="县林业局",
+                                                           actor=f"office{i}"))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    aliases = next(u.aliases for u in registry.units_with_aliases(db, "示例县") if u.name == "县林业局")
+    assert aliases.count("县造林办") == 1

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from tanfeng.accounting import (
+    InventoryInputError,
     compute,
     example_inventory_path,
     indicators,
@@ -118,7 +119,13 @@ def test_national_energy_co2_against_published_estimates() -> None:
             f"能源消费,工业和建筑业,原油,2016,{oil_t},吨,燃料,,,\n"
             f"能源消费,工业和建筑业,天然气,2016,{gas_wm3},万立方米,燃料,,,\n")
     inp = validate(read_csv_records((meta + body).encode(), "national.csv"), "national.csv")
-    co2_gt = compute(inp).year(2016).totals()["energy_co2_direct"] / 1e9
+    # the shipped sets have no raw-coal oxidation rate: without a named fallback the run stops
+    with pytest.raises(InventoryInputError, match="原煤"):
+        compute(inp)
+    # with IPCC's complete oxidation allowed for it, the one mixed line is reported as such
+    result = compute(inp, fallback="ipcc2006")
+    assert len(result.warnings) == 1 and "原煤" in result.warnings[0] and "ipcc2006" in result.warnings[0]
+    co2_gt = result.year(2016).totals()["energy_co2_direct"] / 1e9
     assert 9.2 <= co2_gt <= 10.4, co2_gt
 
 

@@ -32,20 +32,22 @@ def test_reference_plan_structure() -> None:
     assert {"carbon_intensity", "non_fossil_share"} <= assigned
 
 
-def test_dev_corpus_meets_the_bars() -> None:
-    """Scores the reader on the shared development plans with the project's scoring tool."""
+@pytest.mark.parametrize("texts,gold", [("dev", "gold"), ("dev2", "gold2")])
+def test_dev_corpus_meets_the_bars(texts: str, gold: str) -> None:
+    """Scores the reader on both sets of shared development plans with the project's scoring tool:
+    target F1 and metadata ≥ 0.97, tasks ≥ 95 %, parents and actions ≥ 90 %, no failures."""
     if not (SHARED / "tools" / "score_plans.py").exists():
         if os.environ.get("CI"):
             pytest.fail("../shared is missing in CI")
         pytest.skip("../shared/plans not present beside the project (only in the development checkout)")
     cmd = f"{sys.executable} -m tanfeng parse --format json {{file}}"
     out = subprocess.run([sys.executable, str(SHARED / "tools" / "score_plans.py"), "--texts",
-                          str(SHARED / "plans" / "dev"), "--gold", str(SHARED / "plans" / "gold"), "--cmd", cmd,
-                          "--json"], capture_output=True, timeout=600, text=True)
+                          str(SHARED / "plans" / texts), "--gold", str(SHARED / "plans" / gold), "--cmd", cmd,
+                          "--json"], capture_output=True, timeout=900, text=True)
     totals = json.loads(out.stdout.strip().splitlines()[-1])
     assert totals["crashes"] == 0
-    assert totals["target_f1"] >= 0.95
-    assert totals["meta_acc"] >= 0.95
+    assert totals["target_f1"] >= 0.97
+    assert totals["meta_acc"] >= 0.97
     for key in ("parents", "actions"):
         hit, n = totals[key]
         assert n == 0 or hit / n >= 0.9, key

@@ -25,7 +25,8 @@ def _names(db: Database, region: str) -> set[str]:
     return {u.name for u in registry.units_with_aliases(db, region)}
 
 
-@pytest.mark.parametrize("name", ["", "  ", "\u200b", "林业局\u200d", "林\u2066业局", "\u202e局业林", "林业\x0b局"])
+@pytest.mark.parametrize("name", ["", "  ", "\u200b", "林业局\u200d", "林\u2066业局", "\u202e局业林", "林业\x0b局",
+                                  "PM2.5\u0410办"])  # Latin P, M next to Cyrillic А
 def test_empty_and_invisible_names_are_refused(db: Database, region: str, name: str) -> None:
     before = _names(db, region)
     with pytest.raises(StoreError):
@@ -33,6 +34,11 @@ def test_empty_and_invisible_names_are_refused(db: Database, region: str, name: 
     with pytest.raises(StoreError):
         registry.alias_unit(db, region=region, alias=name, unit="林业局", actor="office")
     assert _names(db, region) == before
+
+
+def test_latin_names_and_full_width_forms_are_fine(db: Database, region: str) -> None:
+    info = registry.rename(db, region=region, unit="林业局", new_name="林业局（ＧＩＳ中心）", actor="office")
+    assert info.name == "林业局（ＧＩＳ中心）"
 
 
 def test_renaming_to_another_units_name_is_refused(db: Database, region: str) -> None:

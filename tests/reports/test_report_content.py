@@ -14,9 +14,27 @@ from tanfeng.accounting import compute, example_inventory_path, read_inventory
 from tanfeng.db.session import Database
 from tanfeng.reports import charts
 from tanfeng.reports.annual import build_annual_content, build_annual_report, render
-from tanfeng.reports.demo import DEMO_PROGRESS, DEMO_VALUES, build_demo_database
 from tanfeng.reports.layout import NO_FONT_NOTE, TARGET_HEADERS, build_outline, fmt_num, zh_number
+from tanfeng.services.demo import populate_demo
+from tanfeng.services.review import list_observations
 from tanfeng.services.status import compute_status
+
+from .conftest import DEMO_TODAY
+
+
+def _demo(db: Database) -> int:
+    """The demo users see, in ``db``; returns its plan id."""
+    populate_demo(db, today=DEMO_TODAY)
+    return compute_status(db)[0].plan_id
+
+
+def _progress(db: Database) -> dict[tuple[str, str], str]:
+    """(task code, period) → the stored meaning of the latest progress report."""
+    from tanfeng.db.models import TaskProgress
+
+    with db.transaction() as session:
+        rows = session.query(TaskProgress).order_by(TaskProgress.id).all()
+        return {(r.task_code, r.period): r.status for r in rows}
 
 
 def _tables_by_header(doc: object, headers: list[str]) -> list[list[list[str]]]:
@@ -34,7 +52,7 @@ def test_zh_numbers() -> None:
 
 
 def test_docx_matches_the_database(db: Database) -> None:
-    plan_id = build_demo_database(db)
+    plan_id = _demo(db)
     doc = Document(io.BytesIO(build_annual_report(db, 2024, fmt="docx")))
     section = doc.sections[0]
     assert abs(section.page_width - Cm(21)) < Cm(0.05) and abs(section.page_height - Cm(29.7)) < Cm(0.05)
@@ -81,10 +99,12 @@ def test_docx_matches_the_database(db: Database) -> None:
 
 
 def test_levels_changes_and_missing_reports(db: Database) -> None:
-    build_demo_database(db)
+    _demo(db)
     report = build_annual_content(db, 2024)
-    assert report.facts.values_in_year == sum(2024 in v for v in DEMO_VALUES.values())
-    assert report.facts.progress_in_year == sum(p[1] == "2024" for p in DEMO_PROGRESS)
+    values_2024 = [o for o in list_observations(db) if o.period.startswith("2024") and o.status in ("submitted", "accepted")]
+    progress = _progress(db)
+    assert report.facts.values_in_year == len(values_2024) > 0
+    assert report.facts.progress_in_year == sum(period == "2024" for _, period in progress) > 0
     now = {t.code: t for t in report.targets}
     before = {r.target: r for r in compute_status(db, as_of=2023)}
     counts = {code: n for code, _, n in report.level_counts()}
@@ -93,7 +113,10 @@ def test_levels_changes_and_missing_reports(db: Database) -> None:
     assert level_changes == {code for code, t in now.items() if code in before and before[code].level != t.level}
     assert level_changes  # the demo values move at least one target
     task_changes = {c.item.split()[0]: (c.before, c.after) for c in report.changes if c.kind == "task"}
-    assert task_changes["A1.1"] == ("按计划推进", "已完成") and task_changes["A2.1"] == ("按计划推进", "进展滞后")
+    changed = {task for (task, period), status in progress.items()
+               if period == "2024" and progress.get((task, "2023"), status) != status}
+    assert set(task_changes) == changed and changed  # the demo moves some tasks, the report says which
+    assert {("按计划推进", "已完成"), ("按计划推进", "进展滞后")} <= set(task_changes.values())
     missing = {(m.unit, m.kind, m.item.split()[0]) for m in report.missing}
     reported = {t.code for a in report.actions for t in a.tasks if t.report}
     for action in report.actions:
@@ -109,9 +132,10 @@ def test_levels_changes_and_missing_reports(db: Database) -> None:
 
 def test_as_of_an_earlier_year_ignores_later_values(demo_db: Database) -> None:
     report = build_annual_content(demo_db, 2023)
-    assert all(t.latest_period in (None, "2023", "2020") for t in report.targets)
+    assert all(t.latest_period is None or t.latest_period[:4] <= "2023" for t in report.targets)
     ei = next(t for t in report.targets if t.indicator_code == "energy_intensity")
-    assert ei.latest_value == pytest.approx(8.1)
+    stored = next(o for o in list_observations(demo_db) if o.indicator_id == ei.indicator_id and o.period == "2023")
+    assert ei.latest_value == pytest.approx(stored.value)
     assert all(v[0] <= 2023 for s in report.series for v in s.values)
 
 
@@ -146,10 +170,10 @@ def test_inventory_section_from_the_example_file(demo_db: Database) -> None:
     assert report.inventory is not None and report.inventory.demo
     result = compute(read_inventory(path))
     energy = next(vals for code, _, vals in report.inventory.sectors if code == "energy")
-    assert energy == [pytest.approx(result.years[y].totals()["energy_co2e"] / 1e4) for y in sorted(result.years)]
+    assert energy == [pytest.approx(result.years[y].totals()["energy_co2_direct"] / 1e4) for y in sorted(result.years)]
     wb = load_workbook(io.BytesIO(render(report, "xlsx")))
     sheet = [r for r in wb["清单"].iter_rows(values_only=True)]
-    row = next(r for r in sheet if r[0] == "能源活动")
+    row = next(r for r in sheet if r[0] == "能源活动（不含调入电力）")
     assert list(row[1:]) == pytest.approx(energy)
     assert report.inventory.indicator_year == 2024
 
@@ -176,15 +200,66 @@ def test_demo_is_not_claimed_for_plain_data(db: Database, tmp_path: Path) -> Non
 
 
 def test_returned_values_are_left_out(db: Database) -> None:
-    from tanfeng.services.review import list_observations, review
+    from tanfeng.services.review import review
 
-    build_demo_database(db)
-    rc = next(t for t in build_annual_content(db, 2024).targets if t.indicator_code == "renewable_capacity")
-    assert rc.latest_period == "2024"
-    obs = next(o for o in list_observations(db) if o.indicator_id == rc.indicator_id and o.period == "2024")
-    review(db, [obs.id], action="return", reason="口径不对", actor="office")
+    _demo(db)
+    stored = {(o.indicator_id, o.period): o for o in list_observations(db)}
+    rc = next(t for t in build_annual_content(db, 2024).targets
+              if t.latest_period == "2024" and (t.indicator_id, "2023") in stored)
+    review(db, [stored[(rc.indicator_id, "2024")].id], action="return", reason="口径不对", actor="office")
     report = build_annual_content(db, 2024)
-    rc = next(t for t in report.targets if t.indicator_code == "renewable_capacity")
-    assert (rc.latest_period, rc.latest_value) == ("2023", pytest.approx(38.0))
+    rc = next(t for t in report.targets if t.code == rc.code)
+    assert (rc.latest_period, rc.latest_value) == ("2023", pytest.approx(stored[(rc.indicator_id, "2023")].value))
     series = next(s for s in report.series if s.code == rc.code)
-    assert [y for y, _ in series.values] == [2023.0]
+    assert max(y for y, _ in series.values) == 2023.0
+
+
+def test_projection_base_year_is_the_inventorys(demo_db: Database) -> None:
+    """With an inventory-based scenario file the projection starts from the inventory's own figure."""
+    from tanfeng.projection.scenarios import example_inventory_scenarios_path
+
+    path = example_inventory_path()
+    report = build_annual_content(demo_db, 2024, inventory=path, scenarios=example_inventory_scenarios_path())
+    pr = report.projection
+    assert pr is not None and pr.base_from_inventory and pr.base_year == 2020
+    energy = compute(read_inventory(path)).years[2020].totals()["energy_co2_with_indirect"] / 1e4
+    assert pr.base_value == pytest.approx(energy, rel=1e-12)
+    assert pr.metric_zh == "能源活动（含调入电力）"
+    inventory_row = next(vals for zh, vals in report.inventory.totals if zh == pr.metric_zh)  # type: ignore[union-attr]
+    assert inventory_row[0] == pytest.approx(pr.base_value, rel=1e-12)
+    text = "\n".join(p.text for p in Document(io.BytesIO(render(report, "docx"))).paragraphs)
+    assert f"预测基准年2020年能源活动（含调入电力）为{energy:.2f}万吨（取自清单" in text
+    # a scenario file with its own base year is said to be so
+    from tanfeng.projection import example_scenarios_path
+
+    own = build_annual_content(demo_db, 2024, inventory=path, scenarios=example_scenarios_path()).projection
+    assert own is not None and not own.base_from_inventory and any("未取自清单" in n for n in own.notes)
+
+
+def test_report_says_which_dual_control_deductions_were_applied(demo_db: Database) -> None:
+    from tanfeng.accounting.indicators import FEEDSTOCK_ZH, NEW_RENEWABLE_ZH
+
+    report = build_annual_content(demo_db, 2024, inventory=example_inventory_path())
+    inv = report.inventory
+    assert inv is not None
+    rows = dict(inv.indicators)
+    assert rows[f"{FEEDSTOCK_ZH}（万吨标准煤）"] < 0 and rows[f"{NEW_RENEWABLE_ZH}（万吨标准煤）"] < 0
+    assert rows["考核口径能源消费量（万吨标准煤）"] == pytest.approx(
+        rows["能源消费总量（万吨标准煤）"] + rows[f"{FEEDSTOCK_ZH}（万吨标准煤）"] + rows[f"{NEW_RENEWABLE_ZH}（万吨标准煤）"])
+    text = "\n".join(p.text for p in Document(io.BytesIO(render(report, "docx"))).paragraphs)
+    assert f"能耗双控指标口径：{FEEDSTOCK_ZH}、{NEW_RENEWABLE_ZH}" in text
+
+
+def test_mixed_factor_sets_are_listed_in_the_report_notes(demo_db: Database, tmp_path: Path) -> None:
+    from tanfeng.accounting import InventoryInputError
+
+    coal = tmp_path / "coal.csv"
+    coal.write_bytes(example_inventory_path().read_bytes().replace("烟煤".encode(), "原煤".encode()))
+    with pytest.raises(InventoryInputError, match="原煤"):
+        build_annual_content(demo_db, 2024, inventory=coal)
+    report = build_annual_content(demo_db, 2024, inventory=coal, fallback="ipcc2006")
+    assert report.inventory is not None
+    warnings = [n for n in report.inventory.notes if n.startswith("警告")]
+    assert len(warnings) == 2 and all("碳氧化率取自ipcc2006" in w for w in warnings)  # 2020 and 2024
+    text = "\n".join(p.text for p in Document(io.BytesIO(render(report, "docx"))).paragraphs)
+    assert all(w in text for w in warnings)

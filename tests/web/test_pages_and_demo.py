@@ -76,6 +76,15 @@ def test_plan_upload_preview_correct_and_save(fx: Fixture, client_for: Callable[
     assert bad.status_code == 422 and "六十" in bad.text
 
 
+def test_plan_upload_lists_least_certain_items_first(fx: Fixture, client_for: Callable[[str | None], TestClient]) -> None:
+    text = ("丙县碳达峰实施方案\n为贯彻落实国家和省的部署，制定本方案。\n一、主要目标\n"
+            "到2025年，全县非化石能源消费比重达到20%。\n风电项目：到2025年，建成丙县风电场，总装机12万千瓦。\n")
+    page = client_for("office").post("/plans/preview", files={"file": ("丙县.txt", text.encode(), "text/plain")}).text
+    low, high = page.index('value="风电项目总装机"'), page.index('value="非化石能源消费比重"')
+    assert low < high  # the noun-number reading (60 %) is listed before the verb-number one (90 %)
+    assert page.count('class="low-confidence"') == 1
+
+
 def test_demo_builds_a_fresh_labelled_database_twice(tmp_path: Path) -> None:
     runner = CliRunner()
     path = tmp_path / "demo.db"
@@ -159,10 +168,24 @@ def test_office_computes_an_uploaded_inventory(fx: Fixture, client_for: Callable
     page = office.post("/inventory", data={"csrf_token": token, "record": "on"},
                        files={"file": ("县清单.csv", data, "text/csv")})
     assert page.status_code == 200, page.text[:500]
-    assert "县清单.csv" in page.text and "能源活动" in page.text and 'id="recorded"' in page.text
+    # first a preview: indicator, period, current value and status, new value, difference — nothing stored yet
+    assert "县清单.csv" in page.text and "能源活动（含调入电力）" in page.text and 'id="record-preview"' in page.text
+    assert "确认提交" in page.text and list_observations(fx.db) == []
+    assert "公开第三方转录 0 个" in page.text and "built-in" not in page.text
+    import re
+
+    form = {k: re.search(f'name="{k}" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+            for k in ("token", "fingerprint")}
+    tampered = office.post("/inventory/record", data={"csrf_token": token, **form, "token": form["token"][:-3] + "abc"})
+    assert tampered.status_code in (400, 422) and list_observations(fx.db) == []
+    done = office.post("/inventory/record", data={"csrf_token": token, **form})
+    assert done.status_code == 200 and 'id="recorded"' in done.text and "待审核" in done.text
     assert recent(fx.db)[0].action == "record_inventory"
     stored = list_observations(fx.db)
-    assert [(o.indicator_id, o.reporter) for o in stored] == [(fx.indicator["energy_intensity"], "县发改委")]
+    assert [(o.indicator_id, o.reporter, o.status) for o in stored] == [
+        (fx.indicator["energy_intensity"], "县发改委", "submitted")]
+    # the same preview confirmed twice: the stored values changed meanwhile, so it is refused
+    assert office.post("/inventory/record", data={"csrf_token": token, **form}).status_code in (400, 409, 422)
     broken = office.post("/inventory", data={"csrf_token": token},
                          files={"file": ("坏.csv", data.replace(b"\n", b"\n,,,\xe6\x9c\xaa\xe7\x9f\xa5,,\n", 3), "text/csv")})
     assert broken.status_code == 422
@@ -194,3 +217,17 @@ def test_responsibility_matrix_counts_lead_and_co_tasks(client_for: Callable[[st
     assert cells["县发改委"] == "牵头 1 配合 1" and cells["县林业局"] == "牵头 1" and cells["县住建局"] == "配合 1"
     viewer.get("/lang/en")
     assert "lead 1 co 1" in " ".join(viewer.get("/matrix").text.split())
+
+
+def test_office_allows_a_named_fallback_for_a_missing_parameter(fx: Fixture,
+                                                                client_for: Callable[[str | None], TestClient]) -> None:
+    from tanfeng.accounting import example_inventory_path
+
+    data = example_inventory_path().read_bytes().replace("烟煤".encode(), "原煤".encode())
+    office = client_for("office")
+    token = office.headers.pop("X-CSRF-Token")
+    stopped = office.post("/inventory", data={"csrf_token": token}, files={"file": ("煤.csv", data, "text/csv")})
+    assert stopped.status_code == 422 and "原煤" in stopped.text and "碳氧化率" in stopped.text
+    allowed = office.post("/inventory", data={"csrf_token": token, "fallback": "ipcc2006"},
+                          files={"file": ("煤.csv", data, "text/csv")})
+    assert allowed.status_code == 200 and 'id="warnings"' in allowed.text and "碳氧化率取自ipcc2006" in allowed.text

@@ -4,7 +4,8 @@ and the year's energy balance in tonnes of standard coal (both conversion method
 from __future__ import annotations
 
 from tanfeng.accounting import vocab
-from tanfeng.accounting.activity import ActivityRow
+from tanfeng.accounting.activity import ActivityRow, Problem
+from tanfeng.accounting.factors import FactorSet, Resolved, grid_chain
 from tanfeng.accounting.results import Context, EmissionLine, EnergyBalance, FactorUse
 from tanfeng.accounting.vocab import FuelKind
 
@@ -31,42 +32,94 @@ def tce_of(ctx: Context, row: ActivityRow) -> tuple[float, str] | None:
     return row.amount * ncv.value / GJ_PER_TCE, f"低位发热量 {_fmt(ncv.value)} {ncv.unit} ÷ 29.3076 GJ/tce"
 
 
-def combustion_line(ctx: Context, row: ActivityRow) -> EmissionLine | None:
-    """CO₂ of burning one fossil fuel row (feedstock rows emit nothing here)."""
+CARBON_PARAMETERS: tuple[str, ...] = ("co2_ef", "carbon_content", "co2_ef_energy")
+# what each carbon method needs besides itself: a kg CO₂/TJ factor already assumes its oxidation
+NEEDS: dict[str, tuple[str, ...]] = {"co2_ef": (), "carbon_content": ("ncv", "oxidation"), "co2_ef_energy": ("ncv",)}
+PARAMETER_ZH: dict[str, str] = {"ncv": "低位发热量", "carbon_content": "单位热值含碳量", "oxidation": "碳氧化率",
+                                "co2_ef": "排放因子", "co2_ef_energy": "单位热值CO₂排放因子"}
+
+
+def _chosen(ctx: Context, item: str) -> tuple[FactorSet, Resolved] | None:
+    """The fuel's set: the first in precedence with a carbon parameter for it, and that parameter."""
+    for fset in ctx.lib.sets:
+        for param in CARBON_PARAMETERS:
+            found = ctx.lib.resolve_in(fset, param, item)
+            if found is not None:
+                return fset, found
+    return None
+
+
+def _supplement(ctx: Context, chosen: FactorSet, param: str, item: str) -> Resolved | None:
+    """A parameter for a line of ``chosen``: user files first (their own measurements), then the chosen set,
+    then the fallback the user allowed; after a user's set, the shipped sets in precedence."""
+    order = [s for s in ctx.lib.sets if s.user] + [chosen]
+    if ctx.lib.fallback and (fb := ctx.lib.get(ctx.lib.fallback)) is not None:
+        order.append(fb)
+    if chosen.user:
+        order += [s for s in ctx.lib.sets if not s.user]
+    for fset in order:
+        found = ctx.lib.resolve_in(fset, param, item)
+        if found is not None:
+            return found
+    return None
+
+
+def _missing(ctx: Context, row: ActivityRow, chosen: FactorSet, param: str) -> None:
     fuel = vocab.FUELS_BY_CODE[row.item]
-    direct = ctx.find("co2_ef", row.item)
-    cc = ctx.find("carbon_content", row.item)
-    ef = ctx.find("co2_ef_energy", row.item)
-    ranked = sorted((f for f in (direct, cc, ef) if f is not None), key=lambda f: ctx.rank[f.factor.set_name])
-    method = ranked[0].factor.parameter if ranked else None
-    if method is None:
+    ctx.problems.append(Problem(
+        row.sheet, row.row, None,
+        f"{fuel.zh}（{row.item}）：因子集 {chosen.name} 缺少{PARAMETER_ZH[param]}（{param}），不混用其他因子集；"
+        "请在自定义因子文件中提供，或用 --fallback 指定允许补充的因子集（如 --fallback ipcc2006）",
+        f"{row.item}: factor set {chosen.name} has no {param}; sets are not mixed silently — supply it in a "
+        "factor file or allow a named fallback (e.g. --fallback ipcc2006)"))
+
+
+def combustion_line(ctx: Context, row: ActivityRow) -> EmissionLine | None:
+    """CO₂ of burning one fossil fuel row, every parameter from the fuel's one chosen set.
+
+    A parameter the chosen set lacks stops the computation, unless a user file or the allowed
+    fallback supplies it; such a line carries a warning naming the sets it mixes.
+    """
+    fuel = vocab.FUELS_BY_CODE[row.item]
+    picked = _chosen(ctx, row.item)
+    if picked is None:
         ctx.need("carbon_content", row.item, row)
         return None
-    if method == "co2_ef":
-        use = FactorUse.of(ranked[0])
-        co2 = row.amount * use.value
-        factors: tuple[FactorUse, ...] = (use,)
-        arith = f"{_fmt(row.amount)} {fuel.base_unit} × {_fmt(use.value)} tCO₂/{fuel.base_unit} = {_fmt(co2)} tCO₂"
-    else:
-        ncv = ctx.need("ncv", row.item, row)
-        ox = ctx.need("oxidation", row.item, row)
-        if ncv is None or ox is None:
+    chosen, carbon = picked
+    method = carbon.factor.parameter
+    used: dict[str, FactorUse] = {}
+    for param in NEEDS[method]:
+        found = _supplement(ctx, chosen, param, row.item)
+        if found is None:
+            _missing(ctx, row, chosen, param)
             return None
-        k = FactorUse.of(ranked[0])
-        energy_tj = row.amount * ncv.value / 1000.0
-        if method == "carbon_content":
-            co2 = energy_tj * k.value * ox.value * C_TO_CO2
-            arith = (f"{_fmt(row.amount)} {fuel.base_unit} × {_fmt(ncv.value)} GJ/{fuel.base_unit} ÷ 1000 × "
-                     f"{_fmt(k.value)} tC/TJ × {_fmt(ox.value)} × 44/12 = {_fmt(co2)} tCO₂")
-        else:
-            co2 = energy_tj * k.value / 1000.0 * ox.value
-            arith = (f"{_fmt(row.amount)} {fuel.base_unit} × {_fmt(ncv.value)} GJ/{fuel.base_unit} ÷ 1000 × "
-                     f"{_fmt(k.value)} kgCO₂/TJ ÷ 1000 × {_fmt(ox.value)} = {_fmt(co2)} tCO₂")
-        factors = (ncv, k, ox)
+        used[param] = FactorUse.of(found)
+    k = FactorUse.of(carbon)
     sector = vocab.term(vocab.SECTORS, row.category)
+    if method == "co2_ef":
+        co2 = row.amount * k.value
+        factors: tuple[FactorUse, ...] = (k,)
+        arith = f"{_fmt(row.amount)} {fuel.base_unit} × {_fmt(k.value)} tCO₂/{fuel.base_unit} = {_fmt(co2)} tCO₂"
+    elif method == "carbon_content":
+        ncv, ox = used["ncv"], used["oxidation"]
+        co2 = row.amount * ncv.value / 1000.0 * k.value * ox.value * C_TO_CO2
+        factors = (ncv, k, ox)
+        arith = (f"{_fmt(row.amount)} {fuel.base_unit} × {_fmt(ncv.value)} GJ/{fuel.base_unit} ÷ 1000 × "
+                 f"{_fmt(k.value)} tC/TJ × {_fmt(ox.value)} × 44/12 = {_fmt(co2)} tCO₂")
+    else:
+        ncv = used["ncv"]
+        co2 = row.amount * ncv.value / 1000.0 * k.value / 1000.0
+        factors = (ncv, k)
+        arith = (f"{_fmt(row.amount)} {fuel.base_unit} × {_fmt(ncv.value)} GJ/{fuel.base_unit} ÷ 1000 × "
+                 f"{_fmt(k.value)} kgCO₂/TJ ÷ 1000 = {_fmt(co2)} tCO₂（单位热值排放因子已含氧化，不另乘碳氧化率）")
+    activity = f"{sector.zh} {fuel.zh} {row.entered}"
+    warnings = tuple(
+        f"{row.year}年 {activity}：{PARAMETER_ZH[u.parameter]}取自{u.factor_set}，"
+        f"与{chosen.name}的{PARAMETER_ZH[method]}混用 / {u.parameter} from {u.factor_set} mixed with "
+        f"{chosen.name}" for u in used.values() if u.factor_set != chosen.name)
     return EmissionLine(
         row.year, "energy", f"combustion.{row.category}", f"化石燃料燃烧-{sector.zh}", sector.ipcc, "CO2", "direct",
-        co2, co2, f"{sector.zh} {fuel.zh} {row.entered}", (_row_ref(row),), factors, arith)
+        co2, co2, activity, (_row_ref(row),), factors, arith, warnings=warnings)
 
 
 def non_co2_lines(ctx: Context, row: ActivityRow) -> list[EmissionLine]:
@@ -89,7 +142,7 @@ def non_co2_lines(ctx: Context, row: ActivityRow) -> list[EmissionLine]:
         tonnes = row.amount * ncv.value / 1000.0 * ef.value / 1000.0
         out.append(EmissionLine(
             row.year, "energy", f"combustion.{row.category}", f"化石燃料燃烧-{sector.zh}", sector.ipcc, gas, "direct",
-            tonnes, tonnes * ctx.gwp[gas], f"{sector.zh} {fuel.zh} {row.entered}", (_row_ref(row),), (ncv, ef),
+            tonnes, tonnes * ctx.gwp_fossil[gas], f"{sector.zh} {fuel.zh} {row.entered}", (_row_ref(row),), (ncv, ef),
             f"{_fmt(row.amount)} {fuel.base_unit} × {_fmt(ncv.value)} GJ/{fuel.base_unit} ÷ 1000 × {_fmt(ef.value)} "
             f"kg/TJ ÷ 1000 = {_fmt(tonnes)} t{gas}"))
     return out
@@ -139,11 +192,17 @@ def _electricity(ctx: Context, bal: EnergyBalance, year: int) -> None:
     cal_coef = cal.factor.value if cal else 0.0
     if cal is None:
         ctx.need("tce_coef", "electricity", None)
+    bal.electricity_cal_tce_per_kwh = cal_coef
     rate = (bal.coal_rate or 0.0) / 1000.0  # kgce/kWh → tce/kWh
     primary_kwh = bal.nonfossil_generation_kwh + bal.net_import_kwh
     local_used = min(bal.electricity_use_kwh, generation)
     nf_local = local_used * (bal.nonfossil_generation_kwh / generation) if generation else 0.0
     nf_kwh = nf_local + max(bal.net_import_kwh, 0.0) * bal.import_nonfossil_share
+    # renewable = non-fossil less nuclear; imported non-fossil electricity is counted as renewable (the
+    # workbook gives one share for it)
+    renewable_gen = bal.nonfossil_generation_kwh - bal.generation_kwh.get("nuclear", 0.0)
+    bal.renewable_electricity_kwh = (local_used * (renewable_gen / generation) if generation else 0.0) + max(
+        bal.net_import_kwh, 0.0) * bal.import_nonfossil_share
     bal.total_eq_tce = bal.fossil_tce + bal.biomass_tce + bal.heat_tce + primary_kwh * rate
     bal.total_cal_tce = bal.fossil_tce + bal.biomass_tce + bal.heat_tce + primary_kwh * cal_coef
     bal.nonfossil_eq_tce = bal.biomass_tce + nf_kwh * rate
@@ -169,7 +228,7 @@ def indirect_lines(ctx: Context, year: int, bal: EnergyBalance, rows: list[Activ
         r.section == "generation" or r.item == "electricity"))
     if elec_rows:
         anchor = next(r for r in rows if r.section in {"energy", "generation"})
-        grid = ctx.need("grid_ef", "electricity", anchor, (inp.grid_region, "全国"), factor_year)
+        grid = ctx.need_current("grid_ef", "electricity", anchor, grid_chain(inp.grid_region), factor_year)
         if grid is not None:
             co2 = bal.net_import_kwh * grid.value / 1000.0
             lines.append(EmissionLine(

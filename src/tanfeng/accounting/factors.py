@@ -66,9 +66,14 @@ CANONICAL: dict[str, str] = {
     "effluent_n2o_ef": "",
 }
 
+# Default precedence of the shipped sets (first wins); user files and sets named with --factors go on top.
 BUILTIN_SETS: tuple[str, ...] = (
-    "cn_enterprise_2015", "gbt2589_2020", "mee_nbs_grid", "cn_provincial_2011", "ipcc2006",
+    "cn_enterprise_2015", "cn_provincial_2025", "gbt2589_2020", "mee_nbs_grid", "cn_provincial_2011", "ipcc2006",
 )
+# The evidence behind a row: the official document text was read (only then verified=true), a named public
+# third-party copy matches the value, or none of either.
+EVIDENCE_KINDS: tuple[str, ...] = ("official", "copy", "none")
+EVIDENCE_ZH: dict[str, str] = {"official": "官方文件原文", "copy": "公开第三方转录", "none": "无可核对依据"}
 WILDCARD = "*"
 _COLUMNS = ("parameter", "item", "value")
 
@@ -95,7 +100,8 @@ class Factor:
     table: str
     edition: str
     verified: bool
-    evidence: str = ""
+    evidence: str = "none"  # one of EVIDENCE_KINDS
+    evidence_ref: str = ""  # the document or the named copy the evidence is
     region: str = ""
     year: int | None = None
     note: str = ""
@@ -113,6 +119,7 @@ class FactorSet:
     title: str
     document: str
     edition: str
+    user: bool = False  # a user's own file (overrides parameter by parameter)
     factors: list[Factor] = field(default_factory=list)
     _index: dict[tuple[str, str], list[Factor]] = field(default_factory=dict, repr=False)
 
@@ -153,8 +160,17 @@ def conversion(from_unit: str, to_unit: str) -> float:
 class FactorLibrary:
     """An ordered stack of factor sets plus a GWP table."""
 
-    def __init__(self, sets: Sequence[FactorSet]) -> None:
+    def __init__(self, sets: Sequence[FactorSet], fallback: str | None = None) -> None:
         self.sets = list(sets)
+        self.fallback = fallback  # a set the user allows to fill parameters the chosen set lacks
+
+    def get(self, name: str) -> FactorSet | None:
+        return next((s for s in self.sets if s.name == name), None)
+
+    def resolve_in(self, fset: FactorSet, parameter: str, item: str, regions: Sequence[str] = (),
+                   year: int | None = None) -> Resolved | None:
+        """The factor for (parameter, item) in one set only."""
+        return _pick(fset.candidates(parameter, item), regions, year)
 
     @property
     def names(self) -> list[str]:
@@ -169,6 +185,23 @@ class FactorLibrary:
         """
         for fset in self.sets:
             found = _pick(fset.candidates(parameter, item), regions, year)
+            if found is not None:
+                return found
+        return None
+
+    def resolve_current(self, parameter: str, item: str, regions: Sequence[str], year: int) -> Resolved | None:
+        """Like ``resolve`` but the year comes first: the narrowest region with a factor *of that year*,
+        then the latest earlier year (narrowest region first). A wider region or an earlier year is noted."""
+        for fset in self.sets:
+            cands = fset.candidates(parameter, item)
+            for region in regions:
+                exact = [f for f in cands if f.region == region and f.year == year]
+                if exact:
+                    note = "" if region == regions[0] else (
+                        f"{regions[0]}无{year}年因子，采用{region}{year}年因子 / no {year} factor for {regions[0]}, "
+                        f"{region} {year} used")
+                    return Resolved(exact[0], note)
+            found = _pick(cands, regions, year)
             if found is not None:
                 return found
         return None
@@ -226,7 +259,9 @@ def load_file(path: str | Path) -> FactorSet:
     meta.setdefault("name", p.stem)
     meta.setdefault("document", f"用户因子文件 {p.name}")
     meta.setdefault("edition", "user")
-    return parse_set(text, str(p), meta)
+    fset = parse_set(text, str(p), meta)
+    fset.user = True
+    return fset
 
 
 def parse_set(text: str, label: str, meta: dict[str, object]) -> FactorSet:
@@ -267,27 +302,39 @@ def _parse_row(row: dict[str, str], rowno: int, label: str, fset: FactorSet) -> 
     except ValueError as err:
         raise FactorFileError(label, rowno, "year", f"年份无效“{year_text}”", f"invalid year '{year_text}'") from err
     verified = (row.get("verified") or "").strip().lower() in {"true", "1", "yes", "是"}
+    evidence = (row.get("evidence") or "").strip() or ("official" if verified else "none")
+    if evidence not in EVIDENCE_KINDS:
+        raise FactorFileError(label, rowno, "evidence", f"依据类型“{evidence}”无效（可选 {'/'.join(EVIDENCE_KINDS)}）",
+                              f"invalid evidence kind '{evidence}' (choose {'/'.join(EVIDENCE_KINDS)})")
+    if verified and evidence != "official":
+        raise FactorFileError(label, rowno, "verified", "仅当依据为官方文件原文（official）时才能标为已核验",
+                              "verified=true needs evidence=official (the document text itself)")
     return Factor(
         parameter=param, item=item, value=value * factor, unit=target, set_name=fset.name,
         source=(row.get("source") or "").strip() or fset.document, table=(row.get("table") or "").strip(),
-        edition=fset.edition, verified=verified, evidence=(row.get("evidence") or "").strip(),
+        edition=fset.edition, verified=verified, evidence=evidence, evidence_ref=(row.get("evidence_ref") or "").strip(),
         region=(row.get("region") or "").strip(), year=year, note=(row.get("note") or "").strip(),
         original=f"{row['value']} {unit}".strip(),
     )
 
 
-def library(stack: Sequence[str | Path] = ()) -> FactorLibrary:
+def library(stack: Sequence[str | Path] = (), fallback: str | None = None) -> FactorLibrary:
     """A library: the given sets or files on top (first wins), then every built-in set.
 
-    Each entry of ``stack`` is a built-in set name or a path to a user CSV file.
+    Each entry of ``stack`` is a built-in set name or a path to a user CSV file. ``fallback`` names a
+    built-in set allowed to fill a combustion parameter the fuel's chosen set lacks (each such line
+    is then reported as mixing sets); without it a missing parameter stops the computation.
     """
+    if fallback is not None and fallback not in BUILTIN_SETS:
+        raise FactorFileError(fallback, None, None, f"未知的后备因子集（可选：{'、'.join(BUILTIN_SETS)}）",
+                              f"unknown fallback set (choose from {', '.join(BUILTIN_SETS)})")
     sets: list[FactorSet] = []
     for entry in stack:
         name = str(entry)
         sets.append(load_builtin(name) if name in BUILTIN_SETS else load_file(entry))
     chosen = {s.name for s in sets}
     sets.extend(_cached_builtin(n) for n in BUILTIN_SETS if n not in chosen)
-    return FactorLibrary(sets)
+    return FactorLibrary(sets, fallback)
 
 
 @cache
@@ -303,6 +350,7 @@ class Gwp:
     verified: bool
     evidence: str
     source: str
+    evidence_ref: str = ""
 
 
 GWP_METRICS: tuple[str, ...] = ("SAR", "AR4", "AR5", "AR6")
@@ -314,15 +362,39 @@ def gwp_table() -> dict[tuple[str, str], Gwp]:
     out: dict[tuple[str, str], Gwp] = {}
     for row in csv.DictReader(io.StringIO(_builtin_text("gwp", "csv"))):
         g = Gwp(row["metric"], row["gas"], float(row["value"]), row["verified"].lower() == "true",
-                row["evidence"], row["source"])
+                row["evidence"], row["source"], row.get("evidence_ref", ""))
         out[(g.metric, g.gas)] = g
     return out
 
 
-def gwp(metric: str, gas: str) -> Gwp:
-    """The GWP-100 of ``gas`` under ``metric`` (SAR, AR4, AR5, AR6)."""
+def gwp(metric: str, gas: str, fossil: bool = False) -> Gwp:
+    """The GWP-100 of ``gas`` under ``metric`` (SAR, AR4, AR5, AR6).
+
+    Where the metric splits CH₄ by origin (AR6), ``fossil`` picks ``CH4_fossil`` (fuel combustion,
+    fugitive) over ``CH4`` (non-fossil: rice, livestock, waste).
+    """
+    table = gwp_table()
+    if fossil and (metric.upper(), f"{gas}_fossil") in table:
+        return table[(metric.upper(), f"{gas}_fossil")]
     try:
-        return gwp_table()[(metric.upper(), gas)]
+        return table[(metric.upper(), gas)]
     except KeyError as err:
         raise FactorFileError("gwp.csv", None, None, f"无GWP值：{metric} {gas}（可选 {'/'.join(GWP_METRICS)}）",
                               f"no GWP for {metric} {gas} (choose {'/'.join(GWP_METRICS)})") from err
+
+
+@lru_cache(maxsize=1)
+def _grid_of_province() -> dict[str, str]:
+    rows = csv.DictReader(io.StringIO(_builtin_text("grid_regions", "csv")))
+    return {r["province"]: r["grid"] for r in rows}
+
+
+def grid_chain(region: str) -> tuple[str, ...]:
+    """Regions to look a grid factor up in, narrowest first: a province, its regional grid, the nation."""
+    chain = [region] if region else []
+    grid = _grid_of_province().get(region)
+    if grid:
+        chain.append(grid)
+    if "全国" not in chain:
+        chain.append("全国")
+    return tuple(chain)

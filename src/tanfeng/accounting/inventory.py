@@ -14,7 +14,7 @@ from pathlib import Path
 from tanfeng.accounting import vocab
 from tanfeng.accounting.activity import ActivityRow, InventoryInput, InventoryInputError, Problem
 from tanfeng.accounting.energy import combustion_line, energy_balance, indirect_lines, non_co2_lines
-from tanfeng.accounting.factors import FactorLibrary, gwp, library
+from tanfeng.accounting.factors import EVIDENCE_KINDS, EVIDENCE_ZH, FactorLibrary, gwp, library
 from tanfeng.accounting.results import Context, EmissionLine, InventoryResult, YearResult
 from tanfeng.accounting.sectors import agriculture_lines, forest_lines, process_lines, waste_lines
 
@@ -22,7 +22,7 @@ DEFAULT_GWP = "AR5"
 
 
 def compute(inp: InventoryInput, factors: FactorLibrary | Sequence[str | Path] | None = None,
-            gwp_metric: str = DEFAULT_GWP) -> InventoryResult:
+            gwp_metric: str = DEFAULT_GWP, fallback: str | None = None) -> InventoryResult:
     """Compute every year of ``inp``.
 
     Parameters
@@ -30,10 +30,12 @@ def compute(inp: InventoryInput, factors: FactorLibrary | Sequence[str | Path] |
     inp : validated activity data (``read_inventory`` or ``validate``).
     factors : a ``FactorLibrary``, or built-in set names / user CSV paths to put on top of the defaults.
     gwp_metric : SAR, AR4, AR5 (default, as China's latest national reporting) or AR6.
+    fallback : a built-in set allowed to fill combustion parameters a fuel's chosen set lacks (each
+        such line then carries a warning); without it a missing parameter is an error.
 
     Raises ``InventoryInputError`` listing every missing factor; no partial result is returned.
     """
-    lib = factors if isinstance(factors, FactorLibrary) else library(factors or ())
+    lib = factors if isinstance(factors, FactorLibrary) else library(factors or (), fallback)
     gwp(gwp_metric, "CH4")  # fail early on an unknown metric
     ctx = Context(inp, lib, gwp_metric.upper())
     years: dict[int, YearResult] = {}
@@ -48,8 +50,9 @@ def compute(inp: InventoryInput, factors: FactorLibrary | Sequence[str | Path] |
         years[year] = result
     if ctx.problems:
         raise InventoryInputError(inp.source, _dedupe(ctx.problems))
-    notes = _notes(inp, years)
-    return InventoryResult(inp, ctx.gwp_metric, lib.names, years, notes)
+    out = InventoryResult(inp, ctx.gwp_metric, lib.names, years, fallback=lib.fallback)
+    out.notes = _notes(inp, years) + _provenance_notes(out)
+    return out
 
 
 def _row_lines(ctx: Context, row: ActivityRow) -> list[EmissionLine]:
@@ -92,14 +95,24 @@ def _notes(inp: InventoryInput, years: dict[int, YearResult]) -> list[str]:
     if inp.grid_factor_year:
         notes.append(f"电网排放因子各年统一采用{inp.grid_factor_year}年值（{inp.grid_region}） / grid factor of "
                      f"{inp.grid_factor_year} used for every year")
-    used = {(f.factor_set, f.parameter, f.item, f.region, f.year): f.verified
-            for yr in years.values() for ln in yr.lines for f in ln.factors}
-    unverified = sum(1 for ok in used.values() if not ok)
-    if unverified:
-        notes.append(f"所用{len(used)}个因子中{unverified}个未对照原始文件核验，结果不得作为官方数据 / "
-                     f"{unverified} of {len(used)} factors used are not verified against their source documents")
     for yr in years.values():
         fallbacks = {f.note for ln in yr.lines for f in ln.factors if f.note}
         notes.extend(f"{yr.year}: {n}" for n in sorted(fallbacks))
         notes.extend(f"{yr.year}: {t}" for t in yr.balance.trace if "未填" in t)
+    return notes
+
+
+def _provenance_notes(result: InventoryResult) -> list[str]:
+    """Mixed-set warnings first, then how the factors used are backed (verified, evidence kinds)."""
+    notes = [f"警告 / warning: {w}" for w in result.warnings]
+    counts = result.evidence_counts()
+    used = sum(counts.values())
+    verified = len({(f.factor_set, f.parameter, f.item, f.region, f.year) for yr in result.years.values()
+                    for ln in yr.lines for f in ln.factors if f.verified})
+    kinds = "、".join(f"{EVIDENCE_ZH[k]}{counts[k]}个" for k in EVIDENCE_KINDS)
+    notes.append(f"所用{used}个因子的依据：{kinds}；已核验（对照官方原文）{verified}个 / evidence of the {used} "
+                 f"factors used: " + ", ".join(f"{k} {counts[k]}" for k in EVIDENCE_KINDS) + f"; verified {verified}")
+    if verified < used:
+        notes.append(f"{used - verified}个因子未对照官方原文核验，结果不得作为官方数据 / {used - verified} factors "
+                     "are not verified against the official text; the result is not an official figure")
     return notes

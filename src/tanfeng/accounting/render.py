@@ -10,24 +10,14 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from tanfeng.accounting.factors import EVIDENCE_ZH
 from tanfeng.accounting.indicators import Indicators
 from tanfeng.accounting.observations import Observation
-from tanfeng.accounting.results import SECTOR_ZH, EmissionLine, InventoryResult
+from tanfeng.accounting.results import SECTOR_ZH, SUMMARY_ROWS, EmissionLine, InventoryResult
+from tanfeng.cells import neutralise_formulas
 
-TOTAL_ZH: dict[str, str] = {
-    "energy_co2_direct": "能源活动CO₂（不含间接）",
-    "energy_co2_indirect": "电力热力调入调出间接CO₂",
-    "energy_co2_with_indirect": "能源活动CO₂（含间接）",
-    "energy_co2e": "能源活动（CO₂当量）",
-    "ippu_co2e": "工业生产过程",
-    "agriculture_co2e": "农业",
-    "lulucf_co2e": "土地利用变化和林业（汇为负）",
-    "waste_co2e": "废弃物处理",
-    "gross_excl_lulucf_co2e": "总排放（不含林业汇、不含间接）",
-    "gross_with_indirect_co2e": "总排放（不含林业汇、含间接）",
-    "net_with_lulucf_co2e": "净排放（含林业汇、不含间接）",
-    "net_with_lulucf_and_indirect_co2e": "净排放（含林业汇、含间接）",
-}
+# kept for callers of the old name: the Chinese label of each headline key
+TOTAL_ZH: dict[str, str] = {key: zh for key, zh, _ in SUMMARY_ROWS}
 
 
 INDICATOR_ZH: dict[str, str] = {
@@ -59,6 +49,9 @@ def to_dict(result: InventoryResult, ind: Indicators | None = None,
         "base_year": inp.base_year,
         "gwp": result.gwp_metric,
         "factor_sets": result.factor_sets,
+        "fallback": result.fallback,
+        "warnings": result.warnings,
+        "evidence": result.evidence_counts(),
         "notes": result.notes,
         "years": {
             str(y): {
@@ -67,6 +60,9 @@ def to_dict(result: InventoryResult, ind: Indicators | None = None,
                 "lines": [ln.to_dict() for ln in yr.lines],
             } for y, yr in result.years.items()
         },
+        "summary": [{"key": k, "label": zh, "label_en": en, "values_t": dict(zip(map(str, sorted(result.years)), v,
+                                                                                    strict=True))}
+                    for k, zh, en, v in result.summary()],
         "indicators": ind.to_dict() if ind else None,
         "observations": {k: o.to_dict() for k, o in (observations or {}).items()},
     }
@@ -81,14 +77,15 @@ def to_table(result: InventoryResult, ind: Indicators | None = None) -> str:
     """A compact text summary (万吨 = 10⁴ t)."""
     years = sorted(result.years)
     out = [_title(result), ""]
-    head = _pad("项目", 28) + "".join(f"{y:>14}" for y in years)
+    if result.warnings:
+        out += ["警告：以下各行混用了因子集 / warnings: these lines mix factor sets", *("  " + w for w in result.warnings), ""]
+    head = _pad("项目", 40) + "".join(f"{y:>14}" for y in years)
     out += [head + "   单位：万吨二氧化碳（当量）", "-" * len(head)]
-    totals = {y: result.years[y].totals() for y in years}
-    for key, zh in TOTAL_ZH.items():
-        out.append(_pad(zh, 28) + "".join(f"{totals[y][key] / 1e4:>14.2f}" for y in years))
-    out += ["", _pad("能源消费总量（等价值，万tce）", 28) + "".join(
+    for _key, zh, _en, values in result.summary():
+        out.append(_pad(zh, 40) + "".join(f"{v / 1e4:>14.2f}" for v in values))
+    out += ["", _pad("能源消费总量（等价值，万tce）", 40) + "".join(
         f"{result.years[y].balance.total_eq_tce / 1e4:>14.2f}" for y in years)]
-    out.append(_pad("能源消费总量（当量值，万tce）", 28) + "".join(
+    out.append(_pad("能源消费总量（当量值，万tce）", 40) + "".join(
         f"{result.years[y].balance.total_cal_tce / 1e4:>14.2f}" for y in years))
     if ind is not None:
         out += ["", f"双控指标 {ind.year} 较 {ind.base_year} / dual-control indicators", *("  " + t for t in ind.trace)]
@@ -119,8 +116,8 @@ def write_xlsx(result: InventoryResult, path: str | Path, ind: Indicators | None
     ws["A1"].font = Font(bold=True, size=13)
     years = sorted(result.years)
     ws.append(["项目（吨）", *years])
-    for key, zh in TOTAL_ZH.items():
-        ws.append([zh, *(result.years[y].totals()[key] for y in years)])
+    for _key, zh, _en, values in result.summary():
+        ws.append([zh, *values])
     ws.append(["能源消费总量（等价值，吨标准煤）", *(result.years[y].balance.total_eq_tce for y in years)])
     ws.append(["能源消费总量（当量值，吨标准煤）", *(result.years[y].balance.total_cal_tce for y in years)])
     for note in result.notes:
@@ -129,13 +126,13 @@ def write_xlsx(result: InventoryResult, path: str | Path, ind: Indicators | None
     lines = wb.create_sheet("排放明细")
     lines.append([_title(result)])
     lines.append(["年份", "部门", "类别", "IPCC", "气体", "范围", "活动水平", "排放量（吨气体）", "CO₂当量（吨）",
-                  "因子及来源", "计算过程", "来源行"])
+                  "因子及来源", "计算过程", "来源行", "警告"])
     for y in years:
         for ln in result.years[y].lines:
             lines.append([ln.year, SECTOR_ZH[ln.sector], ln.category_zh, ln.ipcc, ln.gas,
                           "直接" if ln.scope == "direct" else "间接", ln.activity, ln.emission_t, ln.co2e_t,
-                          _factor_text(ln), ln.arithmetic, "，".join(ln.source_rows)])
-    for col, width in zip("ABCDEFGHIJKL", (6, 14, 24, 8, 6, 6, 30, 14, 14, 60, 60, 14), strict=True):
+                          _factor_text(ln), ln.arithmetic, "，".join(ln.source_rows), "；".join(ln.warnings)])
+    for col, width in zip("ABCDEFGHIJKLM", (6, 14, 24, 8, 6, 6, 30, 14, 14, 60, 60, 14, 40), strict=True):
         lines.column_dimensions[col].width = width
     _factor_sheet(wb, result)
     _balance_sheet(wb, result)
@@ -143,20 +140,25 @@ def write_xlsx(result: InventoryResult, path: str | Path, ind: Indicators | None
         sheet = wb.create_sheet("双控指标")
         sheet.append([_title(result)])
         for key, value in ind.to_dict().items():
-            if key not in {"trace", "options"}:
+            if key not in {"trace", "options", "deductions", "base_deductions"}:
                 sheet.append([INDICATOR_ZH.get(key, key), value, key])
+        for what, tce in ind.deductions:
+            sheet.append([f"{ind.year} {what}（吨标准煤）", -tce, "deduction"])
+        for what, tce in ind.base_deductions:
+            sheet.append([f"{ind.base_year} {what}（吨标准煤）", -tce, "base_deduction"])
         for line in ind.trace:
             sheet.append([line])
         for code, ob in (observations or {}).items():
             sheet.append([f"observation:{code}", ob.value, ob.unit, ob.measure, ob.baseline_year])
+    neutralise_formulas(wb)
     wb.save(path)
 
 
 def _factor_sheet(wb: Workbook, result: InventoryResult) -> None:
     sheet = wb.create_sheet("因子")
     sheet.append([_title(result)])
-    sheet.append(["因子集", "参数", "项目", "区域", "年份", "数值", "单位", "来源文件", "表", "版本", "已核验", "依据",
-                  "说明"])
+    sheet.append(["因子集", "参数", "项目", "区域", "年份", "数值", "单位", "来源文件", "表", "版本", "已核验", "依据类型",
+                  "依据出处", "说明"])
     seen: set[tuple[str, str, str, str, int | None]] = set()
     for yr in result.years.values():
         for ln in yr.lines:
@@ -166,7 +168,8 @@ def _factor_sheet(wb: Workbook, result: InventoryResult) -> None:
                     continue
                 seen.add(key)
                 sheet.append([f.factor_set, f.parameter, f.item, f.region, f.year, f.value, f.unit, f.source,
-                              f.table, f.edition, "是" if f.verified else "否", f.evidence, f.note])
+                              f.table, f.edition, "是" if f.verified else "否", EVIDENCE_ZH.get(f.evidence, f.evidence),
+                              f.evidence_ref, f.note])
 
 
 _BALANCE_ROWS: tuple[tuple[str, str], ...] = (

@@ -6,12 +6,31 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tanfeng.accounting.activity import ActivityRow, InventoryInput, Problem
-from tanfeng.accounting.factors import FactorLibrary, Resolved, gwp
+from tanfeng.accounting.factors import EVIDENCE_KINDS, FactorLibrary, Resolved, gwp
 
 SECTOR_ZH: dict[str, str] = {
     "energy": "能源活动", "ippu": "工业生产过程", "agriculture": "农业",
     "lulucf": "土地利用变化和林业", "waste": "废弃物处理",
 }
+
+# The inventory's headline rows, one label per number, in the order every output prints them (web page, CLI
+# table and JSON, workbook, annual report). "调入电力" covers net imported electricity and purchased heat.
+SUMMARY_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("energy_co2_direct", "能源活动（不含调入电力）", "Energy (excl. imported electricity)"),
+    ("energy_non_co2_co2e", "能源活动非二氧化碳（CH₄、N₂O）", "Energy, CH₄ and N₂O"),
+    ("ippu_co2e", "工业生产过程", "Industrial processes"),
+    ("agriculture_co2e", "农业", "Agriculture"),
+    ("lulucf_co2e", "土地利用变化和林业（汇为负）", "Land use and forestry (sink negative)"),
+    ("waste_co2e", "废弃物处理", "Waste"),
+    ("energy_co2_indirect", "调入电力间接排放", "Imported electricity (indirect)"),
+    ("energy_co2_with_indirect", "能源活动（含调入电力）", "Energy (incl. imported electricity)"),
+    ("gross_excl_lulucf_co2e", "总排放（不含林业碳汇、不含调入电力）", "Gross (excl. forestry, excl. imported electricity)"),
+    ("gross_with_indirect_co2e", "总排放（不含林业碳汇、含调入电力）", "Gross (excl. forestry, incl. imported electricity)"),
+    ("net_with_lulucf_co2e", "净排放（含林业碳汇、不含调入电力）", "Net (incl. forestry, excl. imported electricity)"),
+    ("net_with_lulucf_and_indirect_co2e", "净排放（含林业碳汇、含调入电力）",
+     "Net (incl. forestry, incl. imported electricity)"),
+)
+SUMMARY_SECTOR_KEYS: tuple[str, ...] = tuple(k for k, _, _ in SUMMARY_ROWS[:6])
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +47,7 @@ class FactorUse:
     edition: str
     verified: bool
     evidence: str
+    evidence_ref: str = ""
     region: str = ""
     year: int | None = None
     note: str = ""
@@ -36,7 +56,7 @@ class FactorUse:
     def of(cls, found: Resolved) -> FactorUse:
         f = found.factor
         return cls(f.parameter, f.item, f.value, f.unit, f.set_name, f.source, f.table, f.edition, f.verified,
-                   f.evidence, f.region, f.year, found.note)
+                   f.evidence, f.evidence_ref, f.region, f.year, found.note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +77,13 @@ class EmissionLine:
     factors: tuple[FactorUse, ...]
     arithmetic: str
     gwp: str = ""  # GWP metric of co2e_t (set by the engine)
+    warnings: tuple[str, ...] = ()  # e.g. a combustion line whose parameters come from more than one set
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["factors"] = [asdict(f) for f in self.factors]
         out["source_rows"] = list(self.source_rows)
+        out["warnings"] = list(self.warnings)
         return out
 
 
@@ -83,6 +105,8 @@ class EnergyBalance:
     total_cal_tce: float = 0.0  # calorific (当量值) method
     nonfossil_eq_tce: float = 0.0
     nonfossil_cal_tce: float = 0.0
+    renewable_electricity_kwh: float = 0.0  # consumed renewable electricity (non-fossil less nuclear)
+    electricity_cal_tce_per_kwh: float = 0.0  # calorific (当量) coefficient used
     trace: list[str] = field(default_factory=list)
 
 
@@ -108,6 +132,7 @@ class YearResult:
             "energy_co2_indirect": indirect,
             "energy_co2_with_indirect": self.total(sector="energy", scope="direct", gas="CO2") + indirect,
             **{f"{s}_co2e": v for s, v in direct.items()},
+            "energy_non_co2_co2e": direct["energy"] - self.total(sector="energy", scope="direct", gas="CO2"),
             "gross_excl_lulucf_co2e": gross,
             "gross_with_indirect_co2e": gross + indirect,
             "net_with_lulucf_co2e": gross + direct["lulucf"],
@@ -122,6 +147,18 @@ class InventoryResult:
     factor_sets: list[str]
     years: dict[int, YearResult]
     notes: list[str] = field(default_factory=list)
+    fallback: str | None = None
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every line's warnings (mixed factor sets), in year and line order."""
+        return [w for y in sorted(self.years) for ln in self.years[y].lines for w in ln.warnings]
+
+    def evidence_counts(self) -> dict[str, int]:
+        """How many distinct factors used are backed by each kind of evidence (official / copy / none)."""
+        used = {(f.factor_set, f.parameter, f.item, f.region, f.year): f.evidence
+                for yr in self.years.values() for ln in yr.lines for f in ln.factors}
+        return {kind: sum(1 for e in used.values() if e == kind) for kind in EVIDENCE_KINDS}
 
     @property
     def label(self) -> str:
@@ -129,6 +166,14 @@ class InventoryResult:
 
     def year(self, year: int) -> YearResult:
         return self.years[year]
+
+    def summary(self) -> list[tuple[str, str, str, list[float]]]:
+        """(key, Chinese label, English label, t CO₂(e) per year) of ``SUMMARY_ROWS``; the CH₄/N₂O row of
+        energy only when there is one."""
+        years = sorted(self.years)
+        totals = {y: self.years[y].totals() for y in years}
+        return [(key, zh, en, [totals[y][key] for y in years]) for key, zh, en in SUMMARY_ROWS
+                if key != "energy_non_co2_co2e" or any(abs(totals[y][key]) > 1e-9 for y in years)]
 
 
 class Context:
@@ -139,6 +184,8 @@ class Context:
         self.lib = lib
         self.gwp_metric = gwp_metric
         self.gwp = {g: gwp(gwp_metric, g).value for g in ("CO2", "CH4", "N2O")}
+        # AR6 gives CH₄ of fossil origin a higher GWP than biogenic CH₄; other metrics have one value
+        self.gwp_fossil = {**self.gwp, "CH4": gwp(gwp_metric, "CH4", fossil=True).value}
         self.problems: list[Problem] = []
         self.rank = {name: i for i, name in enumerate(lib.names)}
 
@@ -146,9 +193,15 @@ class Context:
              year: int | None = None) -> Resolved | None:
         return self.lib.resolve(parameter, item, regions, year)
 
+    def need_current(self, parameter: str, item: str, row: ActivityRow | None, regions: tuple[str, ...],
+                     year: int) -> FactorUse | None:
+        """A year-specific factor, same year in a wider region before an earlier year (grid factors)."""
+        return self.need(parameter, item, row, regions, year, current=True)
+
     def need(self, parameter: str, item: str, row: ActivityRow | None, regions: tuple[str, ...] = (),
-             year: int | None = None) -> FactorUse | None:
-        found = self.lib.resolve(parameter, item, regions, year)
+             year: int | None = None, current: bool = False) -> FactorUse | None:
+        found = (self.lib.resolve_current(parameter, item, regions, year) if current and year is not None
+                 else self.lib.resolve(parameter, item, regions, year))
         if found is None:
             where = "、".join(r for r in regions if r)
             self.problems.append(Problem(

@@ -105,7 +105,7 @@ def forest_lines(ctx: Context, row: ActivityRow) -> list[EmissionLine]:
 def _landfill(ctx: Context, row: ActivityRow, term: vocab.Term) -> list[EmissionLine]:
     fs = _all(ctx.need("mcf", row.item, row), ctx.need("doc", "landfill", row, ctx.regions()),
               ctx.need("docf", "landfill", row), ctx.need("methane_fraction", "landfill", row),
-              ctx.need("landfill_oxidation", "landfill", row))
+              ctx.need("landfill_oxidation", row.item, row))
     if fs is None:
         return []
     mcf, doc, docf, f, ox = (x.value for x in fs)

@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tanfeng.accounting import vocab
 from tanfeng.accounting.activity import RawRecord
 from tanfeng.accounting.sheets import ANNUAL_KEYS, META_KEYS, SHEETS, YES_LABEL, SheetSpec
+from tanfeng.cells import neutralise_formulas
 
 MAX_ROWS = 500  # rows covered by the drop-down lists
 
@@ -96,6 +97,7 @@ def write_template(path: str | Path, records: list[RawRecord] | None = None) -> 
     options.sheet_state = "hidden"
     wb.move_sheet("选项", offset=len(wb.sheetnames))
     p = Path(path)
+    neutralise_formulas(wb)
     wb.save(p)
     return p
 

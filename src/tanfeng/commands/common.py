@@ -17,6 +17,7 @@ import typer
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from tanfeng.cells import neutralise_formulas
 from tanfeng.config import Settings, current_user
 from tanfeng.db.migrate import current_revision, head_revision, upgrade
 from tanfeng.db.session import Database
@@ -136,6 +137,7 @@ def write_xlsx(path: Path, sheet: str, headers: list[str], rows: list[list[Any]]
     for row in rows:
         ws.append([("、".join(map(str, v)) if isinstance(v, list) else v) for v in row])
     ws.freeze_panes = "A2"
+    neutralise_formulas(wb)
     wb.save(str(path))
 
 

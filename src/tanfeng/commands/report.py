@@ -37,6 +37,8 @@ def annual(
     inventory: Path | None = typer.Option(None, "--inventory",
                                           help="清单活动水平文件（.csv/.xlsx）/ inventory activity data"),
     scenarios: Path | None = typer.Option(None, "--scenarios", help="达峰情景文件（.toml）/ projection scenarios"),
+    fallback: str | None = typer.Option(None, "--fallback", help="清单中燃料所选因子集缺少参数时允许补充的因子集（如 "
+                                        "ipcc2006，逐行列入说明）/ set allowed to fill a missing inventory parameter"),
     accepted_only: bool = typer.Option(False, "--accepted-only", help="只用已审核的数据 / accepted values only"),
     database: DbOption = None,
 ) -> None:
@@ -44,7 +46,7 @@ def annual(
     suffix = out.suffix.lower() if out else ""
     chosen = fmt.value if fmt else (suffix.lstrip(".") if suffix in (".html", ".xlsx") else "docx")
     content = build_annual_content(open_db(database), year, region=region, plan=plan, inventory=inventory,
-                                   scenarios=scenarios, accepted_only=accepted_only)
+                                   scenarios=scenarios, accepted_only=accepted_only, fallback=fallback)
     data = render(content, chosen)
     out = out or Path(content.filename(chosen))
     write_atomic(out, data)

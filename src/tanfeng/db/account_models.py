@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tanfeng.db.base import Base, CreatedMixin, UTCDateTime, utcnow
@@ -43,3 +43,30 @@ class AuditEntry(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
     client: Mapped[str | None] = mapped_column(String(64))
+
+
+class WebSession(Base):
+    """A server-side login session: the cookie carries only a random token whose SHA-256 is ``id``.
+
+    Logout deletes the row; a password change or deactivation deletes all the user's rows, so a
+    copied cookie stops working at once.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[float] = mapped_column(Float)  # epoch seconds: compared the same on both databases
+    client: Mapped[str | None] = mapped_column(String(64))
+
+
+class LoginThrottle(Base):
+    """Login attempts per client address or account name, with the back-off they earned."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    last_attempt: Mapped[float] = mapped_column(Float)  # epoch seconds
+    next_allowed: Mapped[float] = mapped_column(Float)

@@ -21,9 +21,6 @@ from tanfeng.config import Settings
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers (web, status) run while an import writes; FKs are off by default in SQLite.
-    # pysqlite's own transaction handling would start transactions late and never IMMEDIATE; the
-    # "begin" listener below emits BEGIN itself.
-    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     # REPLACE then fires the delete triggers of the rows it removes (history tables refuse it).
@@ -34,7 +31,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
+    """A write transaction takes the write lock at once (pysqlite would begin only at the first change,
+    deferred, after the reads the change depends on). Other transactions keep pysqlite's behaviour.
+
+    Sent straight to the driver: pysqlite sees the open transaction and adds no BEGIN of its own.
+    """
+    if conn.get_execution_options().get(_WRITE):
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("BEGIN IMMEDIATE")
 
 
 _WRITE = "tanfeng_write"

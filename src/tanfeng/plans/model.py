@@ -62,6 +62,9 @@ class Task(_Model):
     lead: str | None = None
     units: list[str] = Field(default_factory=list)
     target_ids: list[str] = Field(default_factory=list)
+    due: str | None = None  # 完成时限 as written (2025年底前, 持续推进, 长期坚持); optional, schema 1
+    rule: str | None = None  # how the reader found the task and its units (optional, schema 1)
+    confidence: float | None = None  # 0–1, how sure the reader is (optional, schema 1)
 
 
 class Target(_Model):
@@ -79,6 +82,8 @@ class Target(_Model):
     assigned: bool = False
     task_id: str | None = None
     sentence: str
+    rule: str | None = None  # the grammar rule that produced the target (optional, schema 1)
+    confidence: float | None = None  # 0–1, how sure the reader is (optional, schema 1)
 
 
 class Plan(_Model):

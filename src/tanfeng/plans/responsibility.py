@@ -1,8 +1,16 @@
 """Responsible units (责任单位): find the annotation of a task and split it into lead and co-units.
 
-Handles ``（责任单位：县发改委、住建局…）`` (the prefix 县 restored on 住建局), groups separated by
-commas that restate their own prefix, nested brackets (``县委组织部（人才办）``, ``各乡（镇）人民政府``),
-explicit 牵头/配合 roles, and the ``（省发改委、省工信厅等按职责分工负责）`` style.
+Annotation styles (one grammar: an optional label, units joined by 、，；, an optional role or duty
+word, an optional 完成时限):
+
+* bracketed at the paragraph's end: ``（责任单位：县发改委、住建局）`` (the prefix 县 restored on
+  住建局), ``（牵头单位：…；配合单位：…）``, ``（X牵头，Y、Z配合）``, ``（X、Y按职责分工负责）``;
+* a closing sentence of its own: ``各县（市、区）人民政府负责落实。``;
+* labels in lenticular brackets before or after the text: ``【牵头单位】X【配合单位】Y``;
+* a leading label line: ``牵头单位：X``.
+
+Groups separated by commas restate their own prefix; nested brackets (``县委组织部（人才办）``,
+``各乡（镇）人民政府``) stay whole.
 """
 
 from __future__ import annotations
@@ -23,10 +31,16 @@ _UNIT_WORD = re.compile(
 _GENERIC = re.compile(r"^(?:各|有关|相关|其他|其它)*(?:部门|单位|地方|方面)?$")
 
 
+_DUE = re.compile(r"(?:完成时限|完成时间|时间节点|时限要求|时限|进度安排)\s*[：:】]\s*([^；;）】\n]{2,30})")
+_BRACKET_LABEL = re.compile(r"【\s*((?:牵头|责任|主责|配合|参与|协同)(?:单位|部门)|完成时限|完成时间|时间节点|时限)\s*】\s*([^【\n。]*)")
+_DUE_WORDS = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月|持续|长期|常态|逐年|每年|年底|年度")
+
+
 @dataclass(frozen=True)
 class Responsibility:
     lead: str | None
     units: list[str]
+    due: str | None = None  # 完成时限 as written: 2025年底前, 持续推进, 长期坚持
 
 
 def _matching_close(text: str, start: int) -> int:
@@ -55,7 +69,24 @@ def find_annotations(text: str) -> list[str]:
     for m in re.finditer(r"(?:^|\n|。)\s*((?:牵头|责任)单位\s*[：:][^\n]+)", text):
         if m.group(1) not in out:
             out.append(m.group(1))
+    labelled = [f"{m.group(1)}：{m.group(2).strip(' ；;，')}" for m in _BRACKET_LABEL.finditer(text)]
+    if labelled:
+        out.append("；".join(labelled))
+    closing = _closing_duty(text)
+    if closing and not out:
+        out.append(closing)
     return out
+
+
+def _closing_duty(text: str) -> str | None:
+    """A paragraph's last sentence when it only names who is responsible: 各县（市、区）人民政府负责落实。"""
+    sentences = [x for x in re.split(r"(?<=。)", text.strip()) if x.strip()]
+    if len(sentences) < 2:
+        return None
+    last = sentences[-1].strip().rstrip("。")
+    if len(last) > 80 or "（" in re.sub(r"（[^（）]{1,6}）", "", last):  # 各县（市、区） keeps its brackets
+        return None
+    return last if _is_annotation(last) else None
 
 
 def _is_annotation(inner: str) -> bool:
@@ -64,7 +95,8 @@ def _is_annotation(inner: str) -> bool:
     core = inner.strip()
     if not _DUTY_TAIL.search(core) and not re.search(r"(?:牵头|配合|参与)$|牵头[，、；）]", core):
         return False
-    first = re.sub(r"(?:牵头|配合|参与)$", "", _DUTY_TAIL.sub("", re.split(r"[、，；]", core, maxsplit=1)[0]))
+    parts = _split_units(core)
+    first = re.sub(r"(?:牵头|配合|参与)$", "", _DUTY_TAIL.sub("", parts[0][0] if parts else ""))
     return bool(_UNIT_WORD.search(_strip_parenthetical(first)) or _REGION_PREFIX.match(first))
 
 
@@ -102,6 +134,10 @@ def _prefix_of(unit: str) -> str:
 
 def parse_units(annotation: str) -> Responsibility:
     """Lead and all units of one annotation, with the region prefix restored on bare names."""
+    due_m = _DUE.search(annotation)
+    due = due_m.group(1).strip() if due_m else None
+    if due_m:
+        annotation = annotation[: due_m.start()] + annotation[due_m.end():]
     body = _LABEL.sub("、", annotation).strip("、，； ")
     body = re.sub(r"(?:分别|共同)?(?:牵头|负责)?[，、；]?(?:其他|各)?(?:配合|参与)(?:单位|部门)?\s*[：:]?", "、", body)
     lead_marked: str | None = None
@@ -136,4 +172,4 @@ def parse_units(annotation: str) -> Responsibility:
     if lead and names and names[0] != lead:
         names.remove(lead)
         names.insert(0, lead)
-    return Responsibility(lead, names)
+    return Responsibility(lead, names, due)

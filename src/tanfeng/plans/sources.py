@@ -130,27 +130,48 @@ def docx_text(data: bytes, name: str) -> str:
         elif tag == "tbl":
             for row in Table(block, doc).rows:
                 cells: list[str] = []
+                previous = None
                 for cell in row.cells:
-                    text = cell.text.strip()
-                    if text and (not cells or cells[-1] != text):  # merged cells repeat
-                        cells.append(text)
-                lines.append("\t".join(cells))
+                    if cell._tc is not previous:  # a merged cell is returned once per grid column
+                        cells.append(cell.text.strip())
+                    previous = cell._tc
+                if any(cells):
+                    lines.append("\t".join(cells))
     return "\n".join(lines)
 
 
 def pdf_text(data: bytes, name: str) -> str:
-    """Text layer of a PDF, page by page."""
+    """Text layer of a PDF, page by page; ruled tables come out as tab-separated rows, as from .docx."""
     import pdfplumber
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [page.extract_text() or "" for page in pdf.pages]
+            pages = [_pdf_page(page) for page in pdf.pages]
     except Exception as err:  # pdfminer raises many unrelated types on malformed input
         raise PlanReadError(name, "无法读取 PDF", f"unreadable PDF ({err.__class__.__name__})") from err
     text = "\n".join(pages)
     if not text.strip():
         raise PlanReadError(name, "PDF 没有文字层（扫描件需先 OCR）", "PDF has no text layer (scan; OCR it first)")
     return text
+
+
+def _pdf_page(page) -> str:  # type: ignore[no-untyped-def]
+    tables = page.find_tables()
+    if not tables:
+        return page.extract_text() or ""
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj) -> bool:  # type: ignore[no-untyped-def]
+        x, top = (obj.get("x0", 0) + obj.get("x1", 0)) / 2, (obj.get("top", 0) + obj.get("bottom", 0)) / 2
+        return not any(b[0] <= x <= b[2] and b[1] <= top <= b[3] for b in boxes)
+
+    parts = [page.filter(outside).extract_text() or ""]
+    for table in tables:
+        for row in table.extract():
+            cells = [re.sub(r"\s*\n\s*", "", c or "").strip() for c in row]
+            if any(cells):
+                parts.append("\t".join(cells))
+    return "\n".join(parts)
 
 
 _CHROME = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "button")

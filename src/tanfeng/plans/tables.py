@@ -84,8 +84,8 @@ def _row_targets(row: str, name_col: int | None, unit_col: int | None, targets: 
             out.append(RawTarget(indicator=name, sentence=sentence, offset=0, year=year, value=float(num.group("num")),
                                  unit=u, change=change, bound=bound,
                                  baseline_year=base_year if change != "level" else None,
-                                 code=canonical_code(name, u)))
+                                 code=canonical_code(name, u), rule="table"))
         elif ASSIGNED_RE.search(cell):
             out.append(RawTarget(indicator=name, sentence=sentence, offset=0, year=year, assigned=True,
-                                 change=change, code=canonical_code(name, None)))
+                                 change=change, code=canonical_code(name, None), rule="table"))
     return out

@@ -172,7 +172,8 @@ class InventorySource:
         source, verified = _cite(f for ln in lines for f in ln.factors)
         note = ("= 净调入电量间接排放 ÷ 全社会用电量（本地发电部分不计）/ indirect CO₂ of net imports ÷ electricity use"
                 if bal.net_import_kwh != bal.electricity_use_kwh else "")
-        return Factor(co2 / bal.electricity_use_kwh, "t_CO2/kWh", source, verified, note)
+        # kg/kWh as the announcements publish it, so a scenario's grid milestones read the same way
+        return Factor(co2 / bal.electricity_use_kwh * 1000.0, "kg_CO2/kWh", source, verified, note)
 
     def electricity_non_fossil_share(self) -> Factor:
         bal = self.yr.balance

@@ -12,7 +12,7 @@ from tanfeng.projection.montecarlo import PERCENTILES, MonteCarloResult
 from tanfeng.projection.report import ScenarioReport
 
 WAN = 1e-4  # t → 万吨
-METRIC_ZH = {"energy_co2": "能源活动二氧化碳", "co2": "二氧化碳（能源+非能源）", "gross": "温室气体总排放",
+METRIC_ZH = {"energy_co2": "能源活动（含调入电力）", "co2": "二氧化碳（能源活动含调入电力+非能源）", "gross": "温室气体总排放",
              "net": "净排放（扣除碳汇）"}
 STATUS = {"peaked": "", "declining": "（基准年即为最高）", "not_peaked": "（预测期末仍在上升，未达峰）"}
 

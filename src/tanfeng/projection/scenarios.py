@@ -81,6 +81,11 @@ def example_scenarios_path() -> Path:
     return Path(str(resources.files("tanfeng") / "data" / "scenarios" / "shangyou-xian.toml"))
 
 
+def example_inventory_scenarios_path() -> Path:
+    """The bundled example scenarios whose base year is the example inventory's (示例数据, use with it)."""
+    return Path(str(resources.files("tanfeng") / "data" / "scenarios" / "shangyou-xian-inventory.toml"))
+
+
 def load(path: str | Path, base: BaseYear | BaseYearSource | None = None, inventory: InventoryResult | None = None,
          inventory_year: int | None = None) -> ScenarioSet:
     """Read and validate a scenario file; raises :class:`ScenarioError`.

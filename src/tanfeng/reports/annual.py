@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tanfeng.cells import scrub
 from tanfeng.db.session import Database
 from tanfeng.reports import docx, html, xlsx
 from tanfeng.reports.content import AnnualReport, Change, ReportError, Series, TargetLine
@@ -76,6 +77,7 @@ def _series(db: Database, targets: list[TargetLine], year: int, accepted_only: b
 def build_annual_content(
     db: Database, year: int, *, region: str | None = None, plan: str | int | None = None,
     inventory: str | Path | None = None, scenarios: str | Path | None = None, accepted_only: bool = False,
+    fallback: str | None = None,
 ) -> AnnualReport:
     """Collect the content of the report for ``year`` (as judged at the end of that year).
 
@@ -87,12 +89,14 @@ def build_annual_content(
     inventory : optional activity-data file (.csv/.xlsx) computed with ``tanfeng.accounting``.
     scenarios : optional scenario file (.toml) projected with ``tanfeng.projection``.
     accepted_only : judge only accepted values (default: submitted and accepted).
+    fallback : a factor set allowed to fill a parameter a fuel's set lacks in the inventory (each such
+        line is listed in the report's notes).
     """
     if not 1990 <= year <= 2100:
         raise ReportError(f"年份{year}不在1990—2100之间", f"year {year} is not between 1990 and 2100")
     # read the files first: a bad file fails before any work is done
-    inv = inventory_summary(inventory, year) if inventory else None
-    proj = projection_summary(scenarios) if scenarios else None
+    inv = inventory_summary(inventory, year, fallback) if inventory else None
+    proj = projection_summary(scenarios, inventory, fallback) if scenarios else None
     facts = plan_facts(db, year, region=region, plan=plan)
     rows = [r for r in compute_status(db, region=facts.region, as_of=year, accepted_only=accepted_only)
             if r.plan_id == facts.plan_id]
@@ -108,7 +112,7 @@ def render(report: AnnualReport, fmt: str = "docx") -> bytes:
     renderers = {"docx": docx.render, "html": html.render, "xlsx": xlsx.render}
     if fmt not in renderers:
         raise ReportError(f"未知格式“{fmt}”（可选 docx、html、xlsx）", f"unknown format '{fmt}' (docx, html, xlsx)")
-    return renderers[fmt](report)
+    return renderers[fmt](scrub(report))  # stored text may hold characters Word/Excel refuse
 
 
 def build_annual_report(

@@ -10,13 +10,15 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tanfeng.accounting import IndicatorError, compute, indicators, read_inventory
-from tanfeng.accounting.render import TOTAL_ZH
-from tanfeng.accounting.results import SECTOR_ZH, InventoryResult
+from tanfeng.accounting import IndicatorError, IndicatorOptions, Indicators, compute, indicators, read_inventory
+from tanfeng.accounting.results import SUMMARY_SECTOR_KEYS, InventoryResult
 from tanfeng.errors import TanfengError
-from tanfeng.projection import ScenarioSet, load, project_all, simulate
+from tanfeng.projection import ScenarioError, ScenarioSet, load, project_all, simulate
+from tanfeng.projection.render import METRIC_ZH
 
 DEMO_LABEL = "示例数据"
+# 能耗双控 as assessed: feedstock (发改环资〔2022〕803号) and new renewable electricity (2024 rule) deducted
+ASSESSMENT = IndicatorOptions(exclude_feedstock=True, exclude_new_renewable=True)
 MONTE_CARLO_RUNS = 2000  # enough for a probability to ±1 percentage point, well under a second
 MONTE_CARLO_SEED = 1
 
@@ -48,35 +50,43 @@ def _unverified(result: InventoryResult) -> int:
                 for ln in yr.lines for f in ln.factors if not f.verified})
 
 
-def inventory_summary(path: str | Path, year: int) -> InventorySummary:
+def inventory_summary(path: str | Path, year: int, fallback: str | None = None) -> InventorySummary:
     """Compute an activity-data file (.csv/.xlsx) with the default factors; indicators of the latest year ≤ ``year``."""
     if not Path(path).is_file():
         raise TanfengError(f"{path}: 清单文件不存在 / inventory file not found")
-    result = compute(read_inventory(path))
+    result = compute(read_inventory(path), fallback=fallback)
     years = sorted(result.years)
-    per_year = {y: result.years[y].totals() for y in years}
-    sectors = [(code, zh, [per_year[y][f"{code}_co2e"] / 1e4 for y in years]) for code, zh in SECTOR_ZH.items()
-               if any(per_year[y][f"{code}_co2e"] for y in years)]
-    totals = [(zh, [per_year[y][key] / 1e4 for y in years]) for key, zh in TOTAL_ZH.items()
-              if not key.endswith("_co2e") or key.startswith(("gross", "net"))]
+    # the same rows, labels and numbers as the web page and the CLI (one number per label)
+    summary = result.summary()
+    sectors = [(key.removesuffix("_co2e").removesuffix("_co2_direct"), zh, [v / 1e4 for v in vals])
+               for key, zh, _en, vals in summary if key in SUMMARY_SECTOR_KEYS and any(vals)]
+    totals = [(zh, [v / 1e4 for v in vals]) for key, zh, _en, vals in summary if key not in SUMMARY_SECTOR_KEYS]
     candidates = [y for y in years if y <= year and y != result.input.base_year]
     ind_year, ind_rows = None, []
+    ind: Indicators | None = None
     if candidates:
         try:
-            ind = indicators(result, candidates[-1])
+            ind = indicators(result, candidates[-1], options=ASSESSMENT)
         except IndicatorError:
             ind = None
         if ind is not None:
             ind_year = ind.year
             ind_rows = [("能源消费总量（万吨标准煤）", ind.energy_total_tce / 1e4),
+                        *((f"{what}（万吨标准煤）", -v / 1e4) for what, v in ind.deductions),
+                        ("考核口径能源消费量（万吨标准煤）", ind.energy_assessed_tce / 1e4),
                         ("单位地区生产总值能耗（吨标准煤/万元）", ind.energy_intensity),
                         (f"能耗强度较{ind.base_year}年下降（%）", ind.energy_intensity_reduction_pct),
                         ("单位地区生产总值二氧化碳排放（吨/万元）", ind.carbon_intensity),
                         (f"碳排放强度较{ind.base_year}年下降（%）", ind.carbon_intensity_reduction_pct),
                         ("非化石能源消费比重（%）", ind.non_fossil_share_pct)]
     inp = result.input
+    notes = list(result.notes)
+    if ind_year is not None and ind is not None:
+        applied = "、".join(what for what, _ in ind.deductions) or "未扣除任何项"
+        notes.insert(0, f"能耗双控指标口径：{applied}；单位地区生产总值能耗按扣除后的考核口径能源消费量计算，基准年同口径"
+                        "（新增可再生能源电力只在考核年扣除）。")
     return InventorySummary(str(path), inp.sha256, inp.region, result.label, result.gwp_metric, years, sectors,
-                            totals, ind_year, ind_rows, _unverified(result), list(result.notes))
+                            totals, ind_year, ind_rows, _unverified(result), notes)
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,10 @@ class ProjectionSummary:
     paths: list[tuple[str, list[float]]]  # (scenario title, 万吨 per year)
     runs: int
     notes: list[str] = field(default_factory=list)
+    metric_zh: str = ""
+    base_year: int | None = None
+    base_value: float | None = None  # 万吨, the peak metric in the base year
+    base_from_inventory: bool = False
     sha256: str = ""  # of the scenario file, for the report's provenance table
 
     @property
@@ -114,9 +128,25 @@ def _probability(scn: ScenarioSet, name: str) -> float | None:
     return float(simulate(scn, name, MONTE_CARLO_RUNS, seed=MONTE_CARLO_SEED).p_peak_by)
 
 
-def projection_summary(path: str | Path) -> ProjectionSummary:
-    """Project every scenario of a scenario file: peak year and value, probability of peaking in time."""
-    scn = load(path)
+def _scenarios(path: str | Path, inventory: str | Path | None,
+               fallback: str | None = None) -> tuple[ScenarioSet, bool, list[str]]:
+    """The scenario file, with its base year taken from the inventory when the file is written for one."""
+    if inventory is None:
+        return load(path), False, []
+    try:
+        return load(path, inventory=compute(read_inventory(inventory), fallback=fallback)), True, []
+    except ScenarioError:
+        scn = load(path)  # a file with its own base year (its errors, if any, are raised here)
+        return scn, False, [f"情景文件“{Path(path).name}”自带基准年数据，未取自清单，预测基准年数值可能与清单不同。"]
+
+
+def projection_summary(path: str | Path, inventory: str | Path | None = None,
+                       fallback: str | None = None) -> ProjectionSummary:
+    """Project every scenario of a scenario file: peak year and value, probability of peaking in time.
+
+    With ``inventory`` the base year comes from that inventory when the scenario file takes it from one
+    (then the base year's figures are the inventory's, label for label)."""
+    scn, from_inventory, notes = _scenarios(path, inventory, fallback)
     meta = scn.meta
     results = project_all(scn)
     peaks, paths = [], []
@@ -127,6 +157,8 @@ def projection_summary(path: str | Path) -> ProjectionSummary:
                                   _probability(scn, name)))
         paths.append((title, [float(v) / 1e4 for v in p.series(meta.peak_metric)]))
     years = [int(y) for y in scn.years]
+    base_value = paths[0][1][0] if paths else None
     return ProjectionSummary(str(path), meta.title, meta.label, meta.peak_metric, int(meta.peak_by), years, peaks,
-                             paths, MONTE_CARLO_RUNS, list(meta.notes),
+                             paths, MONTE_CARLO_RUNS, list(meta.notes) + notes, METRIC_ZH.get(meta.peak_metric, ""),
+                             years[0] if years else None, base_value, from_inventory,
                              sha256=hashlib.sha256(Path(path).read_bytes()).hexdigest())

@@ -333,9 +333,13 @@ def _projection(report: AnnualReport) -> Section:
     blocks: list[Block] = [
         Para(f"预测依据情景设定“{pr.title}”（数据来源见附件2）；达峰概率为按各情景不确定性抽样{pr.runs}次、"
              f"在{pr.peak_by}年及以前达峰的比例。"),
-        Table("各情景达峰年份与峰值", "达峰预测", ["情景", "达峰年份", "峰值（万吨二氧化碳）", f"{pr.peak_by}年前达峰概率"], rows),
+        Table("各情景达峰年份与峰值", "达峰预测", ["情景", "达峰年份", f"峰值（万吨，{pr.metric_zh or '二氧化碳'}）",
+                                             f"{pr.peak_by}年前达峰概率"], rows),
         Figure("排放预测", partial(charts.projection_chart, pr.years, pr.paths, "万吨二氧化碳", pr.peak_by)),
     ]
+    if pr.base_year is not None and pr.base_value is not None:
+        origin = "取自清单，与上节清单表同名数值一致" if pr.base_from_inventory else "取自情景文件"
+        blocks.insert(1, Para(f"预测基准年{pr.base_year}年{pr.metric_zh}为{fmt_num(pr.base_value)}万吨（{origin}）。"))
     blocks += [Para(chinese(n), "note") for n in pr.notes]
     return Section("达峰预测", blocks=blocks)
 

@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from tanfeng.cells import cell, neutralise_formulas
 from tanfeng.formatting import excel_format
 from tanfeng.reports.content import AnnualReport
 from tanfeng.reports.layout import Cell, Outline, Shown, Table, build_outline
@@ -40,7 +41,7 @@ def _about(wb: Workbook, outline: Outline) -> None:
     lines = ([outline.banner] if outline.banner else []) + [outline.title, *outline.subtitle, "",
                                                               "各工作表与报告中的表格一一对应：", ]
     for line in lines:
-        ws.append([line])
+        ws.append([cell(line)])
     ws["A1"].font = Font(bold=True, color="C00000" if outline.banner else "000000")
     ws.column_dimensions["A"].width = 60
     ws.column_dimensions["B"].width = 40
@@ -53,26 +54,27 @@ def render_outline(outline: Outline) -> bytes:
     used = {"说明"}
     for table in outline.tables():
         name = _sheet_name(table, used)
-        about.append([name, table.title])
+        about.append([cell(name), cell(table.title)])
         ws = wb.create_sheet(name)
-        ws.append([table.title])
+        ws.append([cell(table.title)])
         ws["A1"].font = Font(bold=True)
         if outline.banner:
-            ws.append([outline.banner])
-        ws.append(table.headers)
+            ws.append([cell(outline.banner)])
+        ws.append([cell(h) for h in table.headers])
         head_row = ws.max_row
-        for cell in ws[head_row]:
-            cell.font, cell.fill = Font(bold=True), HEAD
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        for head in ws[head_row]:
+            head.font, head.fill = Font(bold=True), HEAD
+            head.alignment = Alignment(wrap_text=True, vertical="center")
         for row in table.rows:
-            ws.append([_value(v) for v in row])
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, float):
-                    cell.number_format = excel_format(cell.value)  # full precision kept, shown as in the report
+            ws.append([cell(_value(v)) for v in row])
+            for c in ws[ws.max_row]:
+                if isinstance(c.value, float):
+                    c.number_format = excel_format(c.value)  # full precision kept, shown as in the report
         ws.freeze_panes = ws.cell(row=head_row + 1, column=1)
         for i, header in enumerate(table.headers, start=1):
             longest = max([len(str(header))] + [len(str(_value(r[i - 1]))) for r in table.rows if r[i - 1] is not None])
             ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, longest * 2))
+    neutralise_formulas(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -2,3 +2,7 @@
 
 The CLI and the web app call these; they never open transactions themselves.
 """
+
+from tanfeng.services import validation as _validation
+
+_validation.install()  # every flush, whichever service or door it comes from

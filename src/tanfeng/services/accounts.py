@@ -8,10 +8,11 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tanfeng.db.account_models import User
+from tanfeng.db.account_models import User, WebSession
 from tanfeng.db.base import utcnow
 from tanfeng.db.models import Unit
 from tanfeng.db.session import Database
@@ -43,7 +44,8 @@ class Account:
         return ROLE_LABELS.get(self.role, self.role)
 
 
-def _account(user: User, unit_name: str | None) -> Account:
+def account_from_row(user: User, unit_name: str | None) -> Account:
+    """The account view of a ``users`` row and its unit's name."""
     return Account(user.id, user.username, user.display_name, user.role, user.unit_id, unit_name, user.active,
                    user.session_version, user.last_login_at)
 
@@ -84,8 +86,11 @@ def create_user_in(
     user = User(username=username, display_name=display_name or username, password_hash=_hasher.hash(password),
                 role=role, unit_id=unit_id if role == "unit" else None, active=True, session_version=1)
     session.add(user)
-    session.flush()
-    return _account(user, unit.name if unit and role == "unit" else None)
+    try:
+        session.flush()
+    except IntegrityError as err:  # created by someone else at the same moment (PostgreSQL: no lock to wait on)
+        raise StoreError(f"用户名“{username}”已存在", f"user '{username}' exists") from err
+    return account_from_row(user, unit.name if unit and role == "unit" else None)
 
 
 def update_user(
@@ -139,9 +144,10 @@ def update_user_in(
         user.active = active
     user.role, user.unit_id = new_role, new_unit if new_role == "unit" else None
     user.session_version += 1
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))  # logged out everywhere
     session.flush()
     unit = session.get(Unit, user.unit_id) if user.unit_id else None
-    return _account(user, unit.name if unit else None)
+    return account_from_row(user, unit.name if unit else None)
 
 
 def authenticate(db: Database, username: str, password: str) -> Account | None:
@@ -159,20 +165,21 @@ def authenticate(db: Database, username: str, password: str) -> Account | None:
             user.password_hash = _hasher.hash(password)
         user.last_login_at = utcnow()
         unit = session.get(Unit, user.unit_id) if user.unit_id else None
-        return _account(user, unit.name if unit else None)
+        return account_from_row(user, unit.name if unit else None)
 
 
 def get_account(db: Database, user_id: int) -> Account | None:
     with db.transaction() as session:
         row = session.execute(select(User, Unit.name).outerjoin(Unit, Unit.id == User.unit_id)
                               .where(User.id == user_id)).first()
-        return _account(row[0], row[1]) if row else None
+        return account_from_row(row[0], row[1]) if row else None
 
 
 def list_accounts(db: Database) -> list[Account]:
     with db.transaction() as session:
         rows = session.execute(select(User, Unit.name).outerjoin(Unit, Unit.id == User.unit_id).order_by(User.id))
-        return [_account(user, unit) for user, unit in rows]
+        return [account_from_row(user, unit) for user, unit in rows]
+
 
 
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+$")

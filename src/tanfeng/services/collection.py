@@ -335,11 +335,13 @@ def submit_values(
 
 def store_values(
     session: Session, values: list[dict[str, Any]], *, reporter: str, actor: str, region: str | None = None,
-    draft: bool = False, source: str = "form", office: bool = True,
+    draft: bool = False, source: str = "form", office: bool = True, reason: str | None = None,
 ) -> CollectionResult:
-    """``submit_values`` inside the caller's write transaction (which may record the audit entry with it)."""
+    """``submit_values`` inside the caller's write transaction (which may record the audit entry with it).
+
+    ``reason`` goes into the revision of every value it changes (why it was replaced)."""
     parsed = ParsedFile(source, region, reporter, indicators=RawSheet(None, list(enumerate(values, start=1))))
-    return store_parsed(session, parsed, actor=actor, region=region, draft=draft, office=office)
+    return store_parsed(session, parsed, actor=actor, region=region, draft=draft, office=office, reason=reason)
 
 
 def submit_progress(
@@ -366,6 +368,7 @@ def store_progress_reports(
 
 def store_parsed(
     session: Session, parsed: ParsedFile, *, actor: str, region: str | None, draft: bool, office: bool = True,
+    reason: str | None = None,
 ) -> CollectionResult:
     """Validate every row, then store all of them in the caller's (write) transaction, or raise."""
     region_row = _region(session, region or parsed.region)
@@ -379,7 +382,7 @@ def store_parsed(
     result = CollectionResult(parsed.path, parsed.reporter, skipped_blank=validator.skipped)
     counts, result.stored, refused = store_observations(
         session, [o for o in observations if o is not None], status="draft" if draft else "submitted",
-        actor=actor, source_file=parsed.path, office=office)
+        actor=actor, source_file=parsed.path, office=office, reason=reason)
     _raise_if(refused, parsed)
     result.created, result.updated, result.unchanged = counts["created"], counts["updated"], counts["unchanged"]
     result.task_reports = store_progress(session, [p for p in progress if p is not None], actor=actor,

@@ -18,6 +18,7 @@ from tanfeng.db.migrate import upgrade
 from tanfeng.db.models import ChangeLog
 from tanfeng.db.session import Database
 from tanfeng.plans import example_plan_path, read
+from tanfeng.projection.scenarios import example_scenarios_path, load
 from tanfeng.services import accounts
 from tanfeng.services.collection import submit_progress, submit_values
 from tanfeng.services.errors import StoreError
@@ -30,9 +31,15 @@ from tanfeng.services.workspace import list_units
 
 MARK = "示例数据"
 ACTOR = "示例数据生成器"
-# Share of the required progress each indicator has made (cycled over indicators): ahead, on track, behind, far behind.
+# Share of the required progress each indicator has made (cycled over indicators): ahead, on track, behind, far behind;
+# in the open period some move (on track → slipping, behind → caught up), so the annual report has changes to show.
 PROFILES = (1.15, 1.0, 0.7, 0.3)
+OPEN_PROFILES = (1.15, 0.6, 1.05, 0.3)
 RETURN_REASON = "示例：与统计年鉴口径不一致，请核对后重新填报"
+# Task progress (cycled over tasks): the status for the year before the open period, then for the open period
+# (None: not reported yet, so the annual report lists it as owed). Status changes show in the report.
+PROGRESS = (("按计划推进", "已完成"), ("按计划推进", "进展滞后"), ("进展滞后", "按计划推进"), ("按计划推进", None))
+PROGRESS_TEXT = {"已完成": "年度任务已完成", "进展滞后": "项目资金未落实，进度滞后", "按计划推进": "整改后恢复正常推进"}
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,7 @@ def _assign_plan_wide(db: Database, rows: list[StatusRow], issuer: str | None) -
 
 def _illustrate_baselines_and_quotas(db: Database, rows: list[StatusRow]) -> None:
     """Base-year values for level indicators and one quota, so trajectories exist (illustrative)."""
+    known = scenario_base_values()
     done: set[int] = set()
     for row in rows:
         if row.indicator_id in done or row.shape != "linear" or row.baseline_value is not None:
@@ -107,13 +115,25 @@ def _illustrate_baselines_and_quotas(db: Database, rows: list[StatusRow]) -> Non
         if goal is None:
             continue
         done.add(row.indicator_id)
-        base = round(goal * (0.8 if row.direction == "up" else 1.3), 2)
+        # the example scenario's base year where it has the indicator, so the demo and the scenario agree
+        base = known.get(row.code or "") or round(goal * (0.8 if row.direction == "up" else 1.3), 2)
         set_baseline(db, plan=str(row.plan_id), target=row.target, year=row.baseline_year or 2020, value=base,
                      actor=ACTOR)
     quota = next((r for r in rows if r.assigned and r.code == "carbon_intensity"), None)
     if quota is not None:
         set_quota(db, plan=str(quota.plan_id), target=quota.target, value=18.0, unit="%", actor=ACTOR,
                   note=f"{MARK}：假设的上级下达指标 / assumed quota")
+
+
+def scenario_base_values() -> dict[str, float]:
+    """Base-year values of the bundled example scenario (示例数据) by indicator code, in the plan's units."""
+    forest = load(example_scenarios_path()).base.forest
+    out: dict[str, float] = {}
+    if forest is not None:
+        out["forest_stock"] = round(forest.stock_m3 / 1e4, 2)  # 万立方米
+        if forest.coverage is not None:
+            out["forest_coverage"] = forest.coverage.value
+    return out
 
 
 def _value(db: Database, indicator_id: int, year: int, profile: float) -> float | None:
@@ -131,11 +151,12 @@ def _report_values(db: Database, rows: list[StatusRow], units: dict[str, int], f
     count, seen = 0, set()
     tracked = [r for r in rows if r.indicator_id not in seen and not seen.add(r.indicator_id)]  # type: ignore[func-returns-value]
     for i, row in enumerate(r for r in tracked if r.target_value is not None and r.lead_unit in units):
-        profile = PROFILES[i % len(PROFILES)]
         start = (row.baseline_year or 2020) + 1
         last = open_year - 1 if row.lead_unit == first_unit else open_year
         values = [{"indicator_id": row.indicator_id, "period": str(y), "value": v, "source": MARK, "note": MARK}
-                  for y in range(start, last + 1) if (v := _value(db, row.indicator_id, y, profile)) is not None]
+                  for y in range(start, last + 1)
+                  if (v := _value(db, row.indicator_id, y, (OPEN_PROFILES if y == open_year else PROFILES)[i % 4]))
+                  is not None]
         if values:
             submit_values(db, values, reporter=str(row.lead_unit), actor=f"{row.lead_unit}（{MARK}）",
                           source=MARK)
@@ -147,19 +168,23 @@ def _report_values(db: Database, rows: list[StatusRow], units: dict[str, int], f
     return count
 
 
-def _report_progress(db: Database, units: dict[str, int], open_year: int) -> None:
+def _report_progress(db: Database, open_year: int) -> None:
+    """Each task's progress for the year before the open period and, for most, the open period (cycled)."""
     from tanfeng.services.workspace import plan_trees
 
-    statuses = ("按计划推进", "已完成", "进展滞后", "按计划推进")
     for tree in plan_trees(db):
         tasks = [t for a in tree.actions for t in a.tasks]
         for i, task in enumerate(tasks):
             lead = next((u.unit for u in task.units if u.role == "lead"), None)
             if lead is None:
                 continue
-            submit_progress(db, [{"plan_id": tree.plan_id, "task": task.code, "period": str(open_year - 1),
-                                  "status": statuses[i % len(statuses)], "text": f"{MARK}：年度工作按计划开展"}],
-                            reporter=lead, actor=f"{lead}（{MARK}）", source=MARK)
+            earlier, now = PROGRESS[i % len(PROGRESS)]
+            reports = [{"plan_id": tree.plan_id, "task": task.code, "period": str(open_year - 1), "status": earlier,
+                        "text": f"{MARK}：年度工作按计划开展"}]
+            if now is not None:
+                reports.append({"plan_id": tree.plan_id, "task": task.code, "period": str(open_year), "status": now,
+                                "text": f"{MARK}：{PROGRESS_TEXT[now]}"})
+            submit_progress(db, reports, reporter=lead, actor=f"{lead}（{MARK}）", source=MARK)
 
 
 def _lead_counts(rows: list[StatusRow]) -> list[str]:
@@ -174,7 +199,7 @@ def populate_demo(db: Database, *, today: date | None = None, plan_path: Path | 
     """Fill an empty, migrated database with the reference plan, illustrative data and demo accounts."""
     today = today or date.today()
     open_year = today.year - 1
-    with db.transaction() as session:
+    with db.write() as session:
         session.add(ChangeLog(actor=ACTOR, entity=DEMO_ENTITY, action="build",
                               detail={"note": "本数据库中的填报值、基期值、下达指标均为示例数据 / illustrative demo data"}))
     plan = read(plan_path or example_plan_path())
@@ -186,7 +211,7 @@ def populate_demo(db: Database, *, today: date | None = None, plan_path: Path | 
     leads = [u for u in _lead_counts(rows) if u in units] or list(units)
     result = DemoResult(None, db.url, imported.title, open_period=str(open_year))
     result.values = _report_values(db, rows, units, leads[0], open_year)
-    _report_progress(db, units, open_year)
+    _report_progress(db, open_year)
     plan_accounts = [("admin", "admin", None), ("office", "office", None), ("unit-a", "unit", leads[0]),
                      ("unit-b", "unit", leads[1] if len(leads) > 1 else leads[0]), ("viewer", "viewer", None)]
     for username, role, unit in plan_accounts:

@@ -111,7 +111,7 @@ def set_baseline(
     db: Database, *, plan: str | None, target: str, year: int, value: float, actor: str, region: str | None = None,
 ) -> IndicatorRef:
     """Record the base-year value of a level indicator (base-year observations also serve)."""
-    with db.transaction() as session:
+    with db.write() as session:
         ref = find_plan(session, plan, get_region(session, region) if region else None)
         indicator, row = find_target(session, ref, target)
         old = (indicator.baseline_year, indicator.baseline_value)
@@ -125,7 +125,7 @@ def assign_units(
     db: Database, *, plan: str | None, target: str, lead: str, co: list[str], actor: str, region: str | None = None,
 ) -> IndicatorRef:
     """Name the lead and co-units of an indicator (replaces those taken from the target's task)."""
-    with db.transaction() as session:
+    with db.write() as session:
         ref = find_plan(session, plan, get_region(session, region) if region else None)
         indicator, row = find_target(session, ref, target)
         units = [require_unit(session, ref.region, name) for name in [lead, *co]]
@@ -156,7 +156,7 @@ def set_frequency(
     """How often an indicator is reported: ``year`` (default), ``quarter`` or ``month``."""
     if frequency not in FREQUENCIES:
         raise StoreError(f"填报频率只能是 {'/'.join(FREQUENCIES)}", f"frequency must be one of {FREQUENCIES}")
-    with db.transaction() as session:
+    with db.write() as session:
         ref = find_plan(session, plan, get_region(session, region) if region else None)
         indicator, row = find_target(session, ref, target)
         old = indicator.frequency

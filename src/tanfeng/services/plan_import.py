@@ -6,7 +6,7 @@ import difflib
 import re
 import uuid
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +33,7 @@ from tanfeng.plans.model import Region as PlanRegion
 from tanfeng.plans.model import Target as PlanTarget
 from tanfeng.services.errors import StoreError
 from tanfeng.services.indicator_mapping import TargetMapping, map_indicators
-from tanfeng.services.registry import ensure_region, resolve_unit
+from tanfeng.services.registry import ensure_region, lock_region, resolve_unit
 from tanfeng.tracking.trajectory import classify
 
 _DRAFT_MARKS = re.compile(r"[（(]?(征求意见稿|送审稿|草案|试行|修订稿|讨论稿)[）)]?")
@@ -92,40 +92,51 @@ def _norm(text: str) -> str:
 def import_plan(
     db: Database, plan: Plan, *, actor: str, region: str | None = None, title: str | None = None,
     plan_id: int | None = None, choices: MappingChoices | None = None, dry_run: bool = False,
+    audit: Callable[[Session, PlanImportResult], None] | None = None,
 ) -> PlanImportResult:
     """Store ``plan`` as a new version of its plan (one transaction); the same file twice is a no-op.
 
     The plan is found by region and title (without 征求意见稿 etc.); ``plan_id`` names it instead,
     for a revision whose title changed. ``choices`` confirms or changes the indicator mapping
     (see ``services.indicator_mapping``); ``dry_run`` computes everything and stores nothing.
+    ``audit`` is called with the session and the result before the transaction commits (the web's
+    audit entry goes in with the plan).
     """
     region_info = PlanRegion(name=region) if region else plan.meta.region
     title = title or plan.meta.title
-    with db.transaction() as session:
+    with db.write() as session:
         if plan_id is not None:
             record = session.get(PlanRecord, plan_id)
             if record is None:
                 raise StoreError(f"没有编号为{plan_id}的方案", f"no plan {plan_id}")
-            region_row = session.get_one(Region, record.region_id)
+            region_row = lock_region(session, session.get_one(Region, record.region_id))
             title = title or record.title
         else:
             if region_info is None or not region_info.name:
                 raise StoreError("方案没有地区，请用 --region 指定", "the plan names no region; give --region")
             if not title:
                 raise StoreError("方案没有标题，请用 --title 指定", "the plan has no title; give --title")
-            region_row = ensure_region(session, region_info)
+            region_row = lock_region(session, ensure_region(session, region_info))
             record = _ensure_plan(session, region_row, title)
+        # two imports of one plan at once: the second waits here, then numbers its version after the first;
+        # the plan's indicators are locked next, in id order like every other writer (no deadlock)
+        session.execute(select(PlanRecord.id).where(PlanRecord.id == record.id).with_for_update())
+        session.execute(select(Indicator.id).where(Indicator.plan_id == record.id).order_by(Indicator.id)
+                        .with_for_update())
         existing = session.scalar(
             select(PlanVersion).where(PlanVersion.plan_id == record.id, PlanVersion.sha256 == plan.source.sha256)
         )
         if existing is not None:
             n_targets = session.scalar(select(func.count()).where(Target.version_id == existing.id)) or 0
             n_tasks = session.scalar(select(func.count()).where(Task.version_id == existing.id)) or 0
-            return PlanImportResult(record.id, region_row.name, record.title, existing.number, existing.status,
-                                    False, n_tasks, n_targets, 0, 0, 0)
-        result = _store_version(session, region_row, record, plan, title, actor, choices or MappingChoices())
+            result = PlanImportResult(record.id, region_row.name, record.title, existing.number, existing.status,
+                                      False, n_tasks, n_targets, 0, 0, 0)
+        else:
+            result = _store_version(session, region_row, record, plan, title, actor, choices or MappingChoices())
         if dry_run:
             session.rollback()
+        elif audit is not None:
+            audit(session, result)
         return result
 
 

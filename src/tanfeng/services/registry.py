@@ -34,6 +34,12 @@ def get_region(session: Session, name: str) -> Region:
     return region
 
 
+def lock_region(session: Session, region: Region) -> Region:
+    """Registry changes of one region run one at a time (PostgreSQL row lock; SQLite's write lock already does)."""
+    session.execute(select(Region.id).where(Region.id == region.id).with_for_update())
+    return region
+
+
 def ensure_region(session: Session, info: PlanRegion) -> Region:
     region = session.scalar(select(Region).where(Region.name == info.name))
     if region is None:
@@ -106,7 +112,18 @@ def checked_name(text: str, what_zh: str, what_en: str) -> str:
     if bad:
         raise StoreError(f"{what_zh}含有不可见字符或文字方向控制符（{'、'.join(bad)}），请重新输入",
                          f"the {what_en} holds invisible or text-direction characters ({', '.join(bad)})")
+    scripts = {_script(c) for c in unicodedata.normalize("NFKC", name)} & _CONFUSABLE_SCRIPTS
+    if len(scripts) > 1:  # Latin "A" next to Cyrillic "А": two names that look the same
+        raise StoreError(f"{what_zh}混用了外形相似的拉丁、西里尔或希腊字母，请重新输入",
+                         f"the {what_en} mixes look-alike Latin, Cyrillic or Greek letters")
     return name
+
+
+_CONFUSABLE_SCRIPTS = {"LATIN", "CYRILLIC", "GREEK"}
+
+
+def _script(char: str) -> str:
+    return unicodedata.name(char, "").split(" ")[0] if char.isalpha() else ""
 
 
 def _look_alike(session: Session, region: Region, name: str) -> Unit | None:
@@ -232,7 +249,7 @@ def alias_unit(db: Database, *, region: str, alias: str, unit: str, actor: str, 
     With ``confirm=False`` an alias that would merge another unit is refused with what would move.
     """
     with db.write() as session:
-        region_row = get_region(session, region)
+        region_row = lock_region(session, get_region(session, region))
         preview = merge_preview(session, region_row, alias, unit)
         if preview is not None and not confirm:
             raise StoreError(*preview.message())
@@ -253,7 +270,7 @@ def rename(db: Database, *, region: str, unit: str, new_name: str, actor: str) -
 
 def rename_in(session: Session, *, region: str, unit: str, new_name: str, actor: str) -> UnitInfo:
     """``rename`` in the caller's write transaction."""
-    region_row = get_region(session, region)
+    region_row = lock_region(session, get_region(session, region))
     old = require_unit(session, region_row, unit)
     _remember_alias(session, region_row, old, clean(old.name), "manual")
     return rename_unit(session, region_row, unit, new_name, actor)

@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tanfeng.cells import cell, neutralise_formulas
 from tanfeng.db.models import Observation, PlanVersion, Responsibility, Task, TaskProgress
 from tanfeng.db.session import Database
 from tanfeng.services.errors import StoreError
@@ -99,11 +100,11 @@ def _previous(session: Session, indicator_id: int, before_key: int) -> str:
 def _write_rows(sheet: Worksheet, columns: list[tuple[str, str]], rows: list[dict[str, object]],
                 editable: set[str]) -> None:
     sheet.append([f"{zh}\n{en}" for zh, en in columns])
-    for cell in sheet[1]:
-        cell.font, cell.fill = Font(bold=True), HEAD
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for head in sheet[1]:
+        head.font, head.fill = Font(bold=True), HEAD
+        head.alignment = Alignment(wrap_text=True, vertical="center")
     for row in rows:
-        sheet.append([row.get(key) for _, key in columns])
+        sheet.append([cell(row.get(key)) for _, key in columns])
     for idx, (_, key) in enumerate(columns, start=1):
         letter = sheet.cell(row=1, column=idx).column_letter
         sheet.column_dimensions[letter].width = 14 if key not in ("indicator", "title", "targets", "text") else 36
@@ -139,7 +140,7 @@ def write_template(db: Database, *, unit: str, period: str, path: str | Path, re
         info = wb.active
         info.title = "说明"
         for line in [f"填报单位：{unit_row.name}", f"地区：{region_row.name}", f"填报期间：{parsed.label}", "", *INSTRUCTIONS]:
-            info.append([line])
+            info.append([cell(line)])
         info.column_dimensions["A"].width = 110
         _write_rows(wb.create_sheet(IND_SHEET), IND_COLUMNS, ind_rows, {"value", "unit", "source", "note"})
         _add_validation(wb[IND_SHEET], len(ind_rows))
@@ -149,8 +150,9 @@ def write_template(db: Database, *, unit: str, period: str, path: str | Path, re
         for key, value in [("template_version", TEMPLATE_VERSION), ("region", region_row.name),
                            ("unit", unit_row.name), ("unit_id", unit_row.id), ("period", parsed.label),
                            ("generated_at", datetime.now(UTC).isoformat(timespec="seconds"))]:
-            meta.append([key, value])
+            meta.append([key, cell(value)])
         meta.sheet_state = "hidden"
+        neutralise_formulas(wb)
         wb.save(str(path))
         return TemplateInfo(str(path), unit_row.name, region_row.name, parsed.label, len(ind_rows), len(task_rows))
 

@@ -105,6 +105,7 @@ def stale(what_zh: str, what_en: str, current: list[dict[str, Any]]) -> StaleEdi
 
 def store_observations(
     session: Session, rows: list[ObservationRow], *, status: str, actor: str, source_file: str, office: bool,
+    reason: str | None = None,
 ) -> tuple[dict[str, int], list[StoredValue], list[RowError]]:
     """Store validated rows (locks taken here). Returns counts, what was stored, and refused rows.
 
@@ -130,7 +131,7 @@ def store_observations(
         if error is not None:
             refused.append(RowError(row.row, "本期值", *error, row.sheet))
             continue
-        outcome, obs, seq = _write_observation(session, obs, seq, row, status, actor, source_file)
+        outcome, obs, seq = _write_observation(session, obs, seq, row, status, actor, source_file, reason)
         counts[outcome] += 1
         stored.append(StoredValue(obs.id, obs.indicator_id, obs.period, obs.value, obs.status, seq))
     if conflicts:
@@ -152,7 +153,7 @@ def _refusal(obs: Observation | None, row: ObservationRow, status: str, office: 
 
 def _write_observation(
     session: Session, obs: Observation | None, seq: int, row: ObservationRow, status: str, actor: str,
-    source_file: str,
+    source_file: str, reason: str | None = None,
 ) -> tuple[str, Observation, int]:
     if obs is None:
         obs = Observation(indicator_id=row.indicator_id, period=row.period.label, period_key=row.period.key,
@@ -170,7 +171,8 @@ def _write_observation(
         return "unchanged", obs, seq
     session.add(ObservationRevision(observation_id=obs.id, seq=seq + 1, actor=actor, action="update",
                                     old_value=obs.value, new_value=row.value, old_unit=obs.unit, new_unit=row.unit,
-                                    old_status=obs.status, new_status=status, source_file=source_file))
+                                    old_status=obs.status, new_status=status, source_file=source_file,
+                                    reason=reason))
     obs.value, obs.unit, obs.source, obs.note, obs.status = row.value, row.unit, row.source, row.note, status
     obs.reporter_unit_id, obs.updated_by, obs.reason, obs.updated_at = row.reporter_id, actor, None, utcnow()
     session.flush()

@@ -17,11 +17,14 @@ from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import Response
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
 
 from tanfeng.accounting import example_inventory_path
+from tanfeng.accounting.observations import Observation as InventoryValue
 from tanfeng.db.session import Database
-from tanfeng.projection import example_scenarios_path
+from tanfeng.plans.model import Plan
+from tanfeng.projection.scenarios import example_inventory_scenarios_path
 from tanfeng.reports.annual import build_annual_content, render
 from tanfeng.services import accounts, permissions, plan_admin, registry, review
 from tanfeng.services.collection import (
@@ -33,7 +36,8 @@ from tanfeng.services.collection import (
     store_values,
 )
 from tanfeng.services.errors import StoreError
-from tanfeng.services.inventory_record import RecordResult, record_inventory
+from tanfeng.services.inventory_record import RecordResult, preview_inventory, record_inventory
+from tanfeng.services.plan_import import MappingChoices, PlanImportResult, import_plan
 from tanfeng.web.deps import OFFICE, Forbidden, audit_in, record, written
 from tanfeng.web.inventory_view import compute_file
 
@@ -191,7 +195,7 @@ def alias_unit(request: Request, user: accounts.Account, region: str, alias: str
                confirm: bool = True) -> registry.MergePreview | None:
     """Register an alias; if it would merge another unit and ``confirm`` is false, only say what would move."""
     with _db(request).write() as session:
-        region_row = registry.get_region(session, region)
+        region_row = registry.lock_region(session, registry.get_region(session, region))
         preview = registry.merge_preview(session, region_row, alias, unit)
         if preview is not None and not confirm:
             return preview
@@ -200,6 +204,18 @@ def alias_unit(request: Request, user: accounts.Account, region: str, alias: str
                  merged=preview.moves() if preview else None)
     written(request)
     return None
+
+
+def store_plan(request: Request, user: accounts.Account, plan: Plan, choices: MappingChoices | None = None,
+               **detail: Any) -> PlanImportResult:
+    """Import a plan (JSON or the corrected upload) with its audit entry in the same transaction."""
+    def audit(session: Session, result: PlanImportResult) -> None:
+        audit_in(session, request, user, "import_plan", "plan", result.plan_id, title=result.title,
+                 version=result.version, created=result.created, **detail)
+
+    result = import_plan(_db(request), plan, actor=user.username, choices=choices, audit=audit)
+    written(request)
+    return result
 
 
 REPORT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -217,7 +233,8 @@ def annual_report(request: Request, user: accounts.Account, year: int | None, fm
     year = year or date.today().year - 1
     extra: dict[str, Any] = {}
     if request.app.state.demo:
-        extra = {"inventory": example_inventory_path(), "scenarios": example_scenarios_path()}
+        # the projection's base year from the same inventory, so both sections print the same figures
+        extra = {"inventory": example_inventory_path(), "scenarios": example_inventory_scenarios_path()}
     content = build_annual_content(db, year, plan=plan_id, **extra)
     data = render(content, fmt)
     record(request, user, "annual_report", "plan", content.facts.plan_id, year=year, format=fmt)
@@ -228,17 +245,42 @@ def annual_report(request: Request, user: accounts.Account, year: int | None, fm
 
 
 def inventory(request: Request, user: accounts.Account, path: Path, filename: str,
-              record_values: bool) -> tuple[dict[str, Any], RecordResult | None]:
-    """Compute an activity-data file; optionally record its indicators as observations of the plan's targets."""
-    summary, observations = compute_file(path, filename)
+              record_values: bool, fallback: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Compute an activity-data file; with ``record_values`` also the preview of recording its indicators.
+
+    The preview carries a signed token of the computed values, so the confirmation records exactly
+    what was shown, without the file being uploaded again.
+    """
+    summary, observations = compute_file(path, filename, fallback)
     if not record_values:
-        return summary, None
+        return summary, {}
     if observations is None:
         raise StoreError("记录需要基准年和之后年份的数据", "recording needs data for the base year and a later year")
-    def audit(session: Session, result: RecordResult) -> None:
-        audit_in(session, request, user, "record_inventory", "file", None, filename=filename,
-                 values=[(r.code, r.period, r.value) for r in result.recorded], skipped=result.skipped)
+    preview = preview_inventory(_db(request), observations)
+    token = _signer(request).dumps({"summary": summary, "values": {k: v.to_dict() for k, v in observations.items()}})
+    return summary, {"preview": preview, "token": token}
 
-    result = record_inventory(_db(request), observations, actor=user.username, audit=audit)
+
+def _signer(request: Request) -> URLSafeSerializer:
+    secret = request.app.state.settings.secret_key.get_secret_value() or "dev-only-secret"
+    return URLSafeSerializer(secret, salt="tanfeng.inventory-record")
+
+
+def confirm_inventory(request: Request, user: accounts.Account, token: str, fingerprint: str,
+                      reason: str | None) -> tuple[dict[str, Any], RecordResult]:
+    """Record the previewed values (submitted for review); refuses a tampered or stale preview."""
+    try:
+        data = _signer(request).loads(token)
+    except BadSignature as err:
+        raise StoreError("预览已失效，请重新上传文件", "the preview is invalid; upload the file again") from err
+    values = {k: InventoryValue(**v) for k, v in data["values"].items()}
+
+    def audit(session: Session, result: RecordResult) -> None:
+        audit_in(session, request, user, "record_inventory", "file", None, filename=data["summary"].get("source"),
+                 reason=reason, values=[(r.code, r.period, r.value) for r in result.recorded],
+                 skipped=result.skipped)
+
+    result = record_inventory(_db(request), values, actor=user.username, confirm=True, reason=reason,
+                              expected=fingerprint, audit=audit)
     written(request)
-    return summary, result
+    return data["summary"], result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -10,21 +12,25 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError, DBAPIError, StatementError
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tanfeng.config import Settings, normalise_database_url
 from tanfeng.db.session import Database
 from tanfeng.errors import TanfengError
+from tanfeng.services import upload_guard
 from tanfeng.services.errors import ImportValidationError, StaleEdit
+from tanfeng.services.login_throttle import DatabaseThrottle, Policy, RedisThrottle, Throttle
 from tanfeng.services.overview import is_demo
 from tanfeng.web.deps import AuthRequired, Forbidden
+from tanfeng.web.limits import BodyLimit
 from tanfeng.web.rendering import Renderer
 from tanfeng.web.routes import api, auth, office, pages, reminders, unit
-from tanfeng.web.security import LoginLimiter
 from tanfeng.web.settings import WebSettings
 
 HERE = Path(__file__).parent
+log = logging.getLogger("tanfeng.web")
 
 
 def plotly_js_path() -> Path:
@@ -88,6 +94,23 @@ def _install_handlers(app: FastAPI) -> None:
         return app.state.renderer.page(request, "error.html", {"message": str(exc), "errors": errors},
                                        status_code=code)
 
+    def _out_of_range(request: Request, _exc: Exception) -> Response:
+        # The database refused a value (an id past its integer range, a NUL byte): the request is
+        # at fault, and nothing was stored (the transaction rolled back).
+        message = "输入的编号或数值超出范围或格式不对 / an id or value is out of range or malformed"
+        if _is_api(request):
+            return JSONResponse({"detail": message}, status_code=422)
+        return app.state.renderer.page(request, "error.html", {"message": message}, status_code=422)
+
+    for kind in (OverflowError, DataError):
+        app.add_exception_handler(kind, _out_of_range)
+
+    @app.exception_handler(StatementError)
+    def _statement(request: Request, exc: StatementError) -> Response:
+        if isinstance(exc.orig, ValueError | OverflowError) and not isinstance(exc, DBAPIError):
+            return _out_of_range(request, exc)
+        raise exc
+
     @app.exception_handler(RequestValidationError)
     def _invalid(request: Request, exc: RequestValidationError) -> Response:
         detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
@@ -106,15 +129,20 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
     app = FastAPI(title="碳峰 tanfeng API", version="1", openapi_url="/api/v1/openapi.json", docs_url=None,
                   redoc_url=None)
     app.state.settings, app.state.db = settings, db
-    app.state.limiter = LoginLimiter(settings.login_max_failures, settings.login_window_seconds)
+    app.state.throttle = make_throttle(settings, db)
     app.state.overview_cache = {}
     app.state.renderer = Renderer(HERE / "templates", settings)
     app.state.demo = settings.mode == "demo" or _safe_is_demo(db)
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key.get_secret_value() or "dev-only-secret",
+    if settings.secret_generated:
+        log.warning("TANFENG_SECRET_KEY 未设置：本次运行使用随机密钥，重启后需重新登录 / "
+                    "no TANFENG_SECRET_KEY: a random key signs this run's cookies (log in again after a restart)")
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key.get_secret_value(),
                        session_cookie="tanfeng_session", max_age=settings.session_max_age, same_site="lax",
                        https_only=settings.cookie_secure)
 
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, max_request_bytes=settings.max_request_bytes,
+                       max_upload_bytes=settings.max_upload_bytes)  # outermost: before sessions and login
 
     @app.get("/static/vendor/plotly.min.js", include_in_schema=False)
     def _plotly() -> FileResponse:
@@ -123,10 +151,19 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _install_handlers(app)
+    threading.Thread(target=upload_guard.warm_up, name="tanfeng-upload-workers", daemon=True).start()
     for module in (auth, pages, unit, office, reminders, api):
         app.include_router(module.router)
     app.include_router(reminders.api)
     return app
+
+
+def make_throttle(settings: WebSettings, db: Database) -> Throttle:
+    """The login throttle: in Redis when ``TANFENG_REDIS_URL`` is set, else in the database."""
+    policy = Policy(account_free=settings.login_max_failures, client_free=settings.login_client_max_failures,
+                    backoff=settings.login_backoff_seconds, cap=settings.login_backoff_max_seconds,
+                    window=settings.login_window_seconds)
+    return RedisThrottle(settings.redis_url, policy) if settings.redis_url else DatabaseThrottle(db, policy)
 
 
 def _safe_is_demo(db: Database) -> bool:

@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, Request, UploadFile
+from fastapi import Depends, Path, Query, Request, UploadFile
 from sqlalchemy.orm import Session
 
 from tanfeng.db.session import Database
-from tanfeng.services import audit
-from tanfeng.services.accounts import Account, get_account
+from tanfeng.services import audit, sessions
+from tanfeng.services.accounts import Account
 from tanfeng.services.errors import StoreError
+from tanfeng.services.validation import INT32_MAX
 from tanfeng.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
+
+# A stored row's id: fits PostgreSQL's INTEGER, so both databases answer an impossible id alike (404/422).
+DbId = Annotated[int, Path(ge=1, le=INT32_MAX)]
+Limit = Annotated[int, Query(ge=0, le=500)]
+Offset = Annotated[int, Query(ge=0, le=INT32_MAX)]
 
 WRITERS = ("admin", "office", "unit")
 OFFICE = ("admin", "office")
@@ -45,14 +51,13 @@ DbDep = Annotated[Database, Depends(get_db)]
 
 
 def optional_user(request: Request, db: DbDep) -> Account | None:
-    """The session's account if it is still active and its session version matches (else logged out)."""
-    uid, version = request.session.get("uid"), request.session.get("sv")
-    if not isinstance(uid, int):
+    """The account of the cookie's server-side session if it is live and the account active."""
+    token = request.session.get("sid")
+    if token is None:
         return None
-    account = get_account(db, uid)
-    if account is None or not account.active or account.session_version != version:
-        request.session.pop("uid", None)
-        return None
+    account = sessions.resolve(db, token)
+    if account is None:
+        request.session.pop("sid", None)
     return account
 
 

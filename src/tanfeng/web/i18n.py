@@ -124,6 +124,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "merge_values": ("其填报值 {values} 个、账号 {accounts} 个随之归入“{target}”",
                      "its {values} values and {accounts} accounts go to “{target}”"),
     "merge_confirm": ("确认合并", "Merge"), "cancel": ("取消", "Cancel"),
+    "confidence": ("把握", "Confidence"), "least_certain_first": ("把握较低的先列出，请先核对。", "Least certain first: check these first."),
     "report_format": ("格式", "Format"), "select_all": ("全选", "Select all"),
     "item_value": ("指标数据", "Value"), "item_progress": ("任务进展", "Progress report"),
     "recent_reminders": ("最近的催报", "Recent reminders"), "plan_col": ("方案", "Plan"),

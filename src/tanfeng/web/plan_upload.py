@@ -12,6 +12,8 @@ from pydantic import ValidationError
 from tanfeng.errors import TanfengError
 from tanfeng.plans import read_bytes
 from tanfeng.plans.model import Plan
+from tanfeng.services.upload_guard import inspect_archive, run_limited
+from tanfeng.services.validation import finite_number, year_in_range
 
 MAX_PLAN_BYTES = 20 * 1024 * 1024
 
@@ -37,14 +39,22 @@ def read_upload(data: bytes, name: str) -> Plan:
     return read_bytes(data, name)
 
 
+def read_upload_limited(data: bytes, name: str) -> Plan:
+    """``read_upload`` behind the archive check, in a worker process with time and memory limits."""
+    inspect_archive(data, name)
+    plan: Plan = run_limited(read_upload, (data, name), name)
+    return plan
+
+
 def _number(text: str, what: str) -> float | None:
     text = text.strip()
     if not text:
         return None
     try:
-        return float(text)
+        number = float(text)
     except ValueError as err:
         raise PlanUploadError(f"{what}: “{text}”不是数字 / {what}: '{text}' is not a number") from err
+    return finite_number(number, what)
 
 
 def _correct_target(target: dict[str, Any], form: Mapping[str, str]) -> None:
@@ -57,7 +67,10 @@ def _correct_target(target: dict[str, Any], form: Mapping[str, str]) -> None:
         target["unit"] = form[key + "unit"].strip() or None
     if key + "year" in form:
         year = _number(form[key + "year"], f"目标{target['id']}的年份 / target {target['id']} year")
-        target["year"] = int(year) if year is not None else None
+        if year is not None and not year.is_integer():
+            raise PlanUploadError(f"目标{target['id']}的年份应为整数 / target {target['id']} year must be whole")
+        target["year"] = year_in_range(int(year), f"目标{target['id']}的年份 / target {target['id']} year") \
+            if year is not None else None
     if key + "present" in form:  # checkboxes send nothing when unticked
         target["assigned"] = form.get(key + "assigned") == "on"
 

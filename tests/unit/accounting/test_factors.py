@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from tanfeng.accounting import FactorFileError, gwp, library
-from tanfeng.accounting.factors import BUILTIN_SETS, CANONICAL, load_builtin, load_file
+from tanfeng.accounting.factors import BUILTIN_SETS, CANONICAL, EVIDENCE_KINDS, load_builtin, load_file
 
 
 def _raw(name: str) -> list[dict[str, str]]:
@@ -28,9 +28,11 @@ def test_every_shipped_set_loads_with_provenance(name: str) -> None:
     for f in fset.factors:
         assert f.parameter in CANONICAL
         assert f.source and f.table and f.edition, f
-        assert f.evidence in {"V", "V3", "M", "unmarked", "press"}, f
-        # nothing was checked against its source document in this work: no factor may claim to be verified
-        assert f.verified is False, f
+        assert f.evidence in EVIDENCE_KINDS, f
+        # a copy is only evidence when it is named
+        assert f.evidence != "copy" or f.evidence_ref, f
+        # no official text was read in this work: no factor may claim to be verified or officially evidenced
+        assert f.verified is False and f.evidence != "official", f
 
 
 def test_reference_per_unit_values_are_consistent() -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tanfeng.accounting import IndicatorOptions, InventoryInput, compute, indicators
+from tanfeng.accounting import IndicatorOptions, InventoryInput, InventoryInputError, compute, indicators
 from tanfeng.accounting.indicators import ElectricityMethod
 
 Make = Callable[..., InventoryInput]
@@ -41,10 +41,16 @@ def test_natural_gas_in_wan_cubic_metres(make_input: Make) -> None:
 
 
 def test_ipcc_set_on_top_switches_to_emission_factor_method(make_input: Make) -> None:
-    # with ipcc2006 first: 1000 t diesel × 42.652 GJ/t = 42.652 TJ × 74100 kgCO2/TJ × oxidation 1.0 = 3160.51 tCO2
-    co2, line = _one(make_input, "能源消费,交通运输,柴油,2020,1000,吨,燃料,,,", factors=["ipcc2006"])
-    assert co2 == pytest.approx(42.652 * 74100 / 1000, rel=1e-9)
-    assert line.factors[1].factor_set == "ipcc2006"  # type: ignore[attr-defined]
+    body = "能源消费,交通运输,柴油,2020,1000,吨,燃料,,,"
+    # ipcc2006 first: diesel's set is ipcc2006 (74100 kgCO2/TJ), which has no heating value: the run stops
+    with pytest.raises(InventoryInputError, match="ipcc2006 缺少低位发热量"):
+        compute(make_input(body), ["ipcc2006"])
+    # allowed to take the heating value from the enterprise set: 1000 t × 42.652 GJ/t = 42.652 TJ
+    # × 74100 kgCO2/TJ = 3160513.2 kg = 3160.5132 tCO2 — no oxidation rate applied (the factor assumes it)
+    co2, line = _one(make_input, body, factors=["ipcc2006"], fallback="cn_enterprise_2015")
+    assert co2 == pytest.approx(3160.5132, abs=1e-6)
+    assert [f.factor_set for f in line.factors] == ["cn_enterprise_2015", "ipcc2006"]  # type: ignore[attr-defined]
+    assert len(line.warnings) == 1 and "低位发热量取自cn_enterprise_2015" in line.warnings[0]  # type: ignore[attr-defined]
 
 
 def test_feedstock_counts_as_energy_but_not_combustion(make_input: Make) -> None:
@@ -172,6 +178,17 @@ def test_landfill_with_user_doc(make_input: Make, tmp_path: object) -> None:
     assert line.factors[1].factor_set == "county"  # type: ignore[attr-defined]
 
 
+def test_landfill_oxidation_by_site_type(make_input: Make, tmp_path: object) -> None:
+    from pathlib import Path
+
+    user = Path(str(tmp_path)) / "county.csv"
+    user.write_text("parameter,item,value,unit,table\ndoc,landfill,15,%,2020 waste survey\n", encoding="utf-8")
+    # unmanaged deep site: OX 0 → 10000 t × MCF 0.8 × 0.15 × 0.5 × 0.5 × 16/12 × (1 − 0) = 400 tCH4
+    ch4, line = _one(make_input, "废弃物,垃圾填埋,非管理型（深）,2020,10000,吨,,,,", factors=[user])
+    assert ch4 == pytest.approx(400.0)
+    assert next(f for f in line.factors if f.parameter == "landfill_oxidation").value == 0  # type: ignore[attr-defined]
+
+
 def _two_year(make_input: Make) -> InventoryInput:
     meta = """基本信息,基准年,2020,,,,,,,
 基本信息,电网排放因子区域,江西,,,,,,,
@@ -222,6 +239,24 @@ def test_feedstock_and_non_fossil_exclusions(make_input: Make) -> None:
     assert cal.energy_total_tce == pytest.approx(29775.2)
 
 
+def test_new_renewable_electricity_deducted_as_a_visible_line(make_input: Make) -> None:
+    from tanfeng.accounting.indicators import FEEDSTOCK_ZH, NEW_RENEWABLE_ZH
+
+    result = compute(_two_year(make_input))
+    opts = IndicatorOptions(exclude_feedstock=True, exclude_new_renewable=True)
+    ind = indicators(result, 2024, options=opts)
+    # renewable electricity: 2020 none; 2024 the local solar 2000 万kWh = 2e7 kWh, all used locally → new 2e7 kWh
+    # × 300 gce/kWh = 0.0003 tce/kWh → 6000 tce; feedstock 1000 t diesel × 1.4571 = 1457.1 tce
+    assert ind.deductions == [(FEEDSTOCK_ZH, pytest.approx(1457.1)), (NEW_RENEWABLE_ZH, pytest.approx(6000.0))]
+    # 47485.2 − 1457.1 − 6000 = 40028.1 tce; the base year keeps 44571 (nothing new there, no feedstock)
+    assert ind.energy_assessed_tce == pytest.approx(40028.1)
+    assert ind.base_energy_assessed_tce == pytest.approx(44571)
+    assert ind.base_deductions == [(FEEDSTOCK_ZH, 0.0)]
+    assert any(NEW_RENEWABLE_ZH in t and "−6000 tce" in t for t in ind.trace)
+    # without the option no such line
+    assert NEW_RENEWABLE_ZH not in "".join(indicators(result, 2024).trace)
+
+
 def test_combustion_ch4_n2o_only_with_supplied_factors(make_input: Make, tmp_path: object) -> None:
     from pathlib import Path
 
@@ -238,6 +273,21 @@ def test_combustion_ch4_n2o_only_with_supplied_factors(make_input: Make, tmp_pat
     assert lines["CH4"].emission_t == pytest.approx(42.652 * 3.9 / 1000)
     assert lines["CH4"].co2e_t == pytest.approx(42.652 * 3.9 / 1000 * 28)
     assert lines["N2O"].co2e_t == pytest.approx(42.652 * 3.9 / 1000 * 265)
+
+
+def test_ar6_methane_fossil_and_non_fossil(make_input: Make, tmp_path: object) -> None:
+    from pathlib import Path
+
+    # enteric CH4 is non-fossil: 679 tCH4 × 27.0 = 18333 tCO2e
+    cattle = compute(make_input("农业,肠道发酵,非奶牛（农户散养）,2020,1,万头,,,,"), gwp_metric="AR6")
+    assert cattle.year(2020).lines[0].co2e_t == pytest.approx(679.0 * 27.0)
+    # combustion CH4 is fossil: 0.166343 tCH4 × 29.8
+    user = Path(str(tmp_path)) / "mobile.csv"
+    user.write_text("parameter,item,value,unit,table\nch4_ef_energy,diesel.transport,3.9,kg/TJ,user table 1\n",
+                    encoding="utf-8")
+    fuel = compute(make_input("能源消费,交通运输,柴油,2020,1000,吨,燃料,,,"), factors=[user], gwp_metric="AR6")
+    ch4 = next(ln for ln in fuel.year(2020).lines if ln.gas == "CH4")
+    assert ch4.co2e_t == pytest.approx(42.652 * 3.9 / 1000 * 29.8)
 
 
 def test_imported_non_fossil_share_counts_toward_non_fossil(make_input: Make) -> None:

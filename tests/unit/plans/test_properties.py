@@ -101,3 +101,19 @@ def test_sample_plan_is_read_as_expected() -> None:
     assert ("energy_intensity", 13, 2025) in codes and ("non_fossil_share", 18.3, 2025) in codes
     assert ("forest_coverage", 67, 2030) in codes and ("carbon_peak", None, 2030) in codes
     assert plan.tasks[0].units == ["市发改委", "市住建局", "市自然资源局", "各县（市、区）人民政府"]
+
+
+_PIECES = ["序号", "重点任务", "牵头单位", "配合单位", "完成时限", "1", "2", "\t", "【牵头单位】", "【配合单位】", "市发改委",
+           "各县（市、区）人民政府负责落实。", "重点实施“碳达峰十大行动”，包括", "等九大专项行动", "能源绿色低碳转型行动、",
+           "2024年，", "2024—2025年，", "总装机", "创建30个", "的试点城市", "邢政字[2023]12号", "〔二〇二三〕", "12月13日",
+           "【政策】", ".docx", "万盛经开区", "江干区", "于2030年前达到峰值", "\n", "。", "，", "（", "）", "、"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), max_size=120).map("".join))
+def test_reader_and_explain_never_raise_on_shuffled_plan_pieces(text: str) -> None:
+    from tanfeng.plans.explain import explain_bytes
+
+    _read_or_reject("某市碳达峰实施方案\n为贯彻落实国家部署制定本方案，推进全市碳达峰工作。\n" + text)
+    with contextlib.suppress(PlanReadError):
+        assert explain_bytes(("某市碳达峰实施方案\n" + text).encode("utf-8"), "x.txt")

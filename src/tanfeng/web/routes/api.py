@@ -17,10 +17,10 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from tanfeng.plans.model import Plan
-from tanfeng.services import audit, review
+from tanfeng.services import audit, review, sessions
 from tanfeng.services.accounts import ROLES, Account, list_accounts
-from tanfeng.services.plan_import import import_plan
 from tanfeng.services.status import compute_status, indicator_series
+from tanfeng.services.upload_guard import check_template
 from tanfeng.services.workspace import plan_trees
 from tanfeng.web import actions
 from tanfeng.web.deps import (
@@ -28,14 +28,17 @@ from tanfeng.web.deps import (
     WRITERS,
     CurrentUser,
     DbDep,
+    DbId,
     Forbidden,
+    Limit,
+    Offset,
     RateLimited,
     read_upload_bytes,
     reader,
     record,
     writer,
 )
-from tanfeng.web.plan_upload import read_upload
+from tanfeng.web.plan_upload import read_upload_limited
 from tanfeng.web.routes.auth import login_account
 from tanfeng.web.security import csrf_token
 
@@ -138,6 +141,7 @@ def login(request: Request, body: Credentials) -> JSONResponse:
 @router.delete("/session")
 def logout(request: Request, user: Annotated[Account, Depends(writer(*ROLES))]) -> dict[str, bool]:
     record(request, user, "logout", "user", user.id)
+    sessions.end(request.app.state.db, request.session.get("sid"))
     request.session.clear()
     return {"ok": True}
 
@@ -158,12 +162,12 @@ def plans(db: DbDep, _user: CurrentUser, q: str | None = None) -> list[dict[str,
 
 
 @router.get("/indicators/{indicator_id}/series")
-def series(db: DbDep, _user: CurrentUser, indicator_id: int) -> dict[str, Any]:
+def series(db: DbDep, _user: CurrentUser, indicator_id: DbId) -> dict[str, Any]:
     return asdict(indicator_series(db, indicator_id))
 
 
 @router.get("/indicators/{indicator_id}/history")
-def history(db: DbDep, _user: CurrentUser, indicator_id: int) -> list[dict[str, Any]]:
+def history(db: DbDep, _user: CurrentUser, indicator_id: DbId) -> list[dict[str, Any]]:
     return [asdict(r) for r in review.history(db, indicator_id)]
 
 
@@ -195,25 +199,26 @@ async def upload_template(request: Request, user: Writer, file: Annotated[Upload
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"upload{suffix}"
             path.write_bytes(data)
+            check_template(path, file.filename or path.name)
             return asdict(actions.upload(request, user, path, file.filename or path.name))
 
     return await run_in_threadpool(work)
 
 
 @router.post("/observations/{observation_id}/accept")
-def accept(request: Request, user: Office, observation_id: int, body: AcceptIn | None = None) -> dict[str, bool]:
+def accept(request: Request, user: Office, observation_id: DbId, body: AcceptIn | None = None) -> dict[str, bool]:
     actions.review_one(request, user, observation_id, "accept", None, body.version if body else None)
     return {"ok": True}
 
 
 @router.post("/observations/{observation_id}/return")
-def return_value(request: Request, user: Office, observation_id: int, body: ReturnIn) -> dict[str, bool]:
+def return_value(request: Request, user: Office, observation_id: DbId, body: ReturnIn) -> dict[str, bool]:
     actions.review_one(request, user, observation_id, "return", body.reason, body.version)
     return {"ok": True}
 
 
 @router.put("/plans/{plan_id}/targets/{target}/quota")
-def set_quota(request: Request, user: Office, plan_id: int, target: str, body: QuotaUpdate) -> dict[str, Any]:
+def set_quota(request: Request, user: Office, plan_id: DbId, target: str, body: QuotaUpdate) -> dict[str, Any]:
     return asdict(actions.quota(request, user, plan_id, target, body.value, body.unit, body.note, body.version))
 
 
@@ -222,7 +227,7 @@ async def preview_plan(request: Request, user: Office, file: Annotated[UploadFil
     data = await read_upload_bytes(file)
 
     def work() -> dict[str, Any]:
-        return read_upload(data, file.filename or "plan.txt").model_dump(mode="json", exclude_none=True)
+        return read_upload_limited(data, file.filename or "plan.txt").model_dump(mode="json", exclude_none=True)
 
     return await run_in_threadpool(work)
 
@@ -230,10 +235,7 @@ async def preview_plan(request: Request, user: Office, file: Annotated[UploadFil
 @router.post("/plans", status_code=201)
 def store_plan(request: Request, user: Office, body: dict[str, Any]) -> dict[str, Any]:
     plan = Plan.model_validate(body)
-    result = import_plan(request.app.state.db, plan, actor=user.username)
-    record(request, user, "import_plan", "plan", result.plan_id, title=result.title, version=result.version,
-           created=result.created)
-    return asdict(result)
+    return asdict(actions.store_plan(request, user, plan))
 
 
 @router.get("/users")
@@ -248,7 +250,7 @@ def create_user(request: Request, user: Office, body: UserCreate) -> dict[str, A
 
 
 @router.patch("/users/{account_id}")
-def update_user(request: Request, user: Office, account_id: int, body: UserUpdate) -> dict[str, Any]:
+def update_user(request: Request, user: Office, account_id: DbId, body: UserUpdate) -> dict[str, Any]:
     return _public(actions.update_account(request, user, account_id, password=body.password, active=body.active,
                                           role=body.role, version=body.version))
 
@@ -282,5 +284,5 @@ def annual_report(request: Request, user: Office, body: ReportRequest) -> Respon
 
 
 @router.get("/audit")
-def audit_log(db: DbDep, _user: OfficeReader, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+def audit_log(db: DbDep, _user: OfficeReader, limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
     return [asdict(e) for e in audit.recent(db, limit=min(limit, 500), offset=offset)]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from tanfeng.services import sessions
 from tanfeng.services.accounts import Account, authenticate
 from tanfeng.web.deps import Forbidden, MaybeUser, RateLimited, record
 from tanfeng.web.security import csrf_valid
@@ -21,21 +23,29 @@ def _safe_next(target: str | None) -> str:
 
 
 def login_account(request: Request, username: str, password: str) -> Account:
-    """Check the rate limit and the password; start a fresh session. Raises ``Forbidden`` on failure."""
-    limiter = request.app.state.limiter
+    """Count the attempt, check the password, start a fresh server-side session.
+
+    Raises ``RateLimited`` while the client or the account is in back-off, ``Forbidden`` on a
+    wrong name or password.
+    """
+    db, throttle = request.app.state.db, request.app.state.throttle
     client = request.client.host if request.client else "?"
-    keys = (f"ip:{client}", f"user:{username.strip()}")
-    if limiter.blocked(*keys):
-        raise RateLimited("登录失败次数过多，请稍后再试 / too many failed logins; try again later")
-    account = authenticate(request.app.state.db, username, password)
+    name = username.strip()[:100]
+    client_key, account_key = f"ip:{client}", f"user:{name.casefold()}"
+    wait = throttle.reserve(client_key, account_key)
+    if wait > 0:
+        raise RateLimited(f"登录尝试过多，请{math.ceil(wait)}秒后再试 / too many login attempts; "
+                          f"try again in {math.ceil(wait)} s")
+    account = authenticate(db, username, password)
     if account is None:
-        limiter.fail(*keys)
-        record(request, None, "login_failed", "user", None, username=username.strip()[:100])
+        record(request, None, "login_failed", "user", None, username=name)
         raise Forbidden("用户名或密码错误 / wrong user name or password")
-    limiter.succeed(*keys)
+    throttle.succeeded(account_key, client_key)
+    sessions.end(db, request.session.get("sid"))
+    token = sessions.start(db, account.id, request.app.state.settings.session_max_age, client)
     lang = request.session.get("lang")
     request.session.clear()  # a new session (and CSRF token) on every login
-    request.session.update({"uid": account.id, "sv": account.session_version, "csrf": secrets.token_urlsafe(32)})
+    request.session.update({"sid": token, "csrf": secrets.token_urlsafe(32)})
     if lang:
         request.session["lang"] = lang
     record(request, account, "login", "user", account.id)
@@ -71,6 +81,7 @@ def login_submit(
 def logout(request: Request, user: MaybeUser, csrf_token: Annotated[str, Form()] = "") -> Response:
     if user is not None and csrf_valid(request.session, csrf_token):
         record(request, user, "logout", "user", user.id)
+        sessions.end(request.app.state.db, request.session.get("sid"))
         request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

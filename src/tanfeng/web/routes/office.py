@@ -14,8 +14,8 @@ from tanfeng.services.plan_import import MappingChoices, import_plan, stored_ind
 from tanfeng.services.registry import units_with_aliases
 from tanfeng.services.status import compute_status
 from tanfeng.web import actions
-from tanfeng.web.deps import OFFICE, DbDep, read_upload_bytes, reader, record, writer
-from tanfeng.web.plan_upload import apply_corrections, read_upload
+from tanfeng.web.deps import OFFICE, DbDep, DbId, read_upload_bytes, reader, writer
+from tanfeng.web.plan_upload import apply_corrections, read_upload_limited
 
 router = APIRouter(include_in_schema=False)
 Office = Annotated[Account, Depends(writer(*OFFICE))]
@@ -41,7 +41,7 @@ async def review_bulk(request: Request, user: Office) -> Response:
 
 
 @router.post("/review/{observation_id}/{action}")
-def review_action(request: Request, user: Office, observation_id: int, action: str,
+def review_action(request: Request, user: Office, observation_id: DbId, action: str,
                   reason: Annotated[str, Form()] = "", version: Annotated[int | None, Form()] = None) -> Response:
     if action not in ("accept", "return"):
         action = "invalid"
@@ -52,7 +52,7 @@ def review_action(request: Request, user: Office, observation_id: int, action: s
 
 
 @router.post("/targets/{indicator_id}/quota")
-def quota(request: Request, user: Office, indicator_id: int, plan_id: Annotated[int, Form()],
+def quota(request: Request, user: Office, indicator_id: DbId, plan_id: Annotated[int, Form()],
           target: Annotated[str, Form()], value: Annotated[float, Form()], unit: Annotated[str, Form()] = "",
           note: Annotated[str, Form()] = "", version: Annotated[int | None, Form()] = None) -> Response:
     actions.quota(request, user, plan_id, target, value, unit.strip() or None, note.strip() or None, version)
@@ -78,7 +78,7 @@ def create_user(request: Request, user: Office, username: Annotated[str, Form()]
 
 
 @router.post("/admin/users/{account_id}")
-def update_user(request: Request, user: Office, account_id: int, password: Annotated[str, Form()] = "",
+def update_user(request: Request, user: Office, account_id: DbId, password: Annotated[str, Form()] = "",
                 active: Annotated[str, Form()] = "", version: Annotated[int | None, Form()] = None) -> Response:
     actions.update_account(request, user, account_id, password=password or None,
                            active={"1": True, "0": False}.get(active), role=None, version=version)
@@ -113,7 +113,7 @@ async def preview(request: Request, user: Office, file: Annotated[UploadFile, Fi
     data = await read_upload_bytes(file)
 
     def work() -> Response:
-        plan = read_upload(data, file.filename or "plan.txt")
+        plan = read_upload_limited(data, file.filename or "plan.txt")
         db = request.app.state.db
         trial = import_plan(db, plan, actor=user.username, dry_run=True)
         later = trial.created and trial.version > 1  # a new version: show where each target goes
@@ -142,9 +142,7 @@ async def save(request: Request, user: Office) -> Response:
 
     def work() -> Response:
         plan = apply_corrections(fields.get("document", ""), fields)
-        result = import_plan(request.app.state.db, plan, actor=user.username, choices=_mapping_choices(fields))
-        record(request, user, "import_plan", "plan", result.plan_id, title=result.title, version=result.version,
-               created=result.created, corrected=True)
+        result = actions.store_plan(request, user, plan, choices=_mapping_choices(fields), corrected=True)
         request.app.state.renderer.flash(request, f"已保存方案“{result.title}”第{result.version}版 / plan saved "
                                                   f"(version {result.version})")
         return RedirectResponse("/plan", 303)

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -18,9 +18,10 @@ from tanfeng.services.accounts import Account
 from tanfeng.services.audit import AuditInfo
 from tanfeng.services.overview import Overview, build_overview, data_stamp, series_chart
 from tanfeng.services.status import compute_status
+from tanfeng.services.upload_guard import check_inventory
 from tanfeng.services.workspace import plan_trees, responsibility_matrix, target_versions
 from tanfeng.web import actions
-from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, read_upload_bytes, reader, writer
+from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, DbId, read_upload_bytes, reader, writer
 from tanfeng.web.inventory_view import inventory_summary
 
 router = APIRouter(include_in_schema=False)
@@ -70,7 +71,7 @@ def plan(request: Request, user: CurrentUser, db: DbDep, q: str | None = None) -
 
 
 @router.get("/targets/{indicator_id}", response_class=HTMLResponse)
-def target(request: Request, user: CurrentUser, db: DbDep, indicator_id: int) -> Response:
+def target(request: Request, user: CurrentUser, db: DbDep, indicator_id: DbId) -> Response:
     chart = series_chart(db, indicator_id)
     rows = [r for r in compute_status(db) if r.indicator_id == indicator_id]
     return request.app.state.renderer.page(request, "target.html", {
@@ -90,8 +91,9 @@ def inventory(request: Request, user: CurrentUser) -> Response:
 
 @router.post("/inventory", response_class=HTMLResponse)
 async def inventory_upload(request: Request, user: Annotated[Account, Depends(writer(*OFFICE))],
-                           file: Annotated[UploadFile, File()], record: Annotated[str, Form()] = "") -> Response:
-    """Compute an uploaded activity-data file; with ``record`` store its indicators as the plan's values."""
+                           file: Annotated[UploadFile, File()], record: Annotated[str, Form()] = "",
+                           fallback: Annotated[str, Form()] = "") -> Response:
+    """Compute an uploaded activity-data file; with ``record`` show the preview of recording its indicators."""
     suffix = Path(file.filename or "inventory.xlsx").suffix.lower() or ".xlsx"
     data = await read_upload_bytes(file)
 
@@ -99,16 +101,27 @@ async def inventory_upload(request: Request, user: Annotated[Account, Depends(wr
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"inventory{suffix}"
             path.write_bytes(data)
-            summary, recorded = actions.inventory(request, user, path, file.filename or path.name, record == "on")
-        return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": summary,
-                                                                           "recorded": recorded})
+            check_inventory(path, file.filename or path.name)
+            summary, preview = actions.inventory(request, user, path, file.filename or path.name, record == "on",
+                                                 fallback or None)
+        return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": summary, **preview})
 
     return await run_in_threadpool(work)
 
 
+@router.post("/inventory/record", response_class=HTMLResponse)
+def inventory_record(request: Request, user: Annotated[Account, Depends(writer(*OFFICE))],
+                     token: Annotated[str, Form()], fingerprint: Annotated[str, Form()],
+                     reason: Annotated[str, Form()] = "") -> Response:
+    """Confirm a previewed recording: the values go in as submissions for review."""
+    summary, recorded = actions.confirm_inventory(request, user, token, fingerprint, reason or None)
+    return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": summary,
+                                                                       "recorded": recorded})
+
+
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, user: Annotated[Account, Depends(reader(*OFFICE))], db: DbDep,
-               page: int = 1) -> Response:
+               page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
     page = max(page, 1)
     entries = audit.recent(db, limit=100, offset=(page - 1) * 100)
     return request.app.state.renderer.page(request, "audit.html", {"user": user, "entries": entries, "page": page})

@@ -17,6 +17,8 @@ from tanfeng.services.accounts import Account
 from tanfeng.services.collection import CollectionResult
 from tanfeng.services.errors import StoreError
 from tanfeng.services.templates import PROGRESS_STATUSES, write_template
+from tanfeng.services.upload_guard import check_template
+from tanfeng.services.validation import check_id
 from tanfeng.services.workspace import list_units, unit_work
 from tanfeng.web import actions
 from tanfeng.web.deps import WRITERS, CurrentUser, DbDep, read_upload_bytes, writer
@@ -41,6 +43,13 @@ def _summary(result: CollectionResult) -> str:
             f"{result.task_reports} progress reports")
 
 
+def _form_id(raw: object, field: str) -> int:
+    text = str(raw).strip()
+    if not text.isascii() or not text.isdigit():
+        raise StoreError(f"表单字段{field}不是有效编号", f"form field {field} is not a valid id")
+    return check_id(int(text), field)
+
+
 @router.get("/workspace", response_class=HTMLResponse)
 def workspace(request: Request, user: CurrentUser, db: DbDep, unit_id: int | None = None,
               period: str | None = None) -> Response:
@@ -56,12 +65,12 @@ def workspace(request: Request, user: CurrentUser, db: DbDep, unit_id: int | Non
 @router.post("/workspace/values")
 async def submit_values(request: Request, user: Writer) -> Response:
     form = await request.form()
-    unit_id = int(str(form["unit_id"])) if form.get("unit_id") else None
+    unit_id = _form_id(form.get("unit_id"), "unit_id") if form.get("unit_id") else None
     period = str(form.get("period") or open_period())
     values = []
     for key, raw in form.multi_items():
         if key.startswith("value.") and str(raw).strip():
-            indicator_id = int(key.split(".", 1)[1])
+            indicator_id = _form_id(key.split(".", 1)[1], key)
             values.append({"indicator_id": indicator_id, "period": period, "value": str(raw).strip(),
                            "note": str(form.get(f"note.{indicator_id}") or "").strip() or None,
                            "version": form.get(f"version.{indicator_id}")})
@@ -91,6 +100,7 @@ async def upload(request: Request, user: Writer, file: Annotated[UploadFile, Fil
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"upload{suffix}"
             path.write_bytes(data)
+            check_template(path, file.filename or path.name)
             return actions.upload(request, user, path, file.filename or path.name)
 
     result = await run_in_threadpool(work)
@@ -104,7 +114,9 @@ def template(request: Request, user: CurrentUser, db: DbDep, unit_id: int | None
     chosen = _unit_for_view(user, unit_id)
     if chosen is None:
         raise StoreError("请选择单位", "choose a unit")
-    name = next(n for uid, n, _ in list_units(db) if uid == chosen)
+    name = next((n for uid, n, _ in list_units(db) if uid == chosen), None)
+    if name is None:
+        raise StoreError(f"没有编号为{chosen}的单位", f"no unit {chosen}")
     period = period or open_period()
     handle, tmp = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)

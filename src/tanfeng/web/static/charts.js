@@ -26,7 +26,7 @@
     if (!block) { return; }
     var data = JSON.parse(block.textContent);
     var traces = data.sectors.map(function (s) { return { x: data.years, y: s.values, name: s.name, type: "bar" }; });
-    Plotly.newPlot("inventory-plot", traces, { barmode: "relative", margin: { l: 60, r: 10, t: 10, b: 30 }, yaxis: { title: "t CO₂e" } }, config);
+    Plotly.newPlot("inventory-plot", traces, { barmode: "relative", margin: { l: 60, r: 10, t: 10, b: 30 }, yaxis: { title: "万t CO₂e" } }, config);
   }
 
   document.querySelectorAll("figure.chart").forEach(series);

@@ -128,6 +128,9 @@ CASES = [
          OFFICE_ONLY | {"admin": 201, "office": 201}),
     Case("quota table", lambda c, fx: c.put("/api/v1/regions/1/quotas", json={"doc": "示例〔2024〕1号", "entries": []}),
          OFFICE_ONLY),
+    Case("send reminders", lambda c, fx: c.post("/api/v1/reminders/run"), OFFICE_ONLY),
+    Case("reminder deadline", lambda c, fx: c.put("/api/v1/reminders/deadlines", json={
+        "period": "2024", "due_on": "2025-04-30"}), OFFICE_ONLY),
     Case("logout", lambda c, fx: c.delete("/api/v1/session"), {"admin": 200, "office": 200, "unit": 200,
                                                               "viewer": 200, None: 401}),
 ]
@@ -246,7 +249,7 @@ def test_the_matrix_covers_every_write_endpoint_of_the_api(app: FastAPI) -> None
         ("PUT", "/api/v1/plans/{plan_id}/targets/{target}/quota"), ("POST", "/api/v1/plans/preview"),
         ("POST", "/api/v1/plans"), ("POST", "/api/v1/users"), ("PATCH", "/api/v1/users/{account_id}"),
         ("POST", "/api/v1/units/rename"), ("POST", "/api/v1/units/aliases"), ("POST", "/api/v1/reports/annual"),
-        ("DELETE", "/api/v1/session"),
+        ("DELETE", "/api/v1/session"), ("POST", "/api/v1/reminders/run"), ("PUT", "/api/v1/reminders/deadlines"),
         ("POST", "/api/v1/session"),  # the login itself: tested in test_security
         ("POST", "/api/v1/plans/{plan_id}/current"), ("POST", "/api/v1/plans/{plan_id}/archive"),
         ("DELETE", "/api/v1/plans/{plan_id}"), ("POST", "/api/v1/plans/{plan_id}/baseline"),

@@ -102,6 +102,7 @@ def add_user(
                                       help="单位所在地区；办公室、只读账号的地区（可读下级）/ region of the unit; "
                                            "of an office or viewer account (reads the regions below)"),
     name: str | None = typer.Option(None, "--name", help="显示名 / display name"),
+    email: str | None = typer.Option(None, "--email", help="催报邮件地址 / address for reminder mails"),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="从标准输入读密码 / read the password from stdin"),
     db: str | None = typer.Option(None, "--db", help="数据库 / database"),
 ) -> None:
@@ -126,10 +127,29 @@ def add_user(
         region_id = find_region_id(database, region) if region and role != "unit" else None
         account = accounts.create_user(database, username=username, password=password, role=role,
                                        display_name=name, unit_id=unit_id, region_id=region_id)
+        if email:
+            accounts.set_email(database, account.username, email)
     except TanfengError as err:
         _fail(err)
         return
     typer.echo(f"已创建 / created: {account.username} ({account.role_label})")
+
+
+@users_app.command("email")
+def user_email(
+    username: str = typer.Argument(..., help="用户名 / user name"),
+    address: str = typer.Argument("", help="邮箱（空则删除）/ e-mail address (empty removes it)"),
+    db: str | None = typer.Option(None, "--db", help="数据库 / database"),
+) -> None:
+    """设置账号的催报邮箱 / set the address an account's reminder mails go to."""
+    from tanfeng.services import accounts
+
+    try:
+        saved = accounts.set_email(_database(db), username, address)
+    except TanfengError as err:
+        _fail(err)
+        return
+    typer.echo(f"{username}: {saved or '（无邮箱 / none）'}")
 
 
 @users_app.command("list")

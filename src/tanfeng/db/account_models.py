@@ -28,6 +28,7 @@ class User(CreatedMixin, Base):
     # Bumped on password change or deactivation: older session cookies stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    email: Mapped[str | None] = mapped_column(String(200))  # where reminders (催报) go
 
 
 class AuditEntry(Base):

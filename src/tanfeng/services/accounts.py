@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -207,3 +208,26 @@ def list_accounts(db: Database) -> list[Account]:
     with db.transaction() as session:
         rows = session.execute(select(User, Unit.name).outerjoin(Unit, Unit.id == User.unit_id).order_by(User.id))
         return [_account(session, user) for user, _unit in rows]
+
+
+
+EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+$")
+
+
+def set_email(db: Database, username: str, email: str | None) -> str | None:
+    """The address reminders (催报) are mailed to for this account; empty removes it."""
+    address = (email or "").strip() or None
+    if address is not None and not EMAIL.match(address):
+        raise StoreError(f"“{address}”不是邮箱地址", f"'{address}' is not an e-mail address")
+    with db.write() as session:
+        user = session.scalar(select(User).where(User.username == username.strip()))
+        if user is None:
+            raise StoreError(f"没有账号“{username}”", f"no account '{username}'")
+        user.email = address
+        return address
+
+
+def account_emails(db: Database) -> dict[str, str | None]:
+    """user name → the address reminders go to (None when none is recorded)."""
+    with db.transaction() as session:
+        return {name: email for name, email in session.execute(select(User.username, User.email))}

@@ -25,6 +25,7 @@ from tanfeng.db.models import (
     Unit,
 )
 from tanfeng.db.session import Database
+from tanfeng.formatting import format_number
 from tanfeng.services import permissions
 from tanfeng.services.progress import STATUS_LABELS
 from tanfeng.services.queries import current_versions
@@ -187,7 +188,7 @@ def unit_work(db: Database, unit_id: int, period: str) -> UnitWork:
         tracked = [t for t in load_tracked(session, unit.region) if any(u == unit_id for u, _ in t.units)]
         for item in tracked:
             by_indicator[item.indicator.id].append(
-                f"{item.target.year or ''}年 {item.target.value if item.target.value is not None else '待下达'}"
+                f"{item.target.year or ''}年 {format_number(item.target.value) if item.target.value is not None else '待下达'}"
                 f"{item.target.unit or ''}")
             roles[item.indicator.id] = next(r for u, r in item.units if u == unit_id)
         seen: set[int] = set()

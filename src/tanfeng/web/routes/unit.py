@@ -24,6 +24,7 @@ from tanfeng.services.validation import check_id
 from tanfeng.services.workspace import list_units, unit_work
 from tanfeng.web import actions
 from tanfeng.web.deps import WRITERS, CurrentUser, DbDep, read_upload_bytes, writer
+from tanfeng.web.notices import reminder_context
 from tanfeng.web.scoping import require_read, scope_of
 
 router = APIRouter(include_in_schema=False)
@@ -70,7 +71,8 @@ def workspace(request: Request, user: CurrentUser, db: DbDep, unit_id: int | Non
     work = unit_work(db, chosen, period) if chosen is not None else None
     return request.app.state.renderer.page(request, "workspace.html", {
         "user": user, "work": work, "period": period, "units": _readable_units(request, user, db) if user.role != "unit" else [],
-        "progress_statuses": list(PROGRESS_STATUSES), "can_write": user.role in WRITERS})
+        "progress_statuses": list(PROGRESS_STATUSES), "can_write": user.role in WRITERS,
+        **reminder_context(db, chosen)})
 
 
 @router.post("/workspace/values")

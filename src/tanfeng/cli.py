@@ -28,6 +28,7 @@ LAZY_GROUPS: dict[str, str] = {
     "peak": "tanfeng.commands.peak:app",
     "users": "tanfeng.commands.web:users_app",
     "consult": "tanfeng.commands.consultation:app",
+    "remind": "tanfeng.commands.remind:app",
 }
 
 

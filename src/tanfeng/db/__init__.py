@@ -5,6 +5,7 @@
 from tanfeng.db import account_models as _account_models  # noqa: F401
 from tanfeng.db import consultation_models as _consultation_models  # noqa: F401
 from tanfeng.db import models as _models  # noqa: F401
+from tanfeng.db import reminder_models as _reminder_models  # noqa: F401
 from tanfeng.db.session import Database
 
 __all__ = ["Database"]

@@ -27,6 +27,7 @@ LAZY_GROUPS: dict[str, str] = {
     "report": "tanfeng.commands.report:app",
     "peak": "tanfeng.commands.peak:app",
     "users": "tanfeng.commands.web:users_app",
+    "remind": "tanfeng.commands.remind:app",
 }
 
 

@@ -22,6 +22,7 @@ from tanfeng.config import Settings, current_user
 from tanfeng.db.migrate import current_revision, head_revision, upgrade
 from tanfeng.db.session import Database
 from tanfeng.errors import TanfengError
+from tanfeng.formatting import format_number
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -93,8 +94,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
-        return "0" if text == "-0" else text
+        return format_number(value)
     if isinstance(value, list):
         return "、".join(_cell(v) for v in value) or "—"
     return str(value)

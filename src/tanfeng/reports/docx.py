@@ -7,6 +7,7 @@ its own 仿宋/黑体/楷体; the charts are PNGs drawn with the packaged CJK fo
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from docx import Document
@@ -21,7 +22,7 @@ from docx.table import _Cell
 from docx.text.run import Run
 
 from tanfeng.reports.content import AnnualReport
-from tanfeng.reports.layout import Block, Figure, Outline, Para, Section, Table, build_outline, fmt_num
+from tanfeng.reports.layout import Block, Cell, Figure, Outline, Para, Section, Shown, Table, build_outline, fmt_num
 
 BODY_FONT, HEI, KAI, TITLE_FONT = "仿宋", "黑体", "楷体", "宋体"
 BODY_PT, TABLE_PT, SMALL_TABLE_PT, TITLE_PT = 16, 10.5, 9, 22  # 三号, 五号, 小五, 二号
@@ -30,6 +31,20 @@ PAGE_W, PAGE_H = Cm(21), Cm(29.7)
 MARGINS = {"top": Cm(3.7), "bottom": Cm(3.5), "left": Cm(2.8), "right": Cm(2.6)}  # GB/T 9704
 TEXT_WIDTH_CM = 21 - 2.8 - 2.6
 HEADING_FONTS = {1: (HEI, False), 2: (KAI, False), 3: (BODY_FONT, True)}
+# What a line may not be broken inside: numbers (1,101.72, 13.5%), codes (T21, A10.3), Latin words.
+UNBREAKABLE = re.compile(r"[-+−]?[0-9A-Za-z][0-9A-Za-z.,%‰/_-]*")
+CELL_PAD_PT = 2 * 45 / 20 + 3  # left and right cell margins (twips → pt) plus slack for wider fallback fonts
+LATIN_EM = 0.62  # a digit or Latin letter is at most about this share of the font size wide
+CM_PER_PT = 2.54 / 72
+# After Chinese punctuation followed by Latin or digits LibreOffice finds no break opportunity, takes
+# "A1.3、A1.4、A10.2" as one word and breaks it anywhere ("A1.|3"); a zero-width space allows the break there.
+_BREAK_AFTER = re.compile(r"([、，；：）》])(?=[0-9A-Za-z])")
+ZWSP = "\u200b"
+
+
+def breakable(text: str) -> str:
+    """``text`` with a line-break opportunity after Chinese punctuation that precedes a number or code."""
+    return _BREAK_AFTER.sub(r"\1" + ZWSP, text)
 
 
 def _set_fonts(rpr_owner: Any, name: str) -> None:
@@ -119,12 +134,12 @@ def _para(doc: DocxDocument, para: Para) -> None:
     p = doc.add_paragraph()
     if para.style == "note":
         p.paragraph_format.line_spacing = Pt(20)
-        _run(p, para.text, KAI, 12)
+        _run(p, breakable(para.text), KAI, 12)
     elif para.style == "banner":
         _run(p, para.text, HEI, 12, True, RGBColor(0xC0, 0, 0))
     else:
         p.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
-        _run(p, para.text, BODY_FONT, BODY_PT)
+        _run(p, breakable(para.text), BODY_FONT, BODY_PT)
 
 
 def _cell_text(cell: _Cell, text: str, size: float, bold: bool = False, align_right: bool = False) -> None:
@@ -133,7 +148,7 @@ def _cell_text(cell: _Cell, text: str, size: float, bold: bool = False, align_ri
     p.paragraph_format.first_line_indent = Pt(0)
     if align_right:
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _run(p, text, HEI if bold else BODY_FONT, size, bold)
+    _run(p, breakable(text), HEI if bold else BODY_FONT, size, bold)
 
 
 def _repeat_header(row: object) -> None:
@@ -155,6 +170,35 @@ def _narrow_margins(grid: object) -> None:
     tbl_pr.append(margins)
 
 
+def _token_width_cm(text: str, size: float) -> float:
+    """The width the longest unbreakable token of ``text`` needs on one line (Chinese may wrap anywhere)."""
+    longest = max((len(m.group(0)) for m in UNBREAKABLE.finditer(text)), default=0)
+    widest = max(longest * LATIN_EM, 1.0 if text else 0.0)  # at least one Chinese character
+    return (widest * size + CELL_PAD_PT) * CM_PER_PT
+
+
+def column_widths(headers: list[str], rows: list[list[Cell]], weights: list[float], size: float,
+                  total_cm: float = TEXT_WIDTH_CM) -> list[float]:
+    """Column widths (cm) in the given proportions, but never narrower than a number or code in the column.
+
+    Word and LibreOffice break a number or code that is wider than its cell in the middle ("1,101.|72",
+    "T2|1"); widening those columns and taking the width from the text columns keeps every one whole.
+    """
+    need = [max([_token_width_cm(h, size)] + [_token_width_cm(fmt_num(r[i]), size) for r in rows])
+            for i, h in enumerate(headers)]
+    fixed: dict[int, float] = {}
+    while True:
+        free = [i for i in range(len(headers)) if i not in fixed]
+        room = total_cm - sum(fixed.values())
+        weight = sum(weights[i] for i in free) or 1.0
+        share = {i: room * weights[i] / weight for i in free}
+        short = [i for i in free if share[i] < need[i]]
+        if not short or len(short) == len(free):
+            return [fixed.get(i, share.get(i, need[i])) for i in range(len(headers))]
+        for i in short:
+            fixed[i] = need[i]
+
+
 def _table(doc: DocxDocument, table: Table) -> None:
     caption = doc.add_paragraph()
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -165,9 +209,8 @@ def _table(doc: DocxDocument, table: Table) -> None:
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
     _narrow_margins(grid)
-    widths = table.widths or [1.0] * len(table.headers)
-    cm = [Cm(TEXT_WIDTH_CM * w / sum(widths)) for w in widths]
     size = TABLE_PT if len(table.headers) <= WIDE_TABLE else SMALL_TABLE_PT
+    cm = [Cm(w) for w in column_widths(table.headers, table.rows, table.widths or [1.0] * len(table.headers), size)]
     for column, width in zip(grid.columns, cm, strict=True):
         column.width = width  # the grid LibreOffice and WPS follow
     for cell, head, width in zip(grid.rows[0].cells, table.headers, cm, strict=True):
@@ -177,7 +220,8 @@ def _table(doc: DocxDocument, table: Table) -> None:
     for values in table.rows:
         cells = grid.add_row().cells
         for cell, value, width in zip(cells, values, cm, strict=True):
-            _cell_text(cell, fmt_num(value), size, align_right=isinstance(value, int | float) and not isinstance(value, bool))
+            numeric = isinstance(value, int | float | Shown) and not isinstance(value, bool)
+            _cell_text(cell, fmt_num(value), size, align_right=numeric)
             cell.width = width
     doc.add_paragraph()
 

@@ -6,6 +6,7 @@ default factors, and the Monte Carlo seeded so the same file gives the same repo
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,6 +115,7 @@ class ProjectionSummary:
     base_year: int | None = None
     base_value: float | None = None  # 万吨, the peak metric in the base year
     base_from_inventory: bool = False
+    sha256: str = ""  # of the scenario file, for the report's provenance table
 
     @property
     def demo(self) -> bool:
@@ -158,4 +160,5 @@ def projection_summary(path: str | Path, inventory: str | Path | None = None,
     base_value = paths[0][1][0] if paths else None
     return ProjectionSummary(str(path), meta.title, meta.label, meta.peak_metric, int(meta.peak_by), years, peaks,
                              paths, MONTE_CARLO_RUNS, list(meta.notes) + notes, METRIC_ZH.get(meta.peak_metric, ""),
-                             years[0] if years else None, base_value, from_inventory)
+                             years[0] if years else None, base_value, from_inventory,
+                             sha256=hashlib.sha256(Path(path).read_bytes()).hexdigest())

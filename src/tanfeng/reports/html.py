@@ -6,7 +6,7 @@ import base64
 from html import escape
 
 from tanfeng.reports.content import AnnualReport
-from tanfeng.reports.layout import Block, Figure, Outline, Para, Section, Table, build_outline, fmt_num
+from tanfeng.reports.layout import Block, Figure, Outline, Para, Section, Shown, Table, build_outline, fmt_num
 
 STYLE = """
 body{font-family:"FangSong","仿宋","Noto Serif CJK SC",serif;max-width:60em;margin:2em auto;line-height:1.8;padding:0 1em}
@@ -25,7 +25,7 @@ figure{text-align:center} figure img{max-width:100%}
 def _table(t: Table) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in t.headers)
     rows = "".join(
-        "<tr>" + "".join(f'<td class="num">{escape(fmt_num(v))}</td>' if isinstance(v, int | float)
+        "<tr>" + "".join(f'<td class="num">{escape(fmt_num(v))}</td>' if isinstance(v, int | float | Shown)
                          else f"<td>{escape(fmt_num(v))}</td>" for v in row) + "</tr>" for row in t.rows)
     return f"<table><caption>{escape(t.title)}</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 

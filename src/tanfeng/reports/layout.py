@@ -5,21 +5,33 @@ Built once from the content; the docx and html renderers draw it, the xlsx rende
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 
+from tanfeng.formatting import display_zone, format_number, format_quantity, format_target, local_time
 from tanfeng.reports import charts
 from tanfeng.reports.content import AnnualReport, TargetLine
 from tanfeng.services.evaluation import ActionFacts
 
-Cell = str | int | float | None
+
+@dataclass(frozen=True)
+class Shown:
+    """A number written out for reading (下降13%（力争13.5%）) that Excel still gets as the number."""
+
+    text: str
+    value: float | None
+
+
+Cell = str | int | float | Shown | None
 
 ZH_DIGITS = "零一二三四五六七八九"
-NO_FONT_NOTE = ("未找到中文字体，图表中的中文标签以编号和英文代替；安装 fonts-noto-cjk（Debian）后重新生成即可 / "
-                "no CJK font found: chart labels use codes and English; install fonts-noto-cjk and regenerate")
+NO_FONT_NOTE = "未找到中文字体，图表中的中文标签以编号和英文代替；安装中文字体（如 Noto CJK）后重新生成即可。"
+DEMO_BANNER = "示例数据：本报告含演示用的示例数据，不代表实际情况"
+# " / English" after a Chinese note (the store keeps both languages in one string)
+_ENGLISH_TAIL = re.compile(r"\s*/\s*(?=[A-Za-z(])[^\u4e00-\u9fff]*$")
 
 
 def zh_number(n: int) -> str:
@@ -35,13 +47,29 @@ def heading_number(level: int, n: int) -> str:
 
 
 def fmt_num(value: Cell, digits: int = 2) -> str:
-    """A number as officials write it: at most ``digits`` decimals, no trailing zeros; None → —."""
+    """A cell as text: numbers through :func:`tanfeng.formatting.format_number`; years stay as written."""
+    if isinstance(value, Shown):
+        return value.text
+    if isinstance(value, float):
+        return format_number(value, digits)
+    return "—" if value is None else str(value)
+
+
+def chinese(text: str) -> str:
+    """A stored bilingual note (中文 / English) without its English half, for the Chinese report."""
+    return _ENGLISH_TAIL.sub("", text).strip() or text
+
+
+def _reduction(t: TargetLine) -> bool:
+    """Cumulative reductions (能耗强度下降13%) are written 下降…, not as a bare rate."""
+    return t.shape == "compound"
+
+
+def _amount(t: TargetLine, value: float | None) -> str:
+    """A value of ``t`` in prose, with its unit: 47万吨, 下降12.12%."""
     if value is None:
         return "—"
-    if isinstance(value, float):
-        text = f"{value:,.{digits}f}".rstrip("0").rstrip(".")
-        return "0" if text in ("-0", "") else text
-    return str(value)
+    return ("下降" if _reduction(t) else "") + format_quantity(value, t.unit)
 
 
 @dataclass
@@ -145,7 +173,7 @@ def _counts_text(report: AnnualReport) -> str:
     scored = [t for t in report.targets if t.shape != "milestone"]
     by = Counter(t.level for t in scored)
     unscored = [t for t in scored if t.level == "none"]
-    reasons = Counter((t.note or "").split(" / ")[0] or "无法评估" for t in unscored)
+    reasons = Counter(chinese(t.note or "") or "无法评估" for t in unscored)
     reason_text = "、".join(f"{r}{n}项" for r, n in reasons.most_common())
     milestones = len(report.targets) - len(scored)
     return (f"方案共{len(report.targets)}项目标，其中数值目标{len(scored)}项：绿色（进展顺利）{by['green']}项、"
@@ -188,10 +216,18 @@ def _summary(report: AnnualReport) -> Section:
     return Section("总体情况", blocks=[Section("基本情况", blocks=blocks), Section("与上年相比的变化", blocks=changes)])
 
 
+def _target_cell(t: TargetLine) -> Cell:
+    """The target as the plan states it: 下降13%（力争13.5%）, 50（力争55）; the number itself for Excel."""
+    if t.target_value is None:
+        return None
+    unit = t.unit if _reduction(t) else None  # the unit column says the rest
+    return Shown(format_target(t.target_value, t.stretch_value, unit, reduction=_reduction(t)), t.target_value)
+
+
 def _target_row(t: TargetLine) -> list[Cell]:
-    return [t.code, t.indicator, t.unit or "—", t.baseline_year, t.baseline_value, t.target_year, t.target_value,
+    return [t.code, t.indicator, t.unit or "—", t.baseline_year, t.baseline_value, t.target_year, _target_cell(t),
             t.latest_period, t.latest_value, t.expected_value, t.gap,
-            t.level_label if t.level != "none" else (t.note or "—").split(" / ")[0]]
+            t.level_label if t.level != "none" else chinese(t.note or "—")]
 
 
 TARGET_HEADERS = ["编号", "指标", "单位", "基期年", "基期值", "目标年", "目标值", "最新期", "最新值", "应达值", "差距",
@@ -241,7 +277,7 @@ def _problems(report: AnnualReport) -> Section:
     for label, items in (("形势十分严峻（红色）的指标", red), ("形势比较严峻（黄色）的指标", yellow)):
         if items:
             blocks.append(Para(f"{label}{len(items)}项：" + "；".join(
-                f"{t.code} {t.indicator}（最新值{fmt_num(t.latest_value)}，应达{fmt_num(t.expected_value)}，"
+                f"{t.code} {t.indicator}（最新值{_amount(t, t.latest_value)}，应达{_amount(t, t.expected_value)}，"
                 f"牵头单位{t.lead_unit or '未明确'}）" for t in items) + "。"))
     if late:
         blocks.append(Para(f"进展滞后的任务{len(late)}项：" + "；".join(f"{c} {t}" for c, t in late) + "。"))
@@ -272,9 +308,9 @@ def _inventory(report: AnnualReport) -> Section:
         return Section("温室气体清单", blocks=[Para("本报告未附清单核算数据（生成时可用 --inventory 指定活动水平文件）。",
                                                    "note")])
     years = [str(y) for y in inv.years]
-    blocks: list[Block] = [Para(f"清单依据活动水平文件“{Path(inv.source).name}”（{inv.label or inv.region}），按 tanfeng.accounting "
-                                f"默认因子库计算，全球增温潜势取{inv.gwp}；所用因子中{inv.unverified_factors}个尚未核实，"
-                                "结果仅供参考。")]
+    blocks: list[Block] = [Para(f"清单依据{inv.label or inv.region}活动水平数据，按默认排放因子库计算，全球增温潜势取"
+                                f"{inv.gwp}；所用因子中{inv.unverified_factors}个尚未核实，结果仅供参考"
+                                "（数据来源见附件2）。")]
     rows: list[list[Cell]] = [[zh, *vals] for _, zh, vals in inv.sectors]
     rows += [[zh, *vals] for zh, vals in inv.totals]
     blocks.append(Table("温室气体排放（万吨二氧化碳当量）", "清单", ["项目", *years], rows))
@@ -283,7 +319,7 @@ def _inventory(report: AnnualReport) -> Section:
     if inv.indicator_year is not None:
         blocks.append(Table(f"{inv.indicator_year}年能耗和碳排放强度（清单核算）", "清单指标", ["指标", "数值"],
                             [[name, value] for name, value in inv.indicators]))
-    blocks += [Para(n, "note") for n in inv.notes]
+    blocks += [Para(chinese(n), "note") for n in inv.notes]
     return Section("温室气体清单", blocks=blocks)
 
 
@@ -295,7 +331,7 @@ def _projection(report: AnnualReport) -> Section:
                                f"{s.probability * 100:.0f}%" if s.probability is not None else "—"]
                               for s in pr.scenarios]
     blocks: list[Block] = [
-        Para(f"预测依据情景文件“{Path(pr.source).name}”（{pr.title}）；达峰概率为按各情景不确定性抽样{pr.runs}次、"
+        Para(f"预测依据情景设定“{pr.title}”（数据来源见附件2）；达峰概率为按各情景不确定性抽样{pr.runs}次、"
              f"在{pr.peak_by}年及以前达峰的比例。"),
         Table("各情景达峰年份与峰值", "达峰预测", ["情景", "达峰年份", f"峰值（万吨，{pr.metric_zh or '二氧化碳'}）",
                                              f"{pr.peak_by}年前达峰概率"], rows),
@@ -304,18 +340,46 @@ def _projection(report: AnnualReport) -> Section:
     if pr.base_year is not None and pr.base_value is not None:
         origin = "取自清单，与上节清单表同名数值一致" if pr.base_from_inventory else "取自情景文件"
         blocks.insert(1, Para(f"预测基准年{pr.base_year}年{pr.metric_zh}为{fmt_num(pr.base_value)}万吨（{origin}）。"))
-    blocks += [Para(n, "note") for n in pr.notes]
+    blocks += [Para(chinese(n), "note") for n in pr.notes]
     return Section("达峰预测", blocks=blocks)
 
 
+def _provenance(report: AnnualReport) -> Table:
+    """Where each part of the report comes from, in words (file fingerprints, never internal names)."""
+    f = report.facts
+    rows: list[list[Cell]] = [
+        ["实施方案", f"《{f.title}》第{f.version}版", "方案库（导入的方案文件）", "—"],
+        ["指标数据和任务进展", f"{report.year}年及以前各期", "各责任单位报送、领导小组办公室审核的数据", "—"],
+    ]
+    if report.inventory is not None:
+        inv = report.inventory
+        rows.append(["温室气体清单", inv.label or inv.region, f"活动水平数据文件，默认排放因子库，{inv.gwp}",
+                     inv.sha256[:12]])
+    if report.projection is not None:
+        pr = report.projection
+        rows.append(["达峰预测", pr.title, f"情景设定文件，{pr.runs}次抽样", pr.sha256[:12] or "—"])
+    rows.append(["报告生成", format_time_zh(report), "碳峰系统按库中数据自动生成", "—"])
+    return Table("附表2 数据来源", "数据来源", ["内容", "范围", "来源", "文件校验码（SHA-256前12位）"], rows,
+                 [1.4, 2.2, 3.4, 1.8])
+
+
+def format_time_zh(report: AnnualReport) -> str:
+    """The generation time in the office's zone, named: 2026-12-01 17:18（北京时间）."""
+    zone = display_zone()
+    name = "北京时间" if zone.key in ("Asia/Shanghai", "Asia/Chongqing", "PRC") else zone.key
+    return f"{local_time(report.generated_at):%Y-%m-%d %H:%M}（{name}）"
+
+
 def _appendix(report: AnnualReport) -> Section:
-    rows: list[list[Cell]] = [[t.code, t.indicator, t.target_year, t.target_value, t.unit or "—", t.task or "—",
+    rows: list[list[Cell]] = [[t.code, t.indicator, t.target_year, _target_cell(t), t.unit or "—", t.task or "—",
                                t.lead_unit or "—", t.level_label if t.level != "none" else "—", t.sentence]
                               for t in report.targets]
-    return Section("附件：方案目标清单", blocks=[
-        Para("方案提出的全部目标，含方案原文，供核对。"),
-        Table("附表 方案目标清单", "目标清单", ["编号", "指标", "目标年", "目标值", "单位", "所在任务", "牵头单位", "预警",
+    return Section("附件", blocks=[
+        Para("附件1 方案提出的全部目标，含方案原文，供核对。"),
+        Table("附表1 方案目标清单", "目标清单", ["编号", "指标", "目标年", "目标值", "单位", "所在任务", "牵头单位", "预警",
                                        "方案原文"], rows, [0.7, 2, 1.15, 1.15, 0.8, 0.9, 1.3, 1.3, 4.2]),
+        Para("附件2 本报告各部分数据的来源。"),
+        _provenance(report),
     ])
 
 
@@ -332,8 +396,8 @@ def build_outline(report: AnnualReport) -> Outline:
     _number(sections)
     _caption_numbers(sections)
     subtitle = [f"{f.region} · 方案第{f.version}版（{'征求意见稿' if f.version_status == 'draft' else '正式稿'}）",
-                f"数据截至{report.year}年12月31日 · 生成于{report.generated_at:%Y-%m-%d %H:%M} UTC"]
-    banner = "示例数据：本报告含演示用的示例数据，不代表实际情况 / contains illustrative data" if report.demo else None
+                f"数据截至{report.year}年12月31日 · 生成于{format_time_zh(report)}"]
+    banner = DEMO_BANNER if report.demo else None
     if charts.cjk_font() is None:
         sections[0].blocks.insert(0, Para(NO_FONT_NOTE, "note"))
     return Outline(report.title, subtitle, banner, sections, _appendix(report))

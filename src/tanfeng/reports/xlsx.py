@@ -9,11 +9,19 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from tanfeng.cells import cell, neutralise_formulas
+from tanfeng.formatting import excel_format
 from tanfeng.reports.content import AnnualReport
-from tanfeng.reports.layout import Outline, Table, build_outline
+from tanfeng.reports.layout import Cell, Outline, Shown, Table, build_outline
 
 HEAD = PatternFill("solid", fgColor="DDEBF7")
 INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def _value(cell: Cell) -> object:
+    """Numbers stay numbers in Excel; a number written out for reading (Shown) goes in as the number."""
+    if isinstance(cell, Shown):
+        return cell.value if cell.value is not None else cell.text
+    return cell
 
 
 def _sheet_name(table: Table, used: set[str]) -> str:
@@ -58,13 +66,13 @@ def render_outline(outline: Outline) -> bytes:
             head.font, head.fill = Font(bold=True), HEAD
             head.alignment = Alignment(wrap_text=True, vertical="center")
         for row in table.rows:
-            ws.append([cell(v) for v in row])
+            ws.append([cell(_value(v)) for v in row])
             for c in ws[ws.max_row]:
-                if isinstance(c.value, float) and not c.value.is_integer():
-                    c.number_format = "#,##0.00"  # full precision kept, two decimals shown
+                if isinstance(c.value, float):
+                    c.number_format = excel_format(c.value)  # full precision kept, shown as in the report
         ws.freeze_panes = ws.cell(row=head_row + 1, column=1)
         for i, header in enumerate(table.headers, start=1):
-            longest = max([len(str(header))] + [len(str(r[i - 1])) for r in table.rows if r[i - 1] is not None])
+            longest = max([len(str(header))] + [len(str(_value(r[i - 1]))) for r in table.rows if r[i - 1] is not None])
             ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, longest * 2))
     neutralise_formulas(wb)
     buf = io.BytesIO()

@@ -26,7 +26,7 @@ from tanfeng.services.overview import is_demo
 from tanfeng.web.deps import AuthRequired, Forbidden
 from tanfeng.web.limits import BodyLimit
 from tanfeng.web.rendering import Renderer
-from tanfeng.web.routes import api, auth, office, pages, unit
+from tanfeng.web.routes import api, auth, office, pages, plans, regional, reminders, unit
 from tanfeng.web.settings import WebSettings
 
 HERE = Path(__file__).parent
@@ -152,8 +152,11 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _install_handlers(app)
     threading.Thread(target=upload_guard.warm_up, name="tanfeng-upload-workers", daemon=True).start()
-    for module in (auth, pages, unit, office, api):
+    for module in (auth, pages, unit, office, reminders, api):
         app.include_router(module.router)
+    for extra in (plans.router, plans.api, regional.router, regional.api):  # library, set-up, across regions
+        app.include_router(extra)
+    app.include_router(reminders.api)
     return app
 
 

@@ -1,9 +1,17 @@
-"""Interface words in Chinese (default) and English; data (plan text, unit names) is shown as stored."""
+"""Interface words in Chinese (default) and English; data (plan text, unit names) is shown as stored.
+
+One language at a time: every label a page shows comes from here in the page's language (never a
+"中文 / English" pair); audit entries and history actions are put into words, not codes or ``{}``.
+"""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 WORDS: dict[str, tuple[str, str]] = {
     "app": ("碳峰 · 碳达峰实施方案工作台", "tanfeng · carbon-peaking plan workspace"),
+    "brand": ("碳峰", "tanfeng"),
     "overview": ("总览", "Overview"),
     "plan": ("方案", "Plan"),
     "matrix": ("责任矩阵", "Responsibility matrix"),
@@ -59,6 +67,76 @@ WORDS: dict[str, tuple[str, str]] = {
     "final": ("正式稿", "final"),
     "awaiting_quota": ("待下达", "quota pending"),
     "version": ("第{n}版", "version {n}"),
+    # page labels (one language per page)
+    "name": ("姓名", "Name"), "role": ("角色", "Role"), "last_login": ("上次登录", "Last login"),
+    "new_password": ("新密码", "New password"), "reset": ("重置", "Reset"), "deactivate": ("停用", "Deactivate"),
+    "activate": ("启用", "Activate"), "active": ("启用", "Active"), "inactive": ("停用", "Inactive"),
+    "new_account": ("新建账号", "New account"), "choose_unit_option": ("（单位）", "(unit)"),
+    "create": ("创建", "Create"), "region": ("地区", "Region"), "unit_name": ("名称", "Name"),
+    "aliases": ("别名", "Aliases"), "add_alias": ("添加别名", "Add alias"), "alias": ("别名", "Alias"),
+    "unit": ("单位", "Unit"), "save": ("保存", "Save"), "rename_unit": ("单位更名", "Rename unit"),
+    "old_name": ("原名", "Current name"), "new_name": ("新名", "New name"), "email": ("邮箱", "E-mail"),
+    "time": ("时间", "Time"), "user": ("用户", "User"), "action": ("操作", "Action"), "entity": ("对象", "Object"),
+    "detail": ("详情", "Details"), "client": ("来源", "Client"), "prev_page": ("← 上一页", "← Previous"),
+    "next_page": ("下一页 →", "Next →"), "back_home": ("← 返回总览", "← Back to the overview"),
+    "source": ("来源", "Source"), "illustrative": ("示例数据，非官方统计", "illustrative data, not official statistics"),
+    "factors": ("因子", "Factors"), "recorded_values": ("已记为方案指标填报值", "Recorded as the plan's values"),
+    "compute_activity": ("核算活动水平数据", "Compute activity data"),
+    "record_as_values": ("记为方案指标的填报值", "Record as the plan's values"), "compute": ("核算", "Compute"),
+    "inventory_template": ("模板：命令行 tanfeng inventory template", "Template: tanfeng inventory template"),
+    "sector_t": ("部门（吨二氧化碳当量）", "Sector (t CO₂e)"),
+    "energy_use": ("能源消费总量（吨标准煤，等价值）", "Energy use (tce, equivalent value)"),
+    "report_year": ("评估年度", "Year"), "html": ("网页", "Web page"), "overdue_count": ("逾期", "Overdue"),
+    "returned_count": ("退回", "Returned"), "search_placeholder": ("任务、单位或指标", "Task, unit or indicator"),
+    "plan_targets": ("总体目标", "Plan-wide targets"), "text": ("原文", "Text"), "no_plan": ("尚无方案", "No plan stored"),
+    "read": ("读取", "Read"), "read_hint": ("读取后先核对提取结果，可修改目标与责任单位，确认后才保存。",
+                                        "Check what was read and correct targets and units: nothing is stored until you confirm."),
+    "title": ("标题", "Title"), "source_sentence": ("原文", "Source sentence"), "year": ("年份", "Year"),
+    "assigned": ("上级下达", "Assigned from above"), "tasks_units": ("任务与责任单位", "Tasks and units"),
+    "all_units": ("全部单位（、分隔）", "All units (separated by 、)"), "confirm_save": ("确认保存", "Confirm and save"),
+    "accept_selected": ("采纳所选", "Accept selected"), "reporting_unit": ("填报单位", "Reporting unit"),
+    "return_reason": ("退回理由", "Reason for returning"), "quota_value": ("下达值", "Quota"),
+    "not_entered": ("待录入", "Not entered"), "enter_or_edit": ("录入或修改", "Enter or edit"),
+    "source_document": ("依据文号", "Source document"), "versions_of_target": ("方案各版本中的目标", "The target in each plan version"),
+    "version_col": ("版本", "Version"), "imported_by": ("导入人", "Imported by"), "who": ("操作人", "By"),
+    "switch": ("切换", "Switch"), "note": ("说明", "Note"), "upload_button": ("上传", "Upload"), "task": ("任务", "Task"),
+    "progress_text": ("进展说明", "Progress"), "choose_unit": ("请选择单位", "Choose a unit"),
+    "peak_by": ("{year}年前实现碳达峰", "peak by {year}"), "peak_short": ("{year}年前碳达峰", "peak by {year}"),
+    "lead_mark": ("（牵头）", " (lead)"), "meet_quota": ("（完成上级下达指标）", " (meet the quota from above)"),
+    "demo_tag": ("示例数据", "demo data"), "quota_from_above": ("上级下达", "assigned from above"),
+    "chart_expected": ("应达路径", "Expected path"), "chart_observed": ("实际值", "Reported values"),
+    "chart_target": ("目标值", "Target"),
+    "reminders": ("催报", "Reminders"), "notices": ("催报提醒", "Reminders"),
+    "notices_none": ("本单位暂无待报事项。", "Nothing is due from this unit."),
+    "due_on": ("截止日期", "Due"), "opens_on": ("开始填报", "Opens"), "owed_items": ("待报事项", "Items due"),
+    "state_overdue": ("已逾期{days}天", "overdue by {days} days"), "state_open": ("还有{days}天截止", "{days} days left"),
+    "sent_reminders": ("已发送的催报", "Reminders sent"), "run_reminders": ("立即发送到期的催报", "Send the reminders due now"),
+    "recipients": ("收件人", "Recipients"), "subject": ("主题", "Subject"), "periods": ("期间", "Periods"),
+    "deadlines": ("填报截止日期", "Reporting deadlines"), "set_deadline": ("设置截止日期", "Set a deadline"),
+    "units_owing": ("未报单位", "Units owing"), "no_mail": ("未配置邮件服务器：只发站内提醒。",
+                                                         "No mail server configured: in-app notices only."),
+    "merge_title": ("确认合并单位", "Confirm merging units"),
+    "merge_intro": ("别名“{alias}”已属于单位“{source}”。登记后，“{source}”将合并到“{target}”：",
+                    "The alias “{alias}” already belongs to “{source}”. Registering it merges “{source}” into “{target}”:"),
+    "merge_aliases": ("移交别名 {n} 个：", "{n} aliases move: "),
+    "merge_responsibilities": ("移交任务职责 {n} 项", "{n} task responsibilities move"),
+    "merge_assignments": ("移交指标分工 {n} 项", "{n} indicator assignments move"),
+    "merge_values": ("其填报值 {values} 个、账号 {accounts} 个随之归入“{target}”",
+                     "its {values} values and {accounts} accounts go to “{target}”"),
+    "merge_confirm": ("确认合并", "Merge"), "cancel": ("取消", "Cancel"),
+    "confidence": ("把握", "Confidence"), "least_certain_first": ("把握较低的先列出，请先核对。", "Least certain first: check these first."),
+    "report_format": ("格式", "Format"), "select_all": ("全选", "Select all"),
+    "item_value": ("指标数据", "Value"), "item_progress": ("任务进展", "Progress report"),
+    "recent_reminders": ("最近的催报", "Recent reminders"), "plan_col": ("方案", "Plan"),
+    "account_admin": ("系统管理员", "Administrator"), "account_office": ("领导小组办公室", "Leading-group office"),
+    "account_unit": ("责任单位", "Responsible unit"), "account_viewer": ("只读用户", "Read-only user"),
+    "mail_to_unit": ("单位账号的邮箱在“单位与账号”中登记。", "Unit accounts' e-mail addresses are kept under Units & accounts."),
+    "choose_plan": ("当前方案", "Plan"),
+    "library": ("方案库", "Plan library"),
+    "alignment": ("上下对标", "Vertical alignment"),
+    "rollup": ("下级汇总", "Roll-up"),
+    "setup": ("方案设置", "Plan set-up"),
+    "quotas": ("下达指标", "Quotas"),
     "maps_to": ("记入指标", "Recorded under"),
     "carried_over_from": ("沿用「{name}」", "carried over from “{name}”"),
     "auto_carried": ("自动：沿用「{name}」", "automatic: carried over from “{name}”"),
@@ -77,6 +155,40 @@ STATUS_WORDS: dict[str, tuple[str, str]] = {
 
 LEVEL_WORDS: dict[str, tuple[str, str]] = {
     "green": ("绿灯", "green"), "yellow": ("黄灯", "yellow"), "red": ("红灯", "red"), "none": ("无法评估", "n/a"),
+}
+
+
+# Audit log actions, observation history actions and the names of audit details, in words.
+ACTION_WORDS: dict[str, tuple[str, str]] = {
+    "login": ("登录", "logged in"), "login_failed": ("登录失败", "failed login"), "logout": ("退出", "logged out"),
+    "submit_values": ("报送指标数据", "submitted values"), "task_progress": ("报送任务进展", "reported task progress"),
+    "upload_template": ("上传填报模板", "uploaded a template"), "set_quota": ("录入下达指标", "entered a quota"),
+    "create_account": ("新建账号", "created an account"), "update_account": ("修改账号", "changed an account"),
+    "rename_unit": ("单位更名", "renamed a unit"), "alias_unit": ("添加单位别名", "added a unit alias"),
+    "annual_report": ("生成年度评估报告", "generated the annual report"),
+    "record_inventory": ("清单结果记为填报值", "recorded inventory results"), "import_plan": ("导入方案", "imported a plan"),
+    "review_accept": ("采纳", "accepted"), "review_return": ("退回", "returned"),
+    "remind": ("发送催报", "sent reminders"), "set_deadline": ("设置截止日期", "set a deadline"),
+    # observation history
+    "create": ("新填报", "entered"), "update": ("修改", "changed"), "accept": ("采纳", "accepted"),
+    "return": ("退回", "returned"), "submit": ("提交", "submitted"), "draft": ("保存草稿", "saved as draft"),
+}
+ENTITY_WORDS: dict[str, tuple[str, str]] = {
+    "user": ("账号", "account"), "unit": ("单位", "unit"), "task": ("任务", "task"), "file": ("文件", "file"),
+    "indicator": ("指标", "indicator"), "plan": ("方案", "plan"), "observation": ("填报值", "value"),
+    "reminder": ("催报", "reminder"),
+}
+DETAIL_WORDS: dict[str, tuple[str, str]] = {
+    "username": ("用户名", "user name"), "role": ("角色", "role"), "unit_id": ("单位编号", "unit no."),
+    "values": ("填报值", "values"), "indicator_id": ("指标编号", "indicator no."), "draft": ("草稿", "draft"), "plan_id": ("方案编号", "plan no."),
+    "task": ("任务", "task"), "period": ("期间", "period"), "status": ("状态", "status"),
+    "filename": ("文件", "file"), "created": ("新增", "new"), "updated": ("更新", "updated"),
+    "target": ("目标", "target"), "value": ("数值", "value"), "unit": ("单位", "unit"), "note": ("说明", "note"),
+    "password_changed": ("改了密码", "password changed"), "active": ("启用", "active"), "old": ("原名", "old"),
+    "new": ("新名", "new"), "alias": ("别名", "alias"), "year": ("年度", "year"), "format": ("格式", "format"),
+    "title": ("标题", "title"), "version": ("版本", "version"), "corrected": ("经人工核对", "corrected"),
+    "ids": ("编号", "ids"), "reason": ("理由", "reason"), "messages": ("条数", "messages"), "mails": ("邮件", "mails"),
+    "recorded": ("记录", "recorded"), "skipped": ("跳过", "skipped"), "due_on": ("截止", "due"),
 }
 
 
@@ -99,3 +211,63 @@ def status_word(status: str | None, lang: str) -> str:
 def level_word(level: str, lang: str) -> str:
     zh, en = LEVEL_WORDS.get(level, (level, level))
     return en if lang == "en" else zh
+
+
+def action_word(action: str, lang: str) -> str:
+    """An audit or history action in words (登录, 采纳); an unknown code is shown as it is."""
+    zh, en = ACTION_WORDS.get(action, (action, action))
+    return en if lang == "en" else zh
+
+
+def entity_word(entity: str | None, lang: str) -> str:
+    if not entity:
+        return ""
+    zh, en = ENTITY_WORDS.get(entity, (entity, entity))
+    return en if lang == "en" else zh
+
+
+def _detail_value(value: Any, lang: str) -> str:
+    if isinstance(value, bool):
+        return ("yes" if value else "no") if lang == "en" else ("是" if value else "否")
+    if isinstance(value, list):
+        return ("、" if lang != "en" else ", ").join(_detail_value(v, lang) for v in value) or "—"
+    if isinstance(value, dict):
+        return detail_words(value, lang)
+    return "—" if value is None or value == "" else str(value)
+
+
+def detail_words(detail: dict[str, Any] | None, lang: str) -> str:
+    """An audit entry's details as "用户名：li；角色：unit" (— when there are none), never ``{}``."""
+    if not detail:
+        return "—"
+    parts = []
+    for key, value in detail.items():
+        zh, en = DETAIL_WORDS.get(key, (key, key))
+        parts.append(f"{en}: {_detail_value(value, lang)}" if lang == "en" else f"{zh}：{_detail_value(value, lang)}")
+    return ("; " if lang == "en" else "；").join(parts)
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_PAIR = re.compile(r"\s*/\s+(?=[A-Za-z0-9'\"(])")
+
+
+def message(text: str, lang: str) -> str:
+    """A bilingual message ("中文 / English", as errors and notices are stored) in the page's language.
+
+    Only a text with one such split is taken apart (the English half may name Chinese data); anything
+    else (a path, a fraction, plan text) is shown as it is.
+    """
+    splits = list(_PAIR.finditer(text))
+    if len(splits) != 1:
+        return text
+    zh, en = text[:splits[0].start()], text[splits[0].end():]
+    if not _CJK.search(zh) or not en.strip():
+        return text
+    return en if lang == "en" else zh
+
+
+def interface_words(lang: str) -> set[str]:
+    """Every interface word of one language (for tests: the other language's pages must not show them)."""
+    index = 1 if lang == "en" else 0
+    tables = (WORDS, STATUS_WORDS, LEVEL_WORDS, ACTION_WORDS, ENTITY_WORDS)
+    return {pair[index] for table in tables for pair in table.values()}

@@ -3,37 +3,35 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 from markupsafe import Markup
 
-from tanfeng.web.i18n import level_word, status_word, version_word, word
+from tanfeng.formatting import format_number, format_time, local_time
+from tanfeng.web.i18n import (
+    STATUS_WORDS,
+    action_word,
+    detail_words,
+    entity_word,
+    level_word,
+    message,
+    status_word,
+    version_word,
+    word,
+)
 from tanfeng.web.security import CSRF_FIELD, csrf_token
 from tanfeng.web.settings import WebSettings
 
 
-def _fmt(value: float | None, digits: int = 2) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return text or "0"
-
-
-SHOWN_ZONE = ZoneInfo("Asia/Shanghai")
-
-
 def _local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored (UTC) moment as Beijing time; a naive value is taken as UTC."""
-    if value is None:
-        return ""
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return aware.astimezone(SHOWN_ZONE).strftime(fmt)
+    """A stored (UTC) moment in the office's zone (tanfeng.formatting; TANFENG_TIMEZONE, default Asia/Shanghai)."""
+    return "" if value is None else local_time(value).strftime(fmt)
 
 
 def _json(value: Any) -> Markup:
@@ -41,10 +39,24 @@ def _json(value: Any) -> Markup:
     return Markup(json.dumps(value, ensure_ascii=False, default=str).replace("<", "\\u003c"))
 
 
+@pass_context
+def _message(context: Any, text: object) -> str:
+    """A stored "中文 / English" message in the page's language."""
+    return message(str(text), context.get("lang", "zh"))
+
+
+def chart_labels(lang: str) -> dict[str, Any]:
+    """Legend and hover words of the web charts, in the page's language."""
+    return {"expected": word("chart_expected", lang), "observed": word("chart_observed", lang),
+            "target": word("chart_target", lang), "status": {s: status_word(s, lang) for s in STATUS_WORDS}}
+
+
 class Renderer:
     def __init__(self, directory: Path, settings: WebSettings) -> None:
         self.templates = Jinja2Templates(directory=str(directory))
-        self.templates.env.filters["num"] = _fmt
+        self.templates.env.filters["num"] = format_number
+        self.templates.env.filters["time"] = format_time
+        self.templates.env.filters["msg"] = _message
         self.templates.env.filters["tojson_safe"] = _json
         self.templates.env.filters["local"] = _local
         self.settings = settings
@@ -63,8 +75,10 @@ class Renderer:
         messages = request.session.pop("flash", [])
         base = {
             "request": request, "user": user, "lang": lang, "csrf_field": CSRF_FIELD, "csrf": token,
-            "demo": request.app.state.demo, "messages": messages,
-            "t": lambda key: word(key, lang), "status_word": lambda s: status_word(s, lang),
+            "demo": request.app.state.demo, "messages": messages, "plan_q": "", "plans": [], "chosen": None,
+            "t": lambda key: word(key, lang), "tr": lambda zh, en: en if lang == "en" else zh, "status_word": lambda s: status_word(s, lang),
             "level_word": lambda lv: level_word(lv, lang), "version_word": lambda n: version_word(n, lang),
+            "action_word": lambda a: action_word(a, lang), "entity_word": lambda e: entity_word(e, lang),
+            "detail_words": lambda d: detail_words(d, lang), "chart_labels": chart_labels(lang),
         }
         return self.templates.TemplateResponse(request, name, base | context, status_code=status_code)

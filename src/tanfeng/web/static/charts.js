@@ -7,12 +7,15 @@
 
   function series(figure) {
     var data = JSON.parse(figure.querySelector(".chart-data").textContent);
+    var labelBlock = figure.querySelector(".chart-labels");
+    var words = labelBlock ? JSON.parse(labelBlock.textContent) : { expected: "", observed: "", target: "", status: {} };
     var o = data.observed;
     var traces = [
-      { x: data.expected.x, y: data.expected.y, name: "应达路径 expected", mode: "lines", line: { dash: "dash", color: "#64748b" } },
-      { x: o.x, y: o.y, name: "实际值 observed", mode: "lines+markers", text: o.period.map(function (p, i) { return p + " " + o.status[i]; }),
+      { x: data.expected.x, y: data.expected.y, name: words.expected, mode: "lines", line: { dash: "dash", color: "#64748b" } },
+      { x: o.x, y: o.y, name: words.observed, mode: "lines+markers",
+        text: o.period.map(function (p, i) { return p + " " + (words.status[o.status[i]] || o.status[i]); }),
         marker: { size: 9, color: o.status.map(function (s) { return colours[s] || "#64748b"; }) }, line: { color: "#0b6e4f" } },
-      { x: data.milestones.x, y: data.milestones.y, name: "目标 target", mode: "markers", marker: { symbol: "star", size: 12, color: "#b45309" } }
+      { x: data.milestones.x, y: data.milestones.y, name: words.target, mode: "markers", marker: { symbol: "star", size: 12, color: "#b45309" } }
     ];
     var layout = { margin: { l: 45, r: 10, t: 10, b: 30 }, legend: { orientation: "h", y: -0.2 }, yaxis: { title: data.unit }, xaxis: { dtick: 1 } };
     Plotly.newPlot(figure.querySelector(".plot"), traces, layout, config);

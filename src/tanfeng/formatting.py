@@ -1,0 +1,127 @@
+"""How a person reads numbers and times: one formatter for the web, Excel and Word.
+
+Numbers are rounded half up (四舍五入, with :mod:`decimal` on the number as written, so 0.125 → 0.13
+and 2.675 → 2.68, never the binary float's half-to-even), shown with thousands separators and without
+trailing zeros. Times are shown in the office's time zone (``TANFENG_TIMEZONE``, default
+Asia/Shanghai), whatever the server's zone is.
+
+>>> format_number(1101.72)
+'1,101.72'
+>>> format_number(0.125)
+'0.13'
+>>> format_quantity(47, "万吨")
+'47万吨'
+>>> format_reduction(13, 13.5)
+'下降13%（力争13.5%）'
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+DASH = "—"
+# Units written straight after the number in Chinese (47万吨, 13%); others get a thin gap (5 km).
+_TIGHT_UNITS = ("%", "‰", "℃", "°")
+
+Number = int | float | Decimal
+
+
+def round_half_up(value: Number, digits: int = 2) -> Decimal:
+    """``value`` rounded to ``digits`` decimals, halves away from zero (四舍五入)."""
+    # str() of a float is its shortest round-tripping form: 0.125 stays 0.125, not 0.12499…
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    return exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def format_number(value: Number | None, digits: int = 2, *, thousands: bool = True, fixed: bool = False) -> str:
+    """A number as officials write it: ``digits`` decimals at most (四舍五入), 1,234 separators; None → —.
+
+    ``fixed`` keeps trailing zeros (12.50); by default they are dropped (12.5).
+    """
+    if value is None or isinstance(value, bool):
+        return DASH if value is None else str(value)
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return DASH
+    try:
+        rounded = round_half_up(value, digits)
+    except (InvalidOperation, ValueError):
+        return str(value)
+    text = f"{rounded:,.{digits}f}" if thousands else f"{rounded:.{digits}f}"
+    if not fixed and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def format_quantity(value: Number | None, unit: str | None, digits: int = 2) -> str:
+    """A number with its unit, as written in Chinese prose: 47万吨, 13%, 1,101.72万立方米."""
+    number = format_number(value, digits)
+    if value is None or not unit:
+        return number
+    if unit.startswith(_TIGHT_UNITS) or any("\u4e00" <= ch <= "\u9fff" for ch in unit[:1]):
+        return f"{number}{unit}"
+    return f"{number} {unit}"
+
+
+def format_reduction(value: Number | None, stretch: Number | None = None, unit: str | None = "%",
+                     lang: str = "zh") -> str:
+    """A reduction target read the right way round: 下降13%（力争13.5%） / down 13% (aim 13.5%)."""
+    main = format_quantity(value, unit)
+    if lang == "en":
+        return f"down {main}" + (f" (aim {format_quantity(stretch, unit)})" if stretch is not None else "")
+    return f"下降{main}" + (f"（力争{format_quantity(stretch, unit)}）" if stretch is not None else "")
+
+
+def format_target(value: Number | None, stretch: Number | None, unit: str | None, *, reduction: bool,
+                  lang: str = "zh") -> str:
+    """A target value with its stretch value: reductions as 下降…, others as 50万千瓦（力争55万千瓦）."""
+    if value is None:
+        return DASH
+    if reduction:
+        return format_reduction(value, stretch, unit, lang)
+    main = format_quantity(value, unit)
+    if stretch is None:
+        return main
+    aim = format_quantity(stretch, unit)
+    return f"{main} (aim {aim})" if lang == "en" else f"{main}（力争{aim}）"
+
+
+def excel_format(value: Number | None, digits: int = 2) -> str:
+    """The Excel number format that shows ``value`` as :func:`format_number` writes it (1,101.7 not 1,101.70)."""
+    if value is None or isinstance(value, bool):
+        return "General"
+    text = format_number(value, digits)
+    decimals = len(text.split(".", 1)[1]) if "." in text else 0
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def display_zone() -> ZoneInfo:
+    """The time zone people read times in (``TANFENG_TIMEZONE``, default Asia/Shanghai)."""
+    return _zone(os.environ.get("TANFENG_TIMEZONE", "").strip() or DEFAULT_TIMEZONE)
+
+
+def local_time(moment: datetime) -> datetime:
+    """``moment`` in the display zone; a naive datetime is taken as UTC (how the store keeps times)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(display_zone())
+
+
+def format_time(moment: datetime | date | None, *, seconds: bool = False) -> str:
+    """A time as a person reads it, in the display zone: 2024-05-01 08:30; a date stays a date."""
+    if moment is None:
+        return DASH
+    if not isinstance(moment, datetime):
+        return moment.isoformat()
+    return local_time(moment).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")

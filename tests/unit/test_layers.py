@@ -14,7 +14,7 @@ PACKAGE = Path(tanfeng.__file__).resolve().parent
 ABOVE_DOMAIN = {"services", "db", "web", "commands", "cli", "reports"}
 FORBIDDEN: dict[str, set[str]] = {
     **{domain: ABOVE_DOMAIN for domain in ("plans", "tracking", "accounting", "projection", "text", "regions",
-                                          "units")},
+                                          "units", "cells")},
     "db": {"services", "web", "commands", "cli", "reports"},
     "services": {"web", "commands", "cli", "reports"},
     "reports": {"web", "commands", "cli"},

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bench_web  # noqa: E402  (the load-test helpers: server process, wrk, Python client)
+import bench_web
 
 MARK = "示例数据"
 INDICATORS, YEARS = 25, range(2015, 2025)

@@ -64,3 +64,24 @@ def test_a_unit_reports_and_downloads_its_template_with_several_regions(rg: Regi
     ids = [r[0] for r in wb["指标填报"].iter_rows(min_row=2, values_only=True)]
     assert indicator in ids and rg.indicator[(COUNTY_B, "renewable_capacity")] not in ids
     assert meta["region"] == COUNTY_A
+
+
+def test_a_department_in_two_plans_of_its_region_sees_both(rg: Regions, clients) -> None:  # type: ignore[no-untyped-def]
+    from builders import PlanBuilder
+    from tanfeng.services.plan_import import import_plan
+
+    second = PlanBuilder(region=COUNTY_A, title=f"{COUNTY_A}节能减排综合工作方案（示例数据）")
+    second.tasks = [{"id": "B1", "action": "A1", "title": "推进工业节能", "text": "实施节能改造。", "lead": "县发改委",
+                     "units": ["县发改委"], "target_ids": ["T9"]}]
+    second.targets = [{"id": "T9", "indicator": "规模以上工业单位增加值能耗", "code": "industry_energy",
+                       "change": "decrease", "value": 14, "unit": "%", "year": 2025, "baseline_year": 2020,
+                       "task_id": "B1", "sentence": "规模以上工业单位增加值能耗下降14%"}]
+    plan_b = import_plan(rg.db, second.plan(), actor="test").plan_id
+    unita = clients["unita"]
+    page = unita.get("/workspace?period=2024").text
+    assert "光伏发电装机容量" in page and "规模以上工业单位增加值能耗" in page
+    wb = load_workbook(BytesIO(unita.get("/workspace/template.xlsx?period=2024").content))
+    plans = {r[-1] for r in wb["指标填报"].iter_rows(min_row=2, values_only=True)}
+    assert any("节能减排" in str(p) for p in plans) and any("碳达峰" in str(p) for p in plans)
+    assert {p["plan_id"] for p in unita.get("/api/v1/status").json()} == {rg.plan[COUNTY_A], plan_b}
+    assert CITY not in {p["region"] for p in unita.get("/api/v1/status").json()}

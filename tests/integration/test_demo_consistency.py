@@ -1,4 +1,4 @@
-"""The demo databases' base-year values are the example scenario's (森林覆盖率, 活立木蓄积量)."""
+"""The demo database's base-year values are the example scenario's (森林覆盖率, 活立木蓄积量)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from tanfeng.services.status import compute_status
 
 
 def test_demo_base_values_agree_with_the_example_scenario(db: Database) -> None:
-    """One demo builder serves the workspace and the report: its forest base values are the scenario's."""
     populate_demo(db, today=date(2025, 3, 1))
     forest = load(example_scenarios_path()).base.forest
     assert forest is not None and forest.coverage is not None

@@ -131,3 +131,22 @@ def test_db_app_role_command_sets_up_the_role(pg_db_url: str, sqlite_db_url: str
     owner.dispose()
     on_sqlite = runner.invoke(app, ["db", "app-role", "--db", sqlite_db_url])
     assert on_sqlite.exit_code == 2 and "PostgreSQL" in on_sqlite.output
+
+
+@pytest.mark.postgres
+def test_db_upgrade_gives_the_app_role_the_new_tables(pg_db_url: str) -> None:
+    owner = Database(owner_url(pg_db_url))
+    with owner.engine.begin() as conn:  # what a later migration does: a new table, owned by the owner
+        conn.execute(text("CREATE TABLE later_feature (id integer PRIMARY KEY)"))
+    try:
+        done = CliRunner().invoke(app, ["db", "upgrade", "--db", owner_url(pg_db_url)])
+        assert done.exit_code == 0, done.output
+        assert "tanfeng_app" in done.output
+        app_db = Database(pg_db_url)
+        with app_db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO later_feature VALUES (1)"))
+        app_db.dispose()
+    finally:
+        with owner.engine.begin() as conn:
+            conn.execute(text("DROP TABLE later_feature"))
+        owner.dispose()

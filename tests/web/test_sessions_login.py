@@ -159,3 +159,19 @@ def fx_db(db_url: str) -> Iterator[Database]:
     populate(db)
     yield db
     db.dispose()
+
+
+def test_forty_parallel_guesses_with_the_redis_throttle(fx_db: Database, redis_url: str) -> None:
+    app = create_app(WebSettings(mode="development", secret_key="r" * 40, redis_url=redis_url), fx_db)
+    throttle = app.state.throttle
+    assert isinstance(throttle, RedisThrottle)
+    throttle.PREFIX = f"tanfeng-test-{uuid.uuid4().hex}:"
+    try:
+        with cf.ThreadPoolExecutor(40) as pool:
+            codes = list(pool.map(lambda i: _login(app, "office", f"wrong-{i}"), range(40)))
+        assert codes.count(401) <= 5 and codes.count(200) == 0
+        assert _login(app, "office", PASSWORD) == 429
+    finally:
+        keys = throttle.client.keys(throttle.PREFIX + "*")
+        if keys:
+            throttle.client.delete(*keys)

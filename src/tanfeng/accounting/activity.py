@@ -7,6 +7,7 @@ every problem (sheet, row, column, what is wrong) — nothing is computed from p
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import pint
@@ -185,6 +186,11 @@ class _Collector:
         self.problems.append(Problem(rec.sheet, rec.row, rec.label(col) if col else None, zh, en))
 
 
+# No county's activity data comes near (1e15 t of coal is 10^5 × the world's yearly use); NaN, inf and
+# 1e308 would turn every total into nan/inf.
+MAX_AMOUNT = 1e15
+
+
 def _number(rec: RawRecord, name: str, out: _Collector, required: bool = True) -> float | None:
     raw = rec.cells.get(name, (None, ""))[0]
     if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -195,6 +201,9 @@ def _number(rec: RawRecord, name: str, out: _Collector, required: bool = True) -
         value = float(str(raw).replace(",", "").strip()) if not isinstance(raw, int | float) else float(raw)
     except ValueError:
         out.add(rec, name, f"不是数字“{raw}”", f"not a number '{raw}'")
+        return None
+    if not math.isfinite(value) or value > MAX_AMOUNT:
+        out.add(rec, name, f"数值超出合理范围（{raw}）", f"value out of range ('{raw}')")
         return None
     if value < 0:
         out.add(rec, name, f"不能为负数（{value:g}）", f"must not be negative ({value:g})")

@@ -7,8 +7,7 @@ from pathlib import Path
 import typer
 
 from tanfeng.commands.common import ActorOption, DbOption, RegionOption, actor_name, handle_errors, open_db, table
-from tanfeng.errors import TanfengError
-from tanfeng.services.indicator_mapping import TargetMapping
+from tanfeng.services.indicator_mapping import TargetMapping, parse_decisions
 from tanfeng.services.plan_admin import (
     assign_units,
     list_plans,
@@ -41,7 +40,7 @@ def import_cmd(
 ) -> None:
     """导入方案：新文件成为新版本，同一文件重复导入不改变任何数据 / import plans (a new file = a new version)."""
     database = open_db(db)
-    choices = MappingChoices(_decisions(mapping), accept_proposals)
+    choices = MappingChoices(parse_decisions(mapping), accept_proposals)
     for path in files:
         result = import_plan(database, load_plan_file(path), actor=actor_name(actor), region=region, title=title,
                              plan_id=plan, choices=choices, dry_run=dry_run)
@@ -57,18 +56,9 @@ def import_cmd(
             f"{result.targets_new} new)"
         )
         _echo_mapping(result, full=dry_run)
-
-
-def _decisions(items: list[str]) -> dict[str, int | str | None]:
-    out: dict[str, int | str | None] = {}
-    for item in items:
-        target, sep, choice = item.partition("=")
-        choice = choice.strip().lstrip("#")
-        if not sep or not target.strip() or not (choice.isdigit() or choice == "new"):
-            raise TanfengError(f"--map {item}：应写作 目标编号=指标ID 或 目标编号=new / "
-                               f"--map {item}: write TARGET=INDICATOR_ID or TARGET=new")
-        out[target.strip()] = int(choice) if choice.isdigit() else "new"
-    return out
+        if not result.current and not dry_run:
+            typer.echo("  当前版本不变（正式稿优先于征求意见稿，其次按印发日期）/ the current version stays "
+                       "(final over draft, then issue date)")
 
 
 def _mapping_line(m: TargetMapping) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from pathlib import Path
 
 import typer
@@ -19,9 +21,11 @@ from tanfeng.commands.common import (
     write_xlsx,
 )
 from tanfeng.config import Settings
+from tanfeng.reports.layout import fmt_num
 from tanfeng.services import registry
 from tanfeng.services.errors import StoreError
 from tanfeng.services.responsibility import OpenReport, unit_matrix
+from tanfeng.services.rollup import Rollup, rollup
 from tanfeng.services.status import compute_status
 from tanfeng.tracking.warnings import Thresholds
 
@@ -64,9 +68,16 @@ def status(
     red: float | None = typer.Option(None, "--red", help="红色阈值：进度比<此值（默认0.5）/ red threshold"),
     accepted_only: bool = typer.Option(False, "--accepted-only", help="只用已采纳的值 / accepted values only"),
     as_of: int | None = typer.Option(None, "--as-of", help="按某年年末评估（忽略之后的数据）/ judge as of a year"),
+    children: bool = typer.Option(False, "--children",
+                                  help="与 --region 同用：下级地区×主要指标的汇总 / with --region: the lower regions' roll-up"),
     db: DbOption = None,
 ) -> None:
     """每个目标的最新值、应达值、差距、预警等级和牵头单位 / every target's latest value, expected value, gap, level."""
+    if children:
+        if not region:
+            raise StoreError("--children 须与 --region 同用", "--children needs --region")
+        _emit_rollup(rollup(open_db(db), region), fmt, out)
+        return
     settings = Settings.load(db)
     thresholds = Thresholds(green=settings.warn_green if green is None else green,
                             red=settings.warn_red if red is None else red)
@@ -75,6 +86,24 @@ def status(
     values = [[getattr(r, key) for key, _ in STATUS_COLUMNS] for r in rows]
     headers = [label for _, label in STATUS_COLUMNS]
     _emit(fmt, out, to_json(rows), table(headers, values), ("进展与预警", headers, values))
+
+
+LIGHT_WORDS = {"green": "绿", "yellow": "黄", "red": "红", "none": "—"}
+
+
+def _emit_rollup(data: Rollup, fmt: OutputFormat, out: Path | None) -> None:
+    """Lower regions × headline indicators: each cell the light and the latest value."""
+    headers = ["地区", *(name for _, name in data.codes), "绿/黄/红/无"]
+    values: list[list[object]] = []
+    for row in data.rows:
+        cells: list[object] = [row.region]
+        for code, _ in data.codes:
+            c = row.cells.get(code)
+            cells.append(f"{LIGHT_WORDS[c.level]} {fmt_num(c.latest_value)}" if c else "")
+        cells.append("/".join(str(row.counts.get(lv, 0)) for lv in LIGHT_WORDS))
+        values.append(cells)
+    text = json.dumps(asdict(data), ensure_ascii=False, indent=2)
+    _emit(fmt, out, text, table(headers, values), (f"{data.region}下级汇总", headers, values))
 
 
 @units_app.callback(invoke_without_command=True)

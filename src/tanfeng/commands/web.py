@@ -98,7 +98,9 @@ def add_user(
     username: str = typer.Argument(..., help="用户名 / user name"),
     role: str = typer.Option(..., "--role", help="admin | office | unit | viewer"),
     unit: str | None = typer.Option(None, "--unit", help="责任单位账号的单位 / unit of a unit account"),
-    region: str | None = typer.Option(None, "--region", help="单位所在地区 / region of the unit"),
+    region: str | None = typer.Option(None, "--region",
+                                      help="单位所在地区；办公室、只读账号的地区（可读下级）/ region of the unit; "
+                                           "of an office or viewer account (reads the regions below)"),
     name: str | None = typer.Option(None, "--name", help="显示名 / display name"),
     email: str | None = typer.Option(None, "--email", help="催报邮件地址 / address for reminder mails"),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="从标准输入读密码 / read the password from stdin"),
@@ -108,6 +110,7 @@ def add_user(
     from tanfeng.db.migrate import upgrade
     from tanfeng.services import accounts
     from tanfeng.services.errors import StoreError
+    from tanfeng.services.regions import find_region_id
     from tanfeng.services.workspace import list_units
 
     database = _database(db)
@@ -121,8 +124,9 @@ def add_user(
             if len(matches) != 1:
                 raise StoreError(f"单位“{unit}”未找到或不唯一", f"unit '{unit}' not found or ambiguous")
             unit_id = matches[0]
+        region_id = find_region_id(database, region) if region and role != "unit" else None
         account = accounts.create_user(database, username=username, password=password, role=role,
-                                       display_name=name, unit_id=unit_id)
+                                       display_name=name, unit_id=unit_id, region_id=region_id)
         if email:
             accounts.set_email(database, account.username, email)
     except TanfengError as err:
@@ -154,4 +158,5 @@ def list_users(db: str | None = typer.Option(None, "--db", help="数据库 / dat
     from tanfeng.services import accounts
 
     for a in accounts.list_accounts(_database(db)):
-        typer.echo(f"{a.id}\t{a.username}\t{a.role}\t{a.unit or ''}\t{'active' if a.active else 'inactive'}")
+        typer.echo(f"{a.id}\t{a.username}\t{a.role}\t{a.region or ''}\t{a.unit or ''}\t"
+                   f"{'active' if a.active else 'inactive'}")

@@ -22,6 +22,8 @@ class User(CreatedMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(10))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    # The region an office or viewer account works for (its children are read too); None: every region.
+    region_id: Mapped[int | None] = mapped_column(Integer)  # regions.id (no FK: see migration 0007)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped on password change or deactivation: older session cookies stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)

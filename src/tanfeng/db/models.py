@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -35,6 +36,9 @@ class Region(CreatedMixin, Base):
     level: Mapped[str | None] = mapped_column(String(20))
     adcode: Mapped[str | None] = mapped_column(String(12))
     parent: Mapped[str | None] = mapped_column(String(100))
+    # The region one level up (a county's city, a city's province); known from the gazetteer
+    # before any of the parent's plans is imported.
+    parent_id: Mapped[int | None] = mapped_column(Integer, index=True)  # regions.id (no FK: see migration 0007)
 
 
 class Unit(CreatedMixin, Base):
@@ -74,6 +78,12 @@ class PlanRecord(CreatedMixin, Base):
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     key: Mapped[str] = mapped_column(String(300))
     title: Mapped[str] = mapped_column(String(300))
+    # The version work is tracked against: chosen by rule (final over draft, then issue date) unless
+    # the office pinned one. No FK: plans and plan_versions would reference each other.
+    current_version_id: Mapped[int | None] = mapped_column(Integer)
+    current_pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Archived plans keep every value and revision but leave the work lists.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     region: Mapped[Region] = relationship()
 
@@ -184,6 +194,7 @@ class Target(Base):
     quota_value: Mapped[float | None] = mapped_column(Float)
     quota_unit: Mapped[str | None] = mapped_column(String(50))
     quota_note: Mapped[str | None] = mapped_column(String(500))
+    quota_doc: Mapped[str | None] = mapped_column(String(100))  # 文号 of the document assigning the quota
     # Bumped by every quota change; the quota form carries it so that a stale edit is refused.
     quota_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     sentence: Mapped[str] = mapped_column(Text)

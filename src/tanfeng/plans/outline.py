@@ -1,4 +1,4 @@
-"""Outline: split normalised text into headings (一、/（一）/1./（1）/第一章) and paragraphs."""
+"""Outline: split normalised text into headings (第一章/第一节/一、/（一）/1./（1）/①) and paragraphs."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 
 _CN_NUM = "一二三四五六七八九十"
 _MARKERS: list[tuple[int, re.Pattern[str]]] = [
-    (0, re.compile(rf"^第[{_CN_NUM}]{{1,3}}[章部分]\s*")),
-    (1, re.compile(rf"^[{_CN_NUM}]{{1,3}}[、．.]\s*")),
-    (2, re.compile(rf"^（[{_CN_NUM}]{{1,3}}）\s*")),
-    (3, re.compile(r"^\d{1,2}(?:[、．]|\.(?!\d))\s*")),
-    (4, re.compile(r"^（\d{1,2}）\s*")),
-    (5, re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]\s*")),
+    (0, re.compile(rf"^第[{_CN_NUM}]{{1,3}}(?:章|部分)\s*")),
+    (1, re.compile(rf"^第[{_CN_NUM}]{{1,3}}节\s*")),
+    (2, re.compile(rf"^[{_CN_NUM}]{{1,3}}[、．.]\s*")),
+    (3, re.compile(rf"^（[{_CN_NUM}]{{1,3}}）\s*")),
+    (4, re.compile(r"^\d{1,2}(?:[、．]|\.(?!\d))\s*")),
+    (5, re.compile(r"^（\d{1,2}）\s*")),
+    (6, re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]\s*")),
 ]
 # A heading's own title ends at the first full stop / colon when the body follows on the same line.
 _TITLE_END = re.compile(r"[。：]")
@@ -44,7 +45,7 @@ def _heading(line: str) -> tuple[int, str, str, str] | None:
         rest = line[m.end():]
         if not rest or rest[0] in "，,、%.．" or rest[:1].isdigit():
             return None
-        if level == 3 and re.match(r"^\d{1,2}[、．.]\s*(?:电子邮箱|联系电话|通信地址|邮编|传真)", line):
+        if level == 4 and re.match(r"^\d{1,2}[、．.]\s*(?:电子邮箱|联系电话|通信地址|邮编|传真)", line):
             return None
         end = _TITLE_END.search(rest)
         if end and end.start() <= 60:

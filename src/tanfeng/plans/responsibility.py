@@ -31,6 +31,9 @@ _UNIT_WORD = re.compile(
 _GENERIC = re.compile(r"^(?:各|有关|相关|其他|其它)*(?:部门|单位|地方|方面)?$")
 
 
+# 牵头单位：X on a line of its own, with the 配合单位 / 完成时限 lines that follow it
+_LABEL_LINES = re.compile(r"(?:^|\n|。)\s*((?:牵头|责任)(?:单位|部门)\s*[：:][^\n]+"
+                          r"(?:\n\s*(?:(?:配合|参与|协同)(?:单位|部门)|完成时限|时间节点)\s*[：:][^\n]+)*)")
 _DUE = re.compile(r"(?:完成时限|完成时间|时间节点|时限要求|时限|进度安排)\s*[：:】]\s*([^；;）】\n]{2,30})")
 _BRACKET_LABEL = re.compile(r"【\s*((?:牵头|责任|主责|配合|参与|协同)(?:单位|部门)|完成时限|完成时间|时间节点|时限)\s*】\s*([^【\n。]*)")
 _DUE_WORDS = re.compile(r"(?:19|20)\d{2}\s*年|\d{1,2}\s*月|持续|长期|常态|逐年|每年|年底|年度")
@@ -66,9 +69,10 @@ def find_annotations(text: str) -> list[str]:
         if _is_annotation(inner):
             out.append(inner)
         i = text.find("（", j + 1 if j > i else i + 1)
-    for m in re.finditer(r"(?:^|\n|。)\s*((?:牵头|责任)单位\s*[：:][^\n]+)", text):
-        if m.group(1) not in out:
-            out.append(m.group(1))
+    for m in _LABEL_LINES.finditer(text):
+        note = "；".join(x.strip() for x in m.group(1).split("\n") if x.strip())
+        if note not in out:
+            out.append(note)
     labelled = [f"{m.group(1)}：{m.group(2).strip(' ；;，')}" for m in _BRACKET_LABEL.finditer(text)]
     if labelled:
         out.append("；".join(labelled))

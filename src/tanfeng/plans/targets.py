@@ -343,8 +343,10 @@ def _make_targets(indicator_raw: str, verb: str, clause: str, run: list[re.Match
         if (len(run) == 1 and commitment == "strive" and prev.year == year and prev.unit == run[0].group("unit")
                 and prev.stretch_value is None and prev.value is not None):
             prev.stretch_value = float(run[0].group("num"))
+            ctx.reject(offset, sentence, run[0].group(0), "力争值，并入前一目标 (stretch value of the target before it)")
             return []
         if prev.year == year:
+            ctx.reject(offset, sentence, run[0].group(0), "指标为空，与前一目标同年 (no indicator of its own)")
             return []
         indicator = prev.indicator
     if rule == "noun-number" and re.fullmatch(r"总?(?:装机(?:容量)?|容量|规模|面积|总量|产能|投资)", indicator):

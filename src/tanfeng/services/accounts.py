@@ -5,16 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tanfeng.db.account_models import User, WebSession
 from tanfeng.db.base import utcnow
-from tanfeng.db.models import Unit
+from tanfeng.db.models import Region, Unit
 from tanfeng.db.session import Database
 from tanfeng.services.errors import StaleEdit, StoreError
 
@@ -38,16 +39,39 @@ class Account:
     active: bool
     session_version: int
     last_login_at: datetime | None
+    # The region the account works in: a unit account's unit's region, an office's or viewer's own;
+    # None for an account over every region.
+    region_id: int | None = None
+    region: str | None = None
 
     @property
     def role_label(self) -> str:
         return ROLE_LABELS.get(self.role, self.role)
 
 
-def account_from_row(user: User, unit_name: str | None) -> Account:
-    """The account view of a ``users`` row and its unit's name."""
+def account_from_row(user: User, unit_name: str | None, region_id: int | None = None,
+                     region: str | None = None) -> Account:
+    """The account view of a ``users`` row, its unit's name and its region (see ``account_region``)."""
     return Account(user.id, user.username, user.display_name, user.role, user.unit_id, unit_name, user.active,
-                   user.session_version, user.last_login_at)
+                   user.session_version, user.last_login_at, region_id, region)
+
+
+def account_region() -> tuple[Any, Any]:
+    """Columns (region id, region name) of an account, for a query joining ``users`` and ``units``:
+    a unit account's unit's region, else the account's own region."""
+    return Region.id, Region.name
+
+
+def region_join(query: Select[Any]) -> Select[Any]:
+    """``query`` (over users outer-joined to units) outer-joined to the account's region."""
+    return query.outerjoin(Region, Region.id == func.coalesce(Unit.region_id, User.region_id))
+
+
+def _account(session: Session, user: User) -> Account:
+    unit = session.get(Unit, user.unit_id) if user.unit_id else None
+    region_id = unit.region_id if unit is not None else user.region_id
+    region = session.get(Region, region_id) if region_id is not None else None
+    return account_from_row(user, unit.name if unit else None, region_id, region.name if region else None)
 
 
 def _check(role: str, unit_id: int | None, password: str | None) -> None:
@@ -61,17 +85,21 @@ def _check(role: str, unit_id: int | None, password: str | None) -> None:
 
 def create_user(
     db: Database, *, username: str, password: str, role: str, display_name: str | None = None,
-    unit_id: int | None = None,
+    unit_id: int | None = None, region_id: int | None = None,
 ) -> Account:
-    """A new account; the password is stored only as an argon2 hash."""
+    """A new account; the password is stored only as an argon2 hash.
+
+    ``region_id`` places an office or viewer account in one region (it reads the regions below too);
+    a unit account's region is its unit's.
+    """
     with db.write() as session:
         return create_user_in(session, username=username, password=password, role=role,
-                              display_name=display_name, unit_id=unit_id)
+                              display_name=display_name, unit_id=unit_id, region_id=region_id)
 
 
 def create_user_in(
     session: Session, *, username: str, password: str, role: str, display_name: str | None = None,
-    unit_id: int | None = None,
+    unit_id: int | None = None, region_id: int | None = None,
 ) -> Account:
     """``create_user`` in the caller's write transaction (the unique user name settles a race)."""
     username = username.strip()
@@ -83,14 +111,17 @@ def create_user_in(
     unit = session.get(Unit, unit_id) if unit_id is not None else None
     if unit_id is not None and unit is None:
         raise StoreError(f"没有编号为{unit_id}的单位", f"no unit {unit_id}")
+    if region_id is not None and session.get(Region, region_id) is None:
+        raise StoreError(f"没有编号为{region_id}的地区", f"no region {region_id}")
     user = User(username=username, display_name=display_name or username, password_hash=_hasher.hash(password),
-                role=role, unit_id=unit_id if role == "unit" else None, active=True, session_version=1)
+                role=role, unit_id=unit_id if role == "unit" else None, active=True, session_version=1,
+                region_id=region_id if role != "unit" else None)
     session.add(user)
     try:
         session.flush()
     except IntegrityError as err:  # created by someone else at the same moment (PostgreSQL: no lock to wait on)
         raise StoreError(f"用户名“{username}”已存在", f"user '{username}' exists") from err
-    return account_from_row(user, unit.name if unit and role == "unit" else None)
+    return _account(session, user)
 
 
 def update_user(
@@ -146,8 +177,7 @@ def update_user_in(
     user.session_version += 1
     session.execute(delete(WebSession).where(WebSession.user_id == user.id))  # logged out everywhere
     session.flush()
-    unit = session.get(Unit, user.unit_id) if user.unit_id else None
-    return account_from_row(user, unit.name if unit else None)
+    return _account(session, user)
 
 
 def authenticate(db: Database, username: str, password: str) -> Account | None:
@@ -164,21 +194,20 @@ def authenticate(db: Database, username: str, password: str) -> Account | None:
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = _hasher.hash(password)
         user.last_login_at = utcnow()
-        unit = session.get(Unit, user.unit_id) if user.unit_id else None
-        return account_from_row(user, unit.name if unit else None)
+        return _account(session, user)
 
 
 def get_account(db: Database, user_id: int) -> Account | None:
     with db.transaction() as session:
-        row = session.execute(select(User, Unit.name).outerjoin(Unit, Unit.id == User.unit_id)
-                              .where(User.id == user_id)).first()
-        return account_from_row(row[0], row[1]) if row else None
+        row = session.execute(region_join(select(User, Unit.name, *account_region())
+                                          .outerjoin(Unit, Unit.id == User.unit_id)).where(User.id == user_id)).first()
+        return account_from_row(*row) if row else None
 
 
 def list_accounts(db: Database) -> list[Account]:
     with db.transaction() as session:
         rows = session.execute(select(User, Unit.name).outerjoin(Unit, Unit.id == User.unit_id).order_by(User.id))
-        return [account_from_row(user, unit) for user, unit in rows]
+        return [_account(session, user) for user, _unit in rows]
 
 
 

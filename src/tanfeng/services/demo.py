@@ -21,6 +21,7 @@ from tanfeng.plans import example_plan_path, read
 from tanfeng.projection.scenarios import example_scenarios_path, load
 from tanfeng.services import accounts
 from tanfeng.services.collection import submit_progress, submit_values
+from tanfeng.services.demo_regions import add_demo_regions
 from tanfeng.services.errors import StoreError
 from tanfeng.services.overview import DEMO_ENTITY
 from tanfeng.services.plan_admin import assign_units, set_baseline, set_quota
@@ -146,7 +147,7 @@ def _value(db: Database, indicator_id: int, year: int, profile: float) -> float 
 
 
 def _report_values(db: Database, rows: list[StatusRow], units: dict[str, int], first_unit: str,
-                   open_year: int) -> int:
+                   open_year: int, region: str | None = None) -> int:
     """Accepted values up to the year before the open period; the open period submitted except for ``first_unit``."""
     count, seen = 0, set()
     tracked = [r for r in rows if r.indicator_id not in seen and not seen.add(r.indicator_id)]  # type: ignore[func-returns-value]
@@ -159,7 +160,7 @@ def _report_values(db: Database, rows: list[StatusRow], units: dict[str, int], f
                   is not None]
         if values:
             submit_values(db, values, reporter=str(row.lead_unit), actor=f"{row.lead_unit}（{MARK}）",
-                          source=MARK)
+                          source=MARK, region=region or row.region)
             count += len(values)
     closed = [o.id for o in list_observations(db, status="submitted") if int(o.period[:4]) < open_year]
     if closed:
@@ -212,6 +213,13 @@ def populate_demo(db: Database, *, today: date | None = None, plan_path: Path | 
     result = DemoResult(None, db.url, imported.title, open_period=str(open_year))
     result.values = _report_values(db, rows, units, leads[0], open_year)
     _report_progress(db, open_year)
+    regions = add_demo_regions(db, plan, actor=ACTOR, today=today)
+    if regions.neighbour:  # the neighbour reports too, so the roll-up has lights to compare
+        own = [r for r in compute_status(db, today=today, region=regions.neighbour) if not r.assigned]
+        _illustrate_baselines_and_quotas(db, own)
+        neighbour_rows = compute_status(db, today=today, region=regions.neighbour)
+        neighbour_units = {name: uid for uid, name, region in list_units(db) if region == regions.neighbour}
+        result.values += _report_values(db, neighbour_rows, neighbour_units, "", open_year, regions.neighbour)
     plan_accounts = [("admin", "admin", None), ("office", "office", None), ("unit-a", "unit", leads[0]),
                      ("unit-b", "unit", leads[1] if len(leads) > 1 else leads[0]), ("viewer", "viewer", None)]
     for username, role, unit in plan_accounts:
@@ -220,6 +228,11 @@ def populate_demo(db: Database, *, today: date | None = None, plan_path: Path | 
         accounts.create_user(db, username=username, password=password, role=role, display_name=display,
                              unit_id=units[unit] if unit else None)
         result.accounts.append(DemoAccount(username, password, role, unit))
+    if regions.city_region_id is not None:  # the city's office: reads its counties, assigns their quotas
+        password = secrets.token_urlsafe(9)
+        accounts.create_user(db, username="city", password=password, role="office",
+                             display_name=f"{regions.city}办公室（示例）", region_id=regions.city_region_id)
+        result.accounts.append(DemoAccount("city", password, "office", regions.city))
     return result
 
 

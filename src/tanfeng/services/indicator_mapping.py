@@ -58,6 +58,19 @@ class _Group:
     proposal: Proposal | None = None
 
 
+def parse_decisions(items: Sequence[str]) -> dict[str, int | str | None]:
+    """``["T3=12", "T4=new"]`` (the CLI's ``--map``, the API's ``map``) → target code → indicator id or ``new``."""
+    out: dict[str, int | str | None] = {}
+    for item in items:
+        target, sep, choice = item.partition("=")
+        choice = choice.strip().lstrip("#")
+        if not sep or not target.strip() or not (choice.isdigit() or choice == NEW):
+            raise StoreError(f"{item}：应写作 目标编号=指标ID 或 目标编号=new",
+                             f"{item}: write TARGET=INDICATOR_ID or TARGET=new")
+        out[target.strip()] = int(choice) if choice.isdigit() else NEW
+    return out
+
+
 def _groups(targets: Sequence[PlanTarget]) -> list[_Group]:
     by_name: dict[str, _Group] = {}
     for item in targets:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -85,11 +86,12 @@ def _headline(rows: list[StatusRow]) -> list[StatusRow]:
 
 
 def build_overview(db: Database, *, thresholds: Thresholds | None = None, today: date | None = None,
-                   grace_days: int = 90) -> Overview:
+                   grace_days: int = 90, plan_ids: Collection[int] | None = None) -> Overview:
+    """The overview of the given plans (None: every current plan)."""
     with db.transaction() as session:
         peaks = [PeakInfo(r.plan.id, r.plan.title, r.region.name, r.version.peak_year, r.version.number,
-                          r.version.status) for r in current_versions(session)]
-    rows = compute_status(db, thresholds=thresholds, today=today)
+                          r.version.status) for r in current_versions(session, plan_ids=plan_ids)]
+    rows = compute_status(db, thresholds=thresholds, today=today, plan_ids=plan_ids)
     headline = _headline(rows)
     charted: list[int] = []
     for row in headline:
@@ -99,7 +101,7 @@ def build_overview(db: Database, *, thresholds: Thresholds | None = None, today:
             break
     charts = [series_chart(db, i) for i in charted]
     overdue = []
-    for unit in unit_matrix(db, today=today, grace_days=grace_days):
+    for unit in unit_matrix(db, today=today, grace_days=grace_days, plan_ids=plan_ids):
         late = [r for r in unit.open_reports if r.kind == "overdue"]
         back = [r for r in unit.open_reports if r.kind == "returned"]
         if late or back:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tanfeng.db.models import Responsibility, Task, Unit
+from tanfeng.db.models import Indicator, Responsibility, Task, Unit
 from tanfeng.services.errors import StoreError
 from tanfeng.services.queries import current_versions
 from tanfeng.services.registry import find_unit, get_region
@@ -21,7 +21,10 @@ def unit_name(session: Session, unit_id: int) -> str:
 
 def indicator_unit_ids(session: Session, indicator_id: int) -> set[int]:
     """Units responsible (lead or co) for an indicator in the current plan versions."""
-    return {u for t in load_tracked(session) if t.indicator.id == indicator_id for u, _ in t.units}
+    plan_id = session.scalar(select(Indicator.plan_id).where(Indicator.id == indicator_id))
+    if plan_id is None:
+        return set()
+    return {u for t in load_tracked(session, plan_ids=[plan_id]) if t.indicator.id == indicator_id for u, _ in t.units}
 
 
 def task_unit_ids(session: Session, plan_id: int, task_code: str) -> set[int]:

@@ -112,13 +112,18 @@ def set_baseline(
 ) -> IndicatorRef:
     """Record the base-year value of a level indicator (base-year observations also serve)."""
     with db.write() as session:
-        ref = find_plan(session, plan, get_region(session, region) if region else None)
-        indicator, row = find_target(session, ref, target)
-        old = (indicator.baseline_year, indicator.baseline_value)
-        indicator.baseline_year, indicator.baseline_value = year, value
-        session.add(ChangeLog(actor=actor, entity="indicator", entity_id=indicator.id, action="baseline",
-                              detail={"old": list(old), "new": [year, value]}))
-        return IndicatorRef(indicator.id, indicator.name, row.code if row else None)
+        return set_baseline_in(session, plan=plan, target=target, year=year, value=value, actor=actor, region=region)
+
+
+def set_baseline_in(session: Session, *, plan: str | None, target: str, year: int, value: float, actor: str, region: str | None = None) -> IndicatorRef:
+    """``set_baseline`` in the caller's write transaction."""
+    ref = find_plan(session, plan, get_region(session, region) if region else None)
+    indicator, row = find_target(session, ref, target)
+    old = (indicator.baseline_year, indicator.baseline_value)
+    indicator.baseline_year, indicator.baseline_value = year, value
+    session.add(ChangeLog(actor=actor, entity="indicator", entity_id=indicator.id, action="baseline",
+                          detail={"old": list(old), "new": [year, value]}))
+    return IndicatorRef(indicator.id, indicator.name, row.code if row else None)
 
 
 def assign_units(
@@ -126,25 +131,30 @@ def assign_units(
 ) -> IndicatorRef:
     """Name the lead and co-units of an indicator (replaces those taken from the target's task)."""
     with db.write() as session:
-        ref = find_plan(session, plan, get_region(session, region) if region else None)
-        indicator, row = find_target(session, ref, target)
-        units = [require_unit(session, ref.region, name) for name in [lead, *co]]
-        old = session.scalars(
-            select(IndicatorAssignment).where(IndicatorAssignment.indicator_id == indicator.id,
-                                              IndicatorAssignment.active.is_(True))
-        ).all()
-        for assignment in old:
-            assignment.active = False  # kept as history
-        seen: set[int] = set()
-        for pos, unit in enumerate(units):
-            if unit.id in seen:
-                continue
-            seen.add(unit.id)
-            session.add(IndicatorAssignment(indicator_id=indicator.id, unit_id=unit.id,
-                                            role="lead" if pos == 0 else "co", position=pos, created_by=actor))
-        session.add(ChangeLog(actor=actor, entity="indicator", entity_id=indicator.id, action="assign",
-                              detail={"lead": units[0].name, "co": [u.name for u in units[1:]]}))
-        return IndicatorRef(indicator.id, indicator.name, row.code if row else None)
+        return assign_units_in(session, plan=plan, target=target, lead=lead, co=co, actor=actor, region=region)
+
+
+def assign_units_in(session: Session, *, plan: str | None, target: str, lead: str, co: list[str], actor: str, region: str | None = None) -> IndicatorRef:
+    """``assign_units`` in the caller's write transaction."""
+    ref = find_plan(session, plan, get_region(session, region) if region else None)
+    indicator, row = find_target(session, ref, target)
+    units = [require_unit(session, ref.region, name) for name in [lead, *co]]
+    old = session.scalars(
+        select(IndicatorAssignment).where(IndicatorAssignment.indicator_id == indicator.id,
+                                          IndicatorAssignment.active.is_(True))
+    ).all()
+    for assignment in old:
+        assignment.active = False  # kept as history
+    seen: set[int] = set()
+    for pos, unit in enumerate(units):
+        if unit.id in seen:
+            continue
+        seen.add(unit.id)
+        session.add(IndicatorAssignment(indicator_id=indicator.id, unit_id=unit.id,
+                                        role="lead" if pos == 0 else "co", position=pos, created_by=actor))
+    session.add(ChangeLog(actor=actor, entity="indicator", entity_id=indicator.id, action="assign",
+                          detail={"lead": units[0].name, "co": [u.name for u in units[1:]]}))
+    return IndicatorRef(indicator.id, indicator.name, row.code if row else None)
 
 
 FREQUENCIES = ("year", "quarter", "month")
@@ -157,13 +167,20 @@ def set_frequency(
     if frequency not in FREQUENCIES:
         raise StoreError(f"填报频率只能是 {'/'.join(FREQUENCIES)}", f"frequency must be one of {FREQUENCIES}")
     with db.write() as session:
-        ref = find_plan(session, plan, get_region(session, region) if region else None)
-        indicator, row = find_target(session, ref, target)
-        old = indicator.frequency
-        indicator.frequency = frequency
-        session.add(ChangeLog(actor=actor, entity="indicator", entity_id=indicator.id, action="frequency",
-                              detail={"old": old, "new": frequency}))
-        return IndicatorRef(indicator.id, indicator.name, row.code if row else None)
+        return set_frequency_in(session, plan=plan, target=target, frequency=frequency, actor=actor, region=region)
+
+
+def set_frequency_in(session: Session, *, plan: str | None, target: str, frequency: str, actor: str, region: str | None = None) -> IndicatorRef:
+    """``set_frequency`` in the caller's write transaction."""
+    if frequency not in FREQUENCIES:
+        raise StoreError(f"填报频率只能是 {'/'.join(FREQUENCIES)}", f"frequency must be one of {FREQUENCIES}")
+    ref = find_plan(session, plan, get_region(session, region) if region else None)
+    indicator, row = find_target(session, ref, target)
+    old = indicator.frequency
+    indicator.frequency = frequency
+    session.add(ChangeLog(actor=actor, entity="indicator", entity_id=indicator.id, action="frequency",
+                          detail={"old": old, "new": frequency}))
+    return IndicatorRef(indicator.id, indicator.name, row.code if row else None)
 
 
 @dataclass(frozen=True)

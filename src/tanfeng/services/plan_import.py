@@ -7,7 +7,7 @@ import re
 import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -33,6 +33,7 @@ from tanfeng.plans.model import Region as PlanRegion
 from tanfeng.plans.model import Target as PlanTarget
 from tanfeng.services.errors import StoreError
 from tanfeng.services.indicator_mapping import TargetMapping, map_indicators
+from tanfeng.services.library import choose_current
 from tanfeng.services.registry import ensure_region, lock_region, resolve_unit
 from tanfeng.tracking.trajectory import classify
 
@@ -53,6 +54,7 @@ class PlanImportResult:
     targets_carried: int  # targets whose indicator (and collected values) existed before
     targets_new: int
     indicators_dropped: int  # indicators of the previous version the new one no longer has
+    current: bool = True  # the new version became the plan's current one
     mapping: tuple[TargetMapping, ...] = ()  # where each indicator of this version is recorded, and proposals
 
 
@@ -133,6 +135,8 @@ def import_plan(
                                       False, n_tasks, n_targets, 0, 0, 0)
         else:
             result = _store_version(session, region_row, record, plan, title, actor, choices or MappingChoices())
+            current = choose_current(session, record)  # a draft imported after the final stays non-current
+            result = replace(result, current=current is not None and current.number == result.version)
         if dry_run:
             session.rollback()
         elif audit is not None:
@@ -183,7 +187,7 @@ def _store_version(
                                   "sha256": version.sha256, "source": plan.source.path, "mapping": decided}))
     session.flush()
     return PlanImportResult(record.id, region.name, record.title, version.number, version.status, True,
-                            len(tasks), len(plan.targets), carried, new, dropped, tuple(mapping))
+                            len(tasks), len(plan.targets), carried, new, dropped, mapping=tuple(mapping))
 
 
 def _store_tasks(
@@ -305,4 +309,5 @@ def _carry_quota(target: Target, old_targets: list[Target]) -> None:
     for old in old_targets:
         if old.indicator_id == target.indicator_id and old.year == target.year and old.quota_value is not None:
             target.quota_value, target.quota_unit, target.quota_note = old.quota_value, old.quota_unit, old.quota_note
+            target.quota_doc = old.quota_doc
             return

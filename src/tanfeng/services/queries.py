@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, defer
 
 from tanfeng.db.models import (
     IndicatorAssignment,
@@ -28,20 +29,28 @@ class PlanRef:
     region: Region
 
 
-def current_versions(session: Session, region: Region | None = None) -> list[PlanRef]:
-    """The current (highest-numbered) version of every plan, optionally of one region."""
-    latest = (
-        select(PlanVersion.plan_id, func.max(PlanVersion.number).label("n")).group_by(PlanVersion.plan_id).subquery()
-    )
+def current_versions(
+    session: Session, region: Region | None = None, *, plan_ids: Collection[int] | None = None,
+    include_archived: bool = False,
+) -> list[PlanRef]:
+    """The current version of every plan (the library's choice: final over draft, then date).
+
+    Optionally of one region or of the given plans; archived plans only when asked for.
+    """
     query = (
         select(PlanRecord, PlanVersion, Region)
-        .join(latest, latest.c.plan_id == PlanRecord.id)
-        .join(PlanVersion, (PlanVersion.plan_id == PlanRecord.id) & (PlanVersion.number == latest.c.n))
+        .join(PlanVersion, PlanVersion.id == PlanRecord.current_version_id)
         .join(Region, Region.id == PlanRecord.region_id)
         .order_by(PlanRecord.id)
+        # the plan document (often ~100 kB of JSON) loads only when read, inside the caller's session
+        .options(defer(PlanVersion.document))
     )
     if region is not None:
         query = query.where(PlanRecord.region_id == region.id)
+    if plan_ids is not None:
+        query = query.where(PlanRecord.id.in_(list(plan_ids)))
+    if not include_archived:
+        query = query.where(PlanRecord.archived_at.is_(None))
     return [PlanRef(p, v, r) for p, v, r in session.execute(query)]
 
 

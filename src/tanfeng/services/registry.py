@@ -15,6 +15,7 @@ from tanfeng.db.session import Database
 from tanfeng.plans.model import Region as PlanRegion
 from tanfeng.regions.departments import clean, display_name, unit_key
 from tanfeng.services.errors import StoreError
+from tanfeng.services.regions import ensure_region_tree
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,8 @@ def lock_region(session: Session, region: Region) -> Region:
 
 
 def ensure_region(session: Session, info: PlanRegion) -> Region:
-    region = session.scalar(select(Region).where(Region.name == info.name))
-    if region is None:
-        region = Region(name=info.name, level=info.level, adcode=info.adcode, parent=info.parent)
-        session.add(region)
-        session.flush()
-    return region
+    """The plan's region, created with its parents from the gazetteer (services.regions)."""
+    return ensure_region_tree(session, info)
 
 
 def _follow(session: Session, unit: Unit) -> Unit:

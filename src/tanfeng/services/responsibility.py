@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -86,13 +87,14 @@ def overdue_reports(
 
 
 def unit_matrix(
-    db: Database, *, region: str | None = None, today: date | None = None, grace_days: int = 90
+    db: Database, *, region: str | None = None, today: date | None = None, grace_days: int = 90,
+    plan_ids: Collection[int] | None = None,
 ) -> list[UnitResponsibilities]:
     """Every unit with its tasks (lead/co), indicators and open reports, for the current plan versions."""
     today = today or date.today()
     with db.transaction() as session:
         region_row = get_region(session, region) if region else None
-        refs = current_versions(session, region_row)
+        refs = current_versions(session, region_row, plan_ids=plan_ids)
         version_ids = [r.version.id for r in refs]
         units: dict[int, UnitResponsibilities] = {}
 
@@ -111,7 +113,7 @@ def unit_matrix(
         for code, title, role, unit in rows:
             label = f"{code} {title}"
             (entry(unit).lead_tasks if role == "lead" else entry(unit).co_tasks).append(label)
-        tracked = load_tracked(session, region_row)
+        tracked = load_tracked(session, region_row, plan_ids)
         for item in tracked:
             for unit_id, role in item.units:
                 name = f"{item.indicator.name}（{'牵头' if role == 'lead' else '配合'}）"

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from tanfeng.db.account_models import User, WebSession
 from tanfeng.db.models import Unit
 from tanfeng.db.session import Database
-from tanfeng.services.accounts import Account, account_from_row
+from tanfeng.services.accounts import Account, account_from_row, account_region, region_join
 
 
 def _digest(token: str) -> str:
@@ -39,13 +39,13 @@ def resolve(db: Database, token: object) -> Account | None:
     if not isinstance(token, str) or not 20 <= len(token) <= 100:
         return None
     with db.transaction() as session:
-        row = session.execute(
-            select(User, Unit.name).join(WebSession, WebSession.user_id == User.id)
-            .outerjoin(Unit, Unit.id == User.unit_id)
+        row = session.execute(region_join(
+            select(User, Unit.name, *account_region()).join(WebSession, WebSession.user_id == User.id)
+            .outerjoin(Unit, Unit.id == User.unit_id))
             .where(WebSession.id == _digest(token), WebSession.expires_at > time.time())).first()
     if row is None or not row[0].active:
         return None
-    return account_from_row(row[0], row[1])
+    return account_from_row(*row)
 
 
 def end(db: Database, token: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -141,6 +142,7 @@ def _row_note_and_assessment(
 def compute_status(
     db: Database, *, region: str | None = None, thresholds: Thresholds | None = None,
     accepted_only: bool = False, today: date | None = None, as_of: int | None = None,
+    plan_ids: Collection[int] | None = None,
 ) -> list[StatusRow]:
     """One row per target of the current version of every plan (optionally of one region).
 
@@ -152,7 +154,7 @@ def compute_status(
     statuses = ("accepted",) if accepted_only else ("submitted", "accepted")
     with db.transaction() as session:
         region_row = get_region(session, region) if region else None
-        tracked = load_tracked(session, region_row)
+        tracked = load_tracked(session, region_row, plan_ids)
         plan_ids = sorted({t.ref.plan.id for t in tracked})
         until = as_of * 100 + 12 if as_of else None
         latest = latest_observations(session, plan_ids, statuses, until) if plan_ids else {}
@@ -211,7 +213,8 @@ def indicator_series(db: Database, indicator_id: int, *, accepted_only: bool = F
         indicator = session.get(Indicator, indicator_id)
         if indicator is None:
             raise StoreError(f"没有编号为{indicator_id}的指标", f"no indicator {indicator_id}")
-        tracked = [t for t in load_tracked(session) if t.indicator.id == indicator_id]
+        # only the indicator's own plan: with many regions stored, loading every plan would dominate
+        tracked = [t for t in load_tracked(session, plan_ids=[indicator.plan_id]) if t.indicator.id == indicator_id]
         statuses = ("accepted",) if accepted_only else ("submitted", "accepted")
         rows = session.execute(
             select(Observation.period, Observation.value, Observation.unit, Observation.status)

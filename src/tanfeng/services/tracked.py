@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -63,9 +64,11 @@ def in_indicator_unit(value: float | None, unit: str | None, indicator: Indicato
     return None if factor is None else value * factor
 
 
-def load_tracked(session: Session, region: Region | None = None) -> list[TrackedTarget]:
-    """Every target of the current version of each plan (of one region), in plan order."""
-    refs = {ref.version.id: ref for ref in current_versions(session, region)}
+def load_tracked(
+    session: Session, region: Region | None = None, plan_ids: Collection[int] | None = None
+) -> list[TrackedTarget]:
+    """Every target of the current version of each plan (of one region, or of the given plans), in plan order."""
+    refs = {ref.version.id: ref for ref in current_versions(session, region, plan_ids=plan_ids)}
     if not refs:
         return []
     rows = session.execute(

@@ -18,9 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tanfeng.errors import TanfengError
+
+if TYPE_CHECKING:
+    from tanfeng.services.collection import ParsedFile
 
 T = TypeVar("T")
 MIB = 1024 * 1024
@@ -33,11 +36,21 @@ class FileLimits:
     max_ratio: float = 200.0  # per part over 1 MiB; office XML compresses 5–30×
     max_rows: int = 20_000  # per sheet
     max_cells: int = 400_000  # per workbook
-    seconds: float = 20.0  # wall-clock time of the worker
+    seconds: float = 60.0  # wall-clock time of the worker (a 3 MB plan takes ~5 s on an idle 2-core machine)
     memory: int = 768 * MIB  # address space the worker may add to what it starts with
 
+    @classmethod
+    def from_env(cls) -> FileLimits:
+        """Defaults, overridden by ``TANFENG_UPLOAD_SECONDS``, ``_MEMORY_MB``, ``_MAX_ROWS``, ``_MAX_UNPACKED_MB``."""
+        env = os.environ.get
+        base = cls()
+        return cls(max_uncompressed=int(env("TANFENG_UPLOAD_MAX_UNPACKED_MB", base.max_uncompressed // MIB)) * MIB,
+                   max_rows=int(env("TANFENG_UPLOAD_MAX_ROWS", base.max_rows)),
+                   seconds=float(env("TANFENG_UPLOAD_SECONDS", base.seconds)),
+                   memory=int(env("TANFENG_UPLOAD_MEMORY_MB", base.memory // MIB)) * MIB)
 
-DEFAULT_LIMITS = FileLimits()
+
+DEFAULT_LIMITS = FileLimits.from_env()
 
 
 class UploadRejected(TanfengError):
@@ -132,7 +145,10 @@ def _workers() -> Any:
 def warm_up() -> None:
     """Start the worker server ahead of the first upload (it imports the readers once, ~2 s)."""
     if _context is None:
-        run_limited(_noop, (), "warm-up")
+        try:
+            run_limited(_noop, (), "warm-up")
+        except Exception:  # best effort (e.g. the server stops while warming): the first upload retries
+            return
 
 
 def _noop() -> None:
@@ -200,12 +216,12 @@ def count_workbook(path: str, name: str, limits: FileLimits = DEFAULT_LIMITS) ->
                                              f"the workbook has more than {limits.max_cells} cells")
 
 
-def _check_template(path: str, name: str, limits: FileLimits) -> None:
+def _read_template(path: str, name: str, limits: FileLimits) -> ParsedFile:
     from tanfeng.services.collection import parse_file
 
     if _is_zip(Path(path)):
         count_workbook(path, name, limits)
-    parse_file(path)
+    return parse_file(path)
 
 
 def _check_inventory(path: str, name: str, limits: FileLimits) -> None:
@@ -216,11 +232,11 @@ def _check_inventory(path: str, name: str, limits: FileLimits) -> None:
     read_inventory(Path(path))
 
 
-def check_template(path: Path, name: str, limits: FileLimits = DEFAULT_LIMITS) -> None:
-    """A filled template (xlsx/csv) that opens within the limits; else ``UploadRejected``."""
+def read_template(path: Path, name: str, limits: FileLimits = DEFAULT_LIMITS) -> ParsedFile:
+    """A filled template (xlsx/csv) read within the limits by a worker; else ``UploadRejected``."""
     if _is_zip(path):
         inspect_archive(path, name, limits)
-    run_limited(_check_template, (str(path), name, limits), name, limits)
+    return run_limited(_read_template, (str(path), name, limits), name, limits)
 
 
 def check_inventory(path: Path, name: str, limits: FileLimits = DEFAULT_LIMITS) -> None:

@@ -6,6 +6,7 @@ Each function opens one read transaction and returns plain dataclasses (the page
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -89,12 +90,13 @@ def _is_example(version: PlanVersion) -> bool:
     return DEMO_MARK in (version.source_path or "") or DEMO_MARK in str(version.document.get("meta", {}))
 
 
-def plan_trees(db: Database, query: str | None = None) -> list[PlanTree]:
-    """Actions → tasks (with lead and co units) → targets of every current plan; ``query`` filters tasks."""
+def plan_trees(db: Database, query: str | None = None, plan_ids: Collection[int] | None = None) -> list[PlanTree]:
+    """Actions → tasks (with lead and co units) → targets of every current plan (or the given ones); ``query``
+    filters tasks."""
     needle = (query or "").strip()
     with db.transaction() as session:
         out = []
-        for ref in current_versions(session):
+        for ref in current_versions(session, plan_ids=plan_ids):
             v = ref.version
             tree = PlanTree(ref.plan.id, ref.plan.title, ref.region.name, v.number, v.status, v.peak_year,
                             v.doc_number, _is_example(v))
@@ -182,7 +184,8 @@ def unit_work(db: Database, unit_id: int, period: str) -> UnitWork:
         work = UnitWork(unit.id, unit.name, period)
         by_indicator: dict[int, list[str]] = defaultdict(list)
         roles: dict[int, str] = {}
-        tracked = [t for t in load_tracked(session) if any(u == unit_id for u, _ in t.units)]
+        # a unit belongs to one region: only that region's plans can name it
+        tracked = [t for t in load_tracked(session, unit.region) if any(u == unit_id for u, _ in t.units)]
         for item in tracked:
             by_indicator[item.indicator.id].append(
                 f"{item.target.year or ''}年 {format_number(item.target.value) if item.target.value is not None else '待下达'}"
@@ -213,7 +216,7 @@ def unit_work(db: Database, unit_id: int, period: str) -> UnitWork:
 
 def _unit_tasks(session: Session, unit_id: int, period: str) -> list[UnitTask]:
     out = []
-    for ref in current_versions(session):
+    for ref in current_versions(session, session.get_one(Unit, unit_id).region):
         rows = session.execute(select(Task, Responsibility.role).join(Responsibility, Responsibility.task_id == Task.id)
                                .where(Task.version_id == ref.version.id, Responsibility.unit_id == unit_id)
                                .order_by(Task.position))
@@ -234,10 +237,10 @@ class Matrix:
     rows: list[tuple[int, str, list[tuple[int, int]]]]  # unit id, unit, per action: (tasks led, tasks supported)
 
 
-def responsibility_matrix(db: Database) -> Matrix:
+def responsibility_matrix(db: Database, plan_ids: Collection[int] | None = None) -> Matrix:
     """Unit × action: how many of the action's tasks each unit leads or supports (current versions)."""
     with db.transaction() as session:
-        refs = current_versions(session)
+        refs = current_versions(session, plan_ids=plan_ids)
         version_ids = [r.version.id for r in refs]
         actions = [(a.code, a.name) for a in session.scalars(
             select(Action).where(Action.version_id.in_(version_ids)).order_by(Action.version_id, Action.position))]

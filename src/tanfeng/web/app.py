@@ -26,7 +26,7 @@ from tanfeng.services.overview import is_demo
 from tanfeng.web.deps import AuthRequired, Forbidden
 from tanfeng.web.limits import BodyLimit
 from tanfeng.web.rendering import Renderer
-from tanfeng.web.routes import api, auth, office, pages, reminders, unit
+from tanfeng.web.routes import api, auth, office, pages, plans, regional, reminders, unit
 from tanfeng.web.settings import WebSettings
 
 HERE = Path(__file__).parent
@@ -155,6 +155,8 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
     for module in (auth, pages, unit, office, reminders, api):
         app.include_router(module.router)
     app.include_router(reminders.api)
+    for extra in (plans.router, plans.api, regional.router, regional.api):  # library, set-up, across regions
+        app.include_router(extra)
     return app
 
 

@@ -75,8 +75,8 @@ class Renderer:
         messages = request.session.pop("flash", [])
         base = {
             "request": request, "user": user, "lang": lang, "csrf_field": CSRF_FIELD, "csrf": token,
-            "demo": request.app.state.demo, "messages": messages,
-            "t": lambda key: word(key, lang), "status_word": lambda s: status_word(s, lang),
+            "demo": request.app.state.demo, "messages": messages, "plan_q": "", "plans": [], "chosen": None,
+            "t": lambda key: word(key, lang), "tr": lambda zh, en: en if lang == "en" else zh, "status_word": lambda s: status_word(s, lang),
             "level_word": lambda lv: level_word(lv, lang), "version_word": lambda n: version_word(n, lang),
             "action_word": lambda a: action_word(a, lang), "entity_word": lambda e: entity_word(e, lang),
             "detail_words": lambda d: detail_words(d, lang), "chart_labels": chart_labels(lang),

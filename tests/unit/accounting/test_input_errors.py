@@ -81,3 +81,11 @@ def test_unreadable_and_unsupported_files(tmp_path: object) -> None:
     for name, needle in (("missing.csv", "文件不存在"), ("x.pdf", ".xlsx 或 .csv"), ("broken.xlsx", "Excel")):
         with pytest.raises(InventoryInputError, match=needle):
             read_inventory(base / name)
+
+
+@pytest.mark.parametrize("amount", ["nan", "inf", "-inf", "1e308"])
+def test_non_finite_or_absurd_amounts_are_refused(make_input: Make, amount: str) -> None:
+    with pytest.raises(InventoryInputError) as err:
+        make_input(f"能源消费,交通运输,柴油,2020,{amount},吨,燃料,,,\n")
+    problems = [str(p) for p in err.value.problems]
+    assert len(problems) == 1 and "超出合理范围" in problems[0] and amount in problems[0]

@@ -129,3 +129,12 @@ def test_title_from_a_notice_that_names_the_draft_before_the_consultation() -> N
             "为贯彻落实《贵州省碳达峰实施方案》，我委起草了本方案，现向社会公开征求意见。\n一、总体要求")
     m = read_text(text).meta
     assert (m.title, m.status) == ("铜仁市碳达峰实施方案", "draft")
+
+
+def test_sections_numbered_as_chapters_and_sections() -> None:
+    text = ("某省碳达峰实施方案\n第三章 重点任务\n第一节 能源绿色低碳转型行动\n一、大力发展风电光伏\n"
+            "推进风光基地建设。（牵头单位：省能源局）\n第二节 工业领域碳达峰行动\n一、推动钢铁行业碳达峰\n"
+            "严禁新增产能。（牵头单位：省工业和信息化厅）\n")
+    plan = read_text(text)
+    assert [a.name for a in plan.actions] == ["能源绿色低碳转型行动", "工业领域碳达峰行动"]
+    assert [(t.id, t.lead) for t in plan.tasks] == [("A1.1", "省能源局"), ("A2.1", "省工业和信息化厅")]

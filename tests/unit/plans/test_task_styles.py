@@ -51,6 +51,13 @@ def test_responsibility_written_before_the_text(body: str) -> None:
     assert _first(body) == ("大力发展光伏发电", "州发展改革委", ["州发展改革委", "州住建局", "州自然资源局"])
 
 
+def test_label_lines_after_the_text() -> None:
+    body = "1.大力发展光伏发电。推进屋顶分布式光伏开发。\n牵头单位：州发展改革委\n配合单位：州住建局、州自然资源局\n完成时限：2025年\n"
+    plan = read_text(HEAD + body + SECOND)
+    t = plan.tasks[0]
+    assert (t.lead, t.units, t.due) == ("州发展改革委", ["州发展改革委", "州住建局", "州自然资源局"], "2025年")
+
+
 def test_due_date_in_an_annotation() -> None:
     plan = read_text(HEAD + "1.大力发展光伏发电。推进屋顶光伏。（牵头单位：州发展改革委；完成时限：2025年底前）\n" + SECOND)
     assert (plan.tasks[0].lead, plan.tasks[0].due) == ("州发展改革委", "2025年底前")

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -19,8 +19,11 @@ from starlette.concurrency import run_in_threadpool
 from tanfeng.plans.model import Plan
 from tanfeng.services import audit, review, sessions
 from tanfeng.services.accounts import ROLES, Account, list_accounts
+from tanfeng.services.indicator_mapping import parse_decisions
+from tanfeng.services.plan_import import MappingChoices, import_plan
+from tanfeng.services.scope import indicator_region, plan_indicator_ids, visible_plans
 from tanfeng.services.status import compute_status, indicator_series
-from tanfeng.services.upload_guard import check_template
+from tanfeng.services.upload_guard import read_template
 from tanfeng.services.workspace import plan_trees
 from tanfeng.web import actions
 from tanfeng.web.deps import (
@@ -40,6 +43,7 @@ from tanfeng.web.deps import (
 )
 from tanfeng.web.plan_upload import read_upload_limited
 from tanfeng.web.routes.auth import login_account
+from tanfeng.web.scoping import plan_context, require_read, scope_of
 from tanfeng.web.security import csrf_token
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -151,29 +155,46 @@ async def me(request: Request, user: CurrentUser) -> dict[str, Any]:
     return {"user": _public(user), "csrf_token": csrf_token(request.session)}
 
 
+def _plan_ids(request: Request, user: Account, plan_id: int | None) -> list[int]:
+    """The plans a read covers: the one named (must be visible), else every plan the account sees."""
+    if plan_id is not None:
+        return plan_context(request, user, plan_id).plan_ids
+    return [p.plan_id for p in visible_plans(request.app.state.db, scope_of(request, user))]
+
+
 @router.get("/status")
-def status(db: DbDep, _user: CurrentUser) -> list[dict[str, Any]]:
-    return [row.to_dict() for row in compute_status(db)]
+def status(request: Request, db: DbDep, user: CurrentUser, plan_id: int | None = None) -> list[dict[str, Any]]:
+    """Every target of the plans the account sees (or of ``plan_id``) with its warning light."""
+    return [row.to_dict() for row in compute_status(db, plan_ids=_plan_ids(request, user, plan_id))]
 
 
 @router.get("/plans")
-def plans(db: DbDep, _user: CurrentUser, q: str | None = None) -> list[dict[str, Any]]:
-    return [asdict(tree) for tree in plan_trees(db, q)]
+def plans(request: Request, db: DbDep, user: CurrentUser, q: str | None = None,
+          plan_id: int | None = None) -> list[dict[str, Any]]:
+    return [asdict(tree) for tree in plan_trees(db, q, _plan_ids(request, user, plan_id))]
 
 
 @router.get("/indicators/{indicator_id}/series")
-def series(db: DbDep, _user: CurrentUser, indicator_id: DbId) -> dict[str, Any]:
+def series(request: Request, db: DbDep, user: CurrentUser, indicator_id: DbId) -> dict[str, Any]:
+    require_read(request, user, indicator_region(db, indicator_id))
     return asdict(indicator_series(db, indicator_id))
 
 
 @router.get("/indicators/{indicator_id}/history")
-def history(db: DbDep, _user: CurrentUser, indicator_id: DbId) -> list[dict[str, Any]]:
+def history(request: Request, db: DbDep, user: CurrentUser, indicator_id: DbId) -> list[dict[str, Any]]:
+    require_read(request, user, indicator_region(db, indicator_id))
     return [asdict(r) for r in review.history(db, indicator_id)]
 
 
 @router.get("/observations")
-def observations(db: DbDep, _user: CurrentUser, status: str | None = None) -> list[dict[str, Any]]:
-    return [asdict(o) for o in review.list_observations(db, status=status)]
+def observations(request: Request, db: DbDep, user: CurrentUser, status: str | None = None,
+                 plan_id: int | None = None) -> list[dict[str, Any]]:
+    """Reported values of the plans the account sees; a unit account sees only its own unit's."""
+    mine = plan_indicator_ids(db, _plan_ids(request, user, plan_id))
+    rows = [o for o in review.list_observations(db, status=status) if o.indicator_id in mine]
+    if user.role == "unit":
+        rows = [o for o in rows if o.reporter == user.unit]
+    return [asdict(o) for o in rows]
 
 
 @router.post("/observations", status_code=201)
@@ -199,8 +220,8 @@ async def upload_template(request: Request, user: Writer, file: Annotated[Upload
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"upload{suffix}"
             path.write_bytes(data)
-            check_template(path, file.filename or path.name)
-            return asdict(actions.upload(request, user, path, file.filename or path.name))
+            parsed = read_template(path, file.filename or path.name)
+            return asdict(actions.upload(request, user, path, file.filename or path.name, parsed))
 
     return await run_in_threadpool(work)
 
@@ -233,9 +254,15 @@ async def preview_plan(request: Request, user: Office, file: Annotated[UploadFil
 
 
 @router.post("/plans", status_code=201)
-def store_plan(request: Request, user: Office, body: dict[str, Any]) -> dict[str, Any]:
+def store_plan(request: Request, user: Office, body: dict[str, Any], response: Response,
+               mapping: Annotated[list[str] | None, Query(alias="map")] = None,  # ?map=T3=12&map=T4=new (as --map)
+               accept_proposals: bool = False, dry_run: bool = False) -> dict[str, Any]:
     plan = Plan.model_validate(body)
-    return asdict(actions.store_plan(request, user, plan))
+    choices = MappingChoices(parse_decisions(mapping or []), accept_proposals)
+    if dry_run:  # the mapping the office would get; nothing stored
+        response.status_code = 200
+        return asdict(import_plan(request.app.state.db, plan, actor=user.username, choices=choices, dry_run=True))
+    return asdict(actions.store_plan(request, user, plan, choices))
 
 
 @router.get("/users")
@@ -279,7 +306,8 @@ class ReportRequest(BaseModel):
 
 @router.post("/reports/annual", response_class=Response,
              responses={200: {"description": "年度评估报告文件 / the report file (docx, xlsx or html)"}})
-def annual_report(request: Request, user: Office, body: ReportRequest) -> Response:
+def annual_report(request: Request, user: Annotated[Account, Depends(writer(*OFFICE, "viewer"))],
+                  body: ReportRequest) -> Response:
     return actions.annual_report(request, user, body.year, body.format, body.plan_id)
 
 

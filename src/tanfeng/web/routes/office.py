@@ -12,10 +12,12 @@ from tanfeng.services import review
 from tanfeng.services.accounts import ROLE_LABELS, Account, list_accounts
 from tanfeng.services.plan_import import MappingChoices, import_plan, stored_indicators
 from tanfeng.services.registry import units_with_aliases
+from tanfeng.services.scope import plan_indicator_ids
 from tanfeng.services.status import compute_status
 from tanfeng.web import actions
 from tanfeng.web.deps import OFFICE, DbDep, DbId, read_upload_bytes, reader, writer
 from tanfeng.web.plan_upload import apply_corrections, read_upload_limited
+from tanfeng.web.scoping import plan_context
 
 router = APIRouter(include_in_schema=False)
 Office = Annotated[Account, Depends(writer(*OFFICE))]
@@ -23,11 +25,15 @@ OfficeReader = Annotated[Account, Depends(reader(*OFFICE))]
 
 
 @router.get("/review", response_class=HTMLResponse)
-def review_page(request: Request, user: OfficeReader, db: DbDep, status: str = "submitted") -> Response:
-    items = review.list_observations(db, status=status)
-    quotas = [r for r in compute_status(db) if r.assigned]  # targets deferred to a quota from above
+def review_page(request: Request, user: OfficeReader, db: DbDep, status: str = "submitted",
+                plan: int | None = None) -> Response:
+    ctx = plan_context(request, user, plan)
+    mine = plan_indicator_ids(db, ctx.plan_ids)
+    items = [o for o in review.list_observations(db, status=status) if o.indicator_id in mine]
+    # targets deferred to a quota from above
+    quotas = [r for r in compute_status(db, plan_ids=ctx.plan_ids) if r.assigned]
     return request.app.state.renderer.page(request, "review.html", {"user": user, "items": items, "status": status,
-                                                                    "quotas": quotas})
+                                                                    "quotas": quotas, **ctx.template_vars()})
 
 
 @router.post("/review/bulk")
@@ -145,6 +151,6 @@ async def save(request: Request, user: Office) -> Response:
         result = actions.store_plan(request, user, plan, choices=_mapping_choices(fields), corrected=True)
         request.app.state.renderer.flash(request, f"已保存方案“{result.title}”第{result.version}版 / plan saved "
                                                   f"(version {result.version})")
-        return RedirectResponse("/plan", 303)
+        return RedirectResponse(f"/plan?plan={result.plan_id}", 303)
 
     return await run_in_threadpool(work)

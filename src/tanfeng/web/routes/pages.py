@@ -17,14 +17,17 @@ from tanfeng.services import audit, review
 from tanfeng.services.accounts import Account
 from tanfeng.services.audit import AuditInfo
 from tanfeng.services.overview import Overview, build_overview, data_stamp, series_chart
+from tanfeng.services.scope import indicator_plan_id, indicator_region
 from tanfeng.services.status import compute_status
 from tanfeng.services.upload_guard import check_inventory
 from tanfeng.services.workspace import plan_trees, responsibility_matrix, target_versions
 from tanfeng.web import actions
 from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, DbId, read_upload_bytes, reader, writer
 from tanfeng.web.inventory_view import inventory_summary
+from tanfeng.web.scoping import plan_context, require_read
 
 router = APIRouter(include_in_schema=False)
+REPORT_READERS = (*OFFICE, "viewer")  # leaders download the annual report too
 
 
 # How long the overview may be served without asking the database whether anything changed. Writes
@@ -41,58 +44,69 @@ class CachedOverview:
     activity: list[AuditInfo]
 
 
-def cached_overview(request: Request) -> CachedOverview:
-    """The overview, recomputed only when the stored data changed (called from a worker thread)."""
+def cached_overview(request: Request, plan_ids: list[int]) -> CachedOverview:
+    """The overview of a plan, recomputed only when the stored data changed (called from a worker thread)."""
     db = request.app.state.db
     cache: dict[str, CachedOverview] = request.app.state.overview_cache
-    entry, now = cache.get("overview"), time.monotonic()
+    cache_key = "overview:" + ",".join(map(str, plan_ids))
+    entry, now = cache.get(cache_key), time.monotonic()
     if entry is not None and now - entry.checked < CHECK_INTERVAL:
         return entry
     key = (*data_stamp(db), date.today().isoformat())
-    data = entry.overview if entry is not None and entry.key == key else build_overview(db)
+    data = entry.overview if entry is not None and entry.key == key else build_overview(db, plan_ids=plan_ids)
     entry = CachedOverview(key, now, data, audit.recent(db, limit=10))
-    cache["overview"] = entry
+    cache[cache_key] = entry
     return entry
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request, user: CurrentUser) -> Response:
-    cached = cached_overview(request)
+def overview(request: Request, user: CurrentUser, plan: int | None = None) -> Response:
+    ctx = plan_context(request, user, plan)
+    cached = cached_overview(request, ctx.plan_ids)
     activity = cached.activity if user.role in OFFICE else []
     return request.app.state.renderer.page(request, "overview.html", {"user": user, "o": cached.overview,
                                                                       "activity": activity,
-                                                                      "report_year": date.today().year - 1})
+                                                                      "report_year": date.today().year - 1,
+                                                                      **ctx.template_vars()})
 
 
 @router.get("/plan", response_class=HTMLResponse)
-def plan(request: Request, user: CurrentUser, db: DbDep, q: str | None = None) -> Response:
-    return request.app.state.renderer.page(request, "plan.html", {"user": user, "trees": plan_trees(db, q),
-                                                                  "q": q or ""})
+def plan(request: Request, user: CurrentUser, db: DbDep, q: str | None = None, plan: int | None = None) -> Response:
+    ctx = plan_context(request, user, plan)
+    return request.app.state.renderer.page(request, "plan.html", {"user": user, "trees": plan_trees(db, q, ctx.plan_ids),
+                                                                  "q": q or "", **ctx.template_vars()})
 
 
 @router.get("/targets/{indicator_id}", response_class=HTMLResponse)
 def target(request: Request, user: CurrentUser, db: DbDep, indicator_id: DbId) -> Response:
+    require_read(request, user, indicator_region(db, indicator_id))
     chart = series_chart(db, indicator_id)
-    rows = [r for r in compute_status(db) if r.indicator_id == indicator_id]
+    plan_id = indicator_plan_id(db, indicator_id)
+    rows = [r for r in compute_status(db, plan_ids=[plan_id or 0]) if r.indicator_id == indicator_id]
     return request.app.state.renderer.page(request, "target.html", {
         "user": user, "chart": chart, "rows": rows, "history": review.history(db, indicator_id),
         "versions": target_versions(db, indicator_id)})
 
 
 @router.get("/matrix", response_class=HTMLResponse)
-def matrix(request: Request, user: CurrentUser, db: DbDep) -> Response:
-    return request.app.state.renderer.page(request, "matrix.html", {"user": user, "m": responsibility_matrix(db)})
+def matrix(request: Request, user: CurrentUser, db: DbDep, plan: int | None = None) -> Response:
+    ctx = plan_context(request, user, plan)
+    return request.app.state.renderer.page(request, "matrix.html", {"user": user, **ctx.template_vars(),
+                                                                    "m": responsibility_matrix(db, ctx.plan_ids)})
 
 
 @router.get("/inventory", response_class=HTMLResponse)
-def inventory(request: Request, user: CurrentUser) -> Response:
-    return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": inventory_summary()})
+def inventory(request: Request, user: CurrentUser, plan: int | None = None) -> Response:
+    ctx = plan_context(request, user, plan)
+    return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": inventory_summary(),
+                                                                       **ctx.template_vars()})
 
 
 @router.post("/inventory", response_class=HTMLResponse)
 async def inventory_upload(request: Request, user: Annotated[Account, Depends(writer(*OFFICE))],
                            file: Annotated[UploadFile, File()], record: Annotated[str, Form()] = "",
-                           fallback: Annotated[str, Form()] = "") -> Response:
+                           fallback: Annotated[str, Form()] = "",
+                           plan: Annotated[int | None, Form()] = None) -> Response:
     """Compute an uploaded activity-data file; with ``record`` show the preview of recording its indicators."""
     suffix = Path(file.filename or "inventory.xlsx").suffix.lower() or ".xlsx"
     data = await read_upload_bytes(file)
@@ -103,8 +117,10 @@ async def inventory_upload(request: Request, user: Annotated[Account, Depends(wr
             path.write_bytes(data)
             check_inventory(path, file.filename or path.name)
             summary, preview = actions.inventory(request, user, path, file.filename or path.name, record == "on",
-                                                 fallback or None)
-        return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": summary, **preview})
+                                                 fallback or None, plan)
+        ctx = plan_context(request, user, plan)
+        return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": summary, **preview,
+                                                                           **ctx.template_vars()})
 
     return await run_in_threadpool(work)
 
@@ -128,7 +144,8 @@ def audit_page(request: Request, user: Annotated[Account, Depends(reader(*OFFICE
 
 
 @router.post("/reports/annual")
-def annual_report(request: Request, user: Annotated[Account, Depends(writer(*OFFICE))],
-                  year: Annotated[int | None, Form()] = None, fmt: Annotated[str, Form()] = "docx") -> Response:
-    """生成年度评估报告 — the annual report service (tanfeng.reports); the file is downloaded."""
-    return actions.annual_report(request, user, year, fmt, None)
+def annual_report(request: Request, user: Annotated[Account, Depends(writer(*REPORT_READERS))],
+                  year: Annotated[int | None, Form()] = None, fmt: Annotated[str, Form()] = "docx",
+                  plan: Annotated[int | None, Form()] = None) -> Response:
+    """生成年度评估报告 — the annual report of the chosen plan (tanfeng.reports); the file is downloaded."""
+    return actions.annual_report(request, user, year, fmt, plan)

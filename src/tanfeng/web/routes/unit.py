@@ -13,16 +13,19 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
+from tanfeng.db.session import Database
 from tanfeng.services.accounts import Account
 from tanfeng.services.collection import CollectionResult
 from tanfeng.services.errors import StoreError
+from tanfeng.services.scope import region_ids_by_name, unit_region_id
 from tanfeng.services.templates import PROGRESS_STATUSES, write_template
-from tanfeng.services.upload_guard import check_template
+from tanfeng.services.upload_guard import read_template
 from tanfeng.services.validation import check_id
 from tanfeng.services.workspace import list_units, unit_work
 from tanfeng.web import actions
 from tanfeng.web.deps import WRITERS, CurrentUser, DbDep, read_upload_bytes, writer
 from tanfeng.web.notices import reminder_context
+from tanfeng.web.scoping import require_read, scope_of
 
 router = APIRouter(include_in_schema=False)
 Writer = Annotated[Account, Depends(writer(*WRITERS))]
@@ -33,8 +36,18 @@ def open_period(today: date | None = None) -> str:
     return str((today or date.today()).year - 1)
 
 
-def _unit_for_view(user: Account, unit_id: int | None) -> int | None:
-    return user.unit_id if user.role == "unit" else unit_id
+def _unit_for_view(request: Request, user: Account, unit_id: int | None) -> int | None:
+    if user.role == "unit":
+        return user.unit_id
+    if unit_id is not None:  # the office looks at a unit of a region it reads
+        require_read(request, user, unit_region_id(request.app.state.db, unit_id))
+    return unit_id
+
+
+def _readable_units(request: Request, user: Account, db: Database) -> list[tuple[int, str, str]]:
+    """(id, name, region) of the units of the regions the account reads (the office's unit selector)."""
+    scope, regions = scope_of(request, user), region_ids_by_name(db)
+    return [u for u in list_units(db) if scope.reads(regions.get(u[2], -1))]
 
 
 def _summary(result: CollectionResult) -> str:
@@ -53,11 +66,11 @@ def _form_id(raw: object, field: str) -> int:
 @router.get("/workspace", response_class=HTMLResponse)
 def workspace(request: Request, user: CurrentUser, db: DbDep, unit_id: int | None = None,
               period: str | None = None) -> Response:
-    chosen = _unit_for_view(user, unit_id)
+    chosen = _unit_for_view(request, user, unit_id)
     period = period or open_period()
     work = unit_work(db, chosen, period) if chosen is not None else None
     return request.app.state.renderer.page(request, "workspace.html", {
-        "user": user, "work": work, "period": period, "units": list_units(db) if user.role != "unit" else [],
+        "user": user, "work": work, "period": period, "units": _readable_units(request, user, db) if user.role != "unit" else [],
         "progress_statuses": list(PROGRESS_STATUSES), "can_write": user.role in WRITERS,
         **reminder_context(db, chosen)})
 
@@ -100,8 +113,8 @@ async def upload(request: Request, user: Writer, file: Annotated[UploadFile, Fil
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"upload{suffix}"
             path.write_bytes(data)
-            check_template(path, file.filename or path.name)
-            return actions.upload(request, user, path, file.filename or path.name)
+            parsed = read_template(path, file.filename or path.name)
+            return actions.upload(request, user, path, file.filename or path.name, parsed)
 
     result = await run_in_threadpool(work)
     request.app.state.renderer.flash(request, _summary(result))
@@ -111,15 +124,16 @@ async def upload(request: Request, user: Writer, file: Annotated[UploadFile, Fil
 @router.get("/workspace/template.xlsx")
 def template(request: Request, user: CurrentUser, db: DbDep, unit_id: int | None = None,
              period: str | None = None) -> Response:
-    chosen = _unit_for_view(user, unit_id)
+    chosen = _unit_for_view(request, user, unit_id)
     if chosen is None:
         raise StoreError("请选择单位", "choose a unit")
-    name = next((n for uid, n, _ in list_units(db) if uid == chosen), None)
-    if name is None:
+    found = next(((n, r) for uid, n, r in list_units(db) if uid == chosen), None)
+    if found is None:
         raise StoreError(f"没有编号为{chosen}的单位", f"no unit {chosen}")
+    name, region = found
     period = period or open_period()
     handle, tmp = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
-    write_template(db, unit=name, period=period, path=tmp)
+    write_template(db, unit=name, period=period, path=tmp, region=region)
     return FileResponse(tmp, filename=f"{name}-{period}.xlsx", background=BackgroundTask(Path(tmp).unlink),
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,99 @@
+"""Plan and region scoping of requests: which plan a page shows, and the region checks of every write.
+
+A page names its plan in the URL (``?plan=ID``); without one it shows the plan last chosen in this
+session, else the first plan of the account's own region. Nothing asks the user for a command-line option.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from tanfeng.db.session import Database
+from tanfeng.services.accounts import Account
+from tanfeng.services.errors import StoreError
+from tanfeng.services.library import plan_region_id
+from tanfeng.services.scope import PlanChoice, Scope, account_scope, default_plan, region_ids_by_name, visible_plans
+from tanfeng.web.deps import Forbidden
+
+SESSION_KEY = "plan"
+
+
+def scope_of(request: Request, user: Account) -> Scope:
+    """The account's scope, computed once per request."""
+    cached = getattr(request.state, "scope", None)
+    if isinstance(cached, Scope):
+        return cached
+    scope = account_scope(request.app.state.db, user)
+    request.state.scope = scope
+    return scope
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    plans: list[PlanChoice]  # every plan the account sees (the selector)
+    chosen: PlanChoice | None
+
+    @property
+    def plan_ids(self) -> list[int]:
+        return [self.chosen.plan_id] if self.chosen else []
+
+    @property
+    def query(self) -> str:
+        """``?plan=ID`` for links that keep the plan."""
+        return f"?plan={self.chosen.plan_id}" if self.chosen else ""
+
+    def template_vars(self) -> dict[str, object]:
+        return {"plans": self.plans, "chosen": self.chosen, "plan_q": self.query}
+
+
+def plan_context(request: Request, user: Account, plan: int | None) -> PlanContext:
+    """The visible plans and the one this page shows (``plan`` from the URL must be visible: else 403)."""
+    plans = visible_plans(request.app.state.db, scope_of(request, user))
+    if plan is not None:
+        chosen = next((p for p in plans if p.plan_id == plan), None)
+        if chosen is None:
+            raise Forbidden(f"无权查看方案{plan}，或方案不存在 / plan {plan} is not visible to you")
+        request.session[SESSION_KEY] = plan
+        return PlanContext(plans, chosen)
+    remembered = request.session.get(SESSION_KEY)
+    chosen = next((p for p in plans if p.plan_id == remembered), None)
+    return PlanContext(plans, chosen or default_plan(plans, user.region_id))
+
+
+def require_read(request: Request, user: Account, region_id: int | None) -> None:
+    if region_id is None or not scope_of(request, user).reads(region_id):
+        raise Forbidden("无权查看其他地区的数据 / not allowed to read another region's data")
+
+
+def require_write(request: Request, user: Account, region_id: int | None) -> None:
+    if region_id is None or not scope_of(request, user).writes(region_id):
+        raise Forbidden("只能修改本地区的数据 / you write only your own region's data")
+
+
+def require_quota(request: Request, user: Account, region_id: int | None) -> None:
+    if region_id is None or not scope_of(request, user).assigns(region_id):
+        raise Forbidden("只能为本地区及下级地区录入下达指标 / quotas only for your region and the regions below")
+
+
+def require_write_named(request: Request, user: Account, region: str | None) -> None:
+    """A write to a region named in a file (a plan's region may not be stored yet: only unscoped offices)."""
+    if scope_of(request, user).write is None:
+        return
+    require_write(request, user, region_ids_by_name(request.app.state.db).get(region or ""))
+
+
+def plan_region(db: Database, plan_id: int) -> int:
+    try:
+        return plan_region_id(db, plan_id)
+    except StoreError:
+        raise Forbidden(f"方案{plan_id}不存在 / no plan {plan_id}") from None
+
+
+def chosen_plan_id(request: Request, user: Account, plan_id: int | None) -> int:
+    """The plan a report or set-up action is for: named, else the page's plan (never "the only plan")."""
+    context = plan_context(request, user, plan_id)
+    if context.chosen is None:
+        raise StoreError("没有可选的方案", "no plan to choose")
+    return context.chosen.plan_id

@@ -49,8 +49,8 @@ GAS_IPCC = 2184.0291
 # 1000 t × 20.908 GJ/t = 20.908 TJ; × 26.37 tC/TJ = 551.34396 tC; × 1.0 × 44/12 = 2021.59452 tCO2
 COAL_FALLBACK = 2021.59452
 # electricity: 100 万kWh = 1,000,000 kWh; 2022 Jiangxi 0.5752 kg/kWh → 575200 kg = 575.2 tCO2;
-# 2023 has no Jiangxi factor in the library, so the Central China grid's 2023 factor 0.5271 → 527.1 tCO2
-ELECTRICITY = {2022: (0.5752, "江西", 575.2), 2023: (0.5271, "华中", 527.1)}
+# 2023 Jiangxi 0.5836 kg/kWh (evidence: none — the figure the issue's outside check cites) → 583.6 tCO2
+ELECTRICITY = {2022: (0.5752, "江西", 575.2), 2023: (0.5836, "江西", 583.6)}
 
 
 @pytest.mark.parametrize("year", [2022, 2023])
@@ -156,3 +156,12 @@ def test_evidence_counts_are_reported() -> None:
     # (only marked V3 in the reference); the standard-coal coefficients are not emission factors of a line
     assert counts == {"official": 0, "copy": 0, "none": 4}
     assert any("无可核对依据4个" in n for n in result.notes)
+
+
+def test_a_province_without_its_own_2023_factor_takes_its_grid_regions_2023_factor() -> None:
+    """Same year in the wider region before an earlier year of the province (湖南 has no 2023 row: 华中 0.5271)."""
+    from tanfeng.accounting.factors import grid_chain, library
+
+    found = library().resolve_current("grid_ef", "electricity", grid_chain("湖南"), 2023)
+    assert found is not None and found.factor.region == "华中" and found.factor.year == 2023
+    assert found.factor.value == pytest.approx(0.5271)

@@ -90,11 +90,11 @@ def test_grid_factor_year_and_fallback(make_input: Make) -> None:
 年度数据,火电发电煤耗,,2024,300,克标准煤/千瓦时,,,,"""
     result = compute(make_input("能源消费,服务业,电力,2024,1000,万千瓦时,燃料,,,", meta=meta_2024))
     line = result.year(2024).lines[0]
-    # no 2024 factor for 江西: the latest earlier one (2022, 0.5752) is used and said so
-    assert line.factors[0].year == 2022
-    assert "2022" in line.factors[0].note
-    # 1e7 kWh × 0.5752 kg/kWh ÷ 1000 = 5752 tCO2
-    assert line.emission_t == pytest.approx(5752)
+    # no 2024 factor for 江西: the latest earlier one (2023, 0.5836) is used and said so
+    assert line.factors[0].year == 2023
+    assert "2023" in line.factors[0].note
+    # 1e7 kWh × 0.5836 kg/kWh ÷ 1000 = 5836 tCO2
+    assert line.emission_t == pytest.approx(5836)
     assert line.scope == "indirect"
 
 

@@ -55,7 +55,7 @@ def main() -> None:
         db = Database(f"sqlite:///{Path(tmp) / 'demo.db'}")
         upgrade(db)
         start = time.perf_counter()
-        populate_demo(db, today=date(args.year + 1, 3, 1))  # the demo of `tanfeng demo`, as of the report's due date
+        populate_demo(db, today=date(args.year + 1, 3, 1), other_regions=False)  # the demo of `tanfeng demo`, as of the report's due date
         print(f"demo database built in {time.perf_counter() - start:.2f} s (示例数据)")
         start = time.perf_counter()
         font = charts.cjk_font()

@@ -28,7 +28,7 @@ def demo_path(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     shutil.copy(sqlite_template, path)
     database = Database(f"sqlite:///{path}")
-    populate_demo(database, today=DEMO_TODAY)
+    populate_demo(database, today=DEMO_TODAY, other_regions=False)
     database.dispose()
     return path
 

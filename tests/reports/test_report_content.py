@@ -24,7 +24,7 @@ from .conftest import DEMO_TODAY
 
 def _demo(db: Database) -> int:
     """The demo users see, in ``db``; returns its plan id."""
-    populate_demo(db, today=DEMO_TODAY)
+    populate_demo(db, today=DEMO_TODAY, other_regions=False)
     return compute_status(db)[0].plan_id
 
 

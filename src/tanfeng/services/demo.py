@@ -196,8 +196,12 @@ def _lead_counts(rows: list[StatusRow]) -> list[str]:
     return sorted(counts, key=lambda u: (-counts[u], u))
 
 
-def populate_demo(db: Database, *, today: date | None = None, plan_path: Path | None = None) -> DemoResult:
-    """Fill an empty, migrated database with the reference plan, illustrative data and demo accounts."""
+def populate_demo(db: Database, *, today: date | None = None, plan_path: Path | None = None,
+                  other_regions: bool = True) -> DemoResult:
+    """Fill an empty, migrated database with the reference plan, illustrative data and demo accounts.
+
+    ``other_regions=False`` leaves out the demo's further regions and plans (the reference plan alone).
+    """
     today = today or date.today()
     open_year = today.year - 1
     with db.write() as session:
@@ -213,8 +217,8 @@ def populate_demo(db: Database, *, today: date | None = None, plan_path: Path | 
     result = DemoResult(None, db.url, imported.title, open_period=str(open_year))
     result.values = _report_values(db, rows, units, leads[0], open_year)
     _report_progress(db, open_year)
-    regions = add_demo_regions(db, plan, actor=ACTOR, today=today)
-    if regions.neighbour:  # the neighbour reports too, so the roll-up has lights to compare
+    regions = add_demo_regions(db, plan, actor=ACTOR, today=today) if other_regions else None
+    if regions is not None and regions.neighbour:  # the neighbour reports too, so the roll-up has lights to compare
         own = [r for r in compute_status(db, today=today, region=regions.neighbour) if not r.assigned]
         _illustrate_baselines_and_quotas(db, own)
         neighbour_rows = compute_status(db, today=today, region=regions.neighbour)
@@ -228,7 +232,7 @@ def populate_demo(db: Database, *, today: date | None = None, plan_path: Path | 
         accounts.create_user(db, username=username, password=password, role=role, display_name=display,
                              unit_id=units[unit] if unit else None)
         result.accounts.append(DemoAccount(username, password, role, unit))
-    if regions.city_region_id is not None:  # the city's office: reads its counties, assigns their quotas
+    if regions is not None and regions.city_region_id is not None:  # the city's office: reads its counties, assigns their quotas
         password = secrets.token_urlsafe(9)
         accounts.create_user(db, username="city", password=password, role="office",
                              display_name=f"{regions.city}办公室（示例）", region_id=regions.city_region_id)

@@ -137,7 +137,8 @@ def _scenarios(path: str | Path, inventory: str | Path | None,
         return load(path, inventory=compute(read_inventory(inventory), fallback=fallback)), True, []
     except ScenarioError:
         scn = load(path)  # a file with its own base year (its errors, if any, are raised here)
-        return scn, False, [f"情景文件“{Path(path).name}”自带基准年数据，未取自清单，预测基准年数值可能与清单不同。"]
+        # the official text names the scenario by its title; the file itself is listed in the sources appendix
+        return scn, False, [f"情景设定《{scn.meta.title}》自带基准年数据，未取自清单，预测基准年数值可能与清单不同。"]
 
 
 def projection_summary(path: str | Path, inventory: str | Path | None = None,

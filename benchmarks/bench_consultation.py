@@ -13,19 +13,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
 
-from bench_web import PG_ADMIN, _free_port, _load, _wait, _wrk
+from bench_web import PG_ADMIN, _free_port, _load, _wait, timed
 
 
 def populate(url: str) -> int:
@@ -63,17 +60,8 @@ def measure(label: str, url: str, args: argparse.Namespace) -> None:
         page = f"/consult/{round_id}"
         asyncio.run(_load(base, page, cookies, 5, 50))  # warm-up (imports, the round's cache, connections)
         size = len(httpx.get(base + page).content)
-        use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk"))
         for name, path in (("/login (baseline)", "/login"), (f"public page ({size // 1024} KB)", page)):
-            if use_wrk:
-                n, p50, p95, rate = _wrk(base, path, cookies, args.clients, args.seconds)
-            else:
-                start = time.perf_counter()
-                lat = sorted(asyncio.run(_load(base, path, cookies, args.clients, args.requests)))
-                n, rate = len(lat), len(lat) / (time.perf_counter() - start)
-                p50, p95 = statistics.median(lat) * 1000, lat[int(0.95 * (len(lat) - 1))] * 1000
-            print(f"{label:<10} {name:<24} {'wrk' if use_wrk else 'python'} clients={args.clients} n={n} "
-                  f"p50={p50:7.1f} ms p95={p95:7.1f} ms  {rate:6.0f} req/s", flush=True)
+            print(f"{label:<10} {name:<24} {timed(base, path, cookies, args)}", flush=True)
     finally:
         proc.terminate()
         proc.wait(timeout=20)

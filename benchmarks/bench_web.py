@@ -129,6 +129,20 @@ def _wait(port: int, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("server did not start")
 
 
+def timed(base: str, path: str, cookies: httpx.Cookies, args: argparse.Namespace) -> str:
+    """One path under ``args.clients`` clients (wrk when installed, else the Python client): a result line."""
+    use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk"))
+    if use_wrk:
+        n, p50, p95, rate = _wrk(base, path, cookies, args.clients, args.seconds)
+    else:
+        start = time.perf_counter()
+        lat = sorted(asyncio.run(_load(base, path, cookies, args.clients, args.requests)))
+        n, rate = len(lat), len(lat) / (time.perf_counter() - start)
+        p50, p95 = statistics.median(lat) * 1000, lat[int(0.95 * (len(lat) - 1))] * 1000
+    return (f"{'wrk' if use_wrk else 'python'} clients={args.clients} n={n} "
+            f"p50={p50:7.1f} ms p95={p95:7.1f} ms  {rate:6.0f} req/s")
+
+
 def measure(label: str, url: str, args: argparse.Namespace) -> None:
     password = populate(url)
     port = _free_port()
@@ -139,17 +153,8 @@ def measure(label: str, url: str, args: argparse.Namespace) -> None:
         base = f"http://127.0.0.1:{port}"
         cookies = asyncio.run(_login(base, password))
         asyncio.run(_load(base, "/", cookies, 5, 50))  # warm-up (imports, caches, connections)
-        use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk"))
         for name, path in (("/api/v1/me (baseline)", "/api/v1/me"), ("overview", "/")):
-            if use_wrk:
-                n, p50, p95, rate = _wrk(base, path, cookies, args.clients, args.seconds)
-            else:
-                start = time.perf_counter()
-                lat = sorted(asyncio.run(_load(base, path, cookies, args.clients, args.requests)))
-                n, rate = len(lat), len(lat) / (time.perf_counter() - start)
-                p50, p95 = statistics.median(lat) * 1000, lat[int(0.95 * (len(lat) - 1))] * 1000
-            print(f"{label:<10} {name:<22} {'wrk' if use_wrk else 'python'} clients={args.clients} n={n} "
-                  f"p50={p50:7.1f} ms p95={p95:7.1f} ms  {rate:6.0f} req/s", flush=True)
+            print(f"{label:<10} {name:<22} {timed(base, path, cookies, args)}", flush=True)
     finally:
         proc.terminate()
         proc.wait(timeout=20)

@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,15 +26,11 @@ from pathlib import Path
 
 import httpx
 
+from bench_web import _free_port, _wait
+
 SECRET = "benchmark-secret-key-0123456789abcdef0123456789"
 PAGES = ("/", "/plan", "/matrix", "/review", "/static/app.css")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _files(work: Path, db_path: Path) -> tuple[bytes, bytes, str]:
@@ -127,19 +122,6 @@ async def _phase(base: str, cookies: httpx.Cookies, token: str, clients: int, se
 
 def _p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[q - 1] * 1000 if len(values) > 1 else float("nan")
-
-
-def _wait(port: int, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("server exited")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("server did not start")
 
 
 def main() -> None:

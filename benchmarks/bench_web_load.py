@@ -48,9 +48,9 @@ def _files(work: Path, db_path: Path) -> tuple[bytes, bytes, str]:
     plan = (text * (3 * 1024 * 1024 // len(text.encode()) + 1)).encode()[: 3 * 1024 * 1024]
     plan = plan.decode("utf-8", errors="ignore").encode()
     db = Database(result.url)
-    unit = list_units(db)[0][1]
+    _uid, unit, region = list_units(db)[0]  # the demo holds several regions: the unit's own
     path = work / "template.xlsx"
-    write_template(db, unit=unit, period=result.open_period, path=path)
+    write_template(db, unit=unit, period=result.open_period, path=path, region=region)
     db.dispose()
     wb = load_workbook(path)
     ws = wb[IND_SHEET]

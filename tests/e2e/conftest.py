@@ -7,15 +7,12 @@ browser. In CI (CI=true) a missing browser is a failure, elsewhere the tests ski
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
+from live_server import running
 from tanfeng.db.session import Database
 from tanfeng.services.demo import DemoResult, build_demo
 from tanfeng.web import WebSettings, create_app
@@ -24,12 +21,6 @@ CHROMIUM = Path(os.environ.get("TANFENG_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"]
 ARTIFACTS = Path(os.environ.get("TANFENG_TEST_ARTIFACTS", Path(__file__).resolve().parents[1] / "artifacts"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -41,18 +32,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
 def server(demo: DemoResult) -> Iterator[str]:
     db = Database(demo.url)
     app = create_app(WebSettings(mode="demo", secret_key="e2e-secret-key-long-enough-0123456789abcdef"), db)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with running(app) as port:
+        yield f"http://127.0.0.1:{port}"
     db.dispose()
 
 

@@ -6,24 +6,22 @@ Runs on its own database: two counties of one city and the city's plan (示例�
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from docx import Document
 
+from live_server import running
 from tanfeng.db.migrate import upgrade
 from tanfeng.db.session import Database
 from tanfeng.services.collection import submit_values
 from tanfeng.web import WebSettings, create_app
 from web.multiplan_fixtures import COUNTY_A, COUNTY_B, PASSWORD, Regions, populate_regions
 
-from .conftest import ARTIFACTS, _free_port
+from .conftest import ARTIFACTS
 
 
 @pytest.fixture(scope="module")
@@ -42,18 +40,8 @@ def regions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Regions]:
 def site(regions: Regions) -> Iterator[str]:
     app = create_app(WebSettings(mode="development", secret_key="e2e-secret-key-long-enough-0123456789abcdef"),
                      regions.db)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with running(app) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def _login(page: Any, site: str, username: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
@@ -14,6 +13,7 @@ from aiosmtpd.controller import Controller
 from typer.testing import CliRunner
 
 from builders import PlanBuilder
+from live_server import free_port
 from tanfeng.cli import app
 from tanfeng.db.session import Database
 from tanfeng.services import accounts
@@ -52,16 +52,10 @@ class Inbox:
         return out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[Inbox, SmtpSettings]]:
     inbox = Inbox()
-    port = _free_port()
+    port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
@@ -165,7 +159,7 @@ def test_minimum_interval_and_failed_mail_retried(db: Database, smtp_server: tup
     assert held.messages == [] and inbox.take() == []  # the closing notice falls inside the 90 days
     assert sorted(held.held_back) == ["县发改委", "县林业局"]
     # a server that refuses: the message says so, and the next run sends it
-    dead = SmtpSettings(host="127.0.0.1", port=_free_port(), timeout=2)
+    dead = SmtpSettings(host="127.0.0.1", port=free_port(), timeout=2)
     result = run_reminders(db, actor="cron", today=date(2025, 4, 10), now=_at(date(2025, 4, 10)), settings=slow,
                            smtp=dead, use_env_smtp=False)
     assert [m.status for m in result.messages] == ["failed", "failed"] and result.messages[0].error

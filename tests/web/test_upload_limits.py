@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from live_server import running
 from tanfeng.services import upload_guard
 from tanfeng.services.review import list_observations
 from tanfeng.web import WebSettings, create_app
@@ -26,28 +26,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def live(fx: Fixture) -> Iterator[str]:
     """The app on a real uvicorn server (TestClient would buffer whole bodies before the app sees them)."""
     settings = WebSettings(mode="development", secret_key="x" * 40, max_upload_bytes=1024 * 1024)
     app = create_app(settings, fx.db)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with running(app) as port:
+        yield f"127.0.0.1:{port}"
 
 
 def _raw_upload(address: str, path: str, total: int, declare: bool) -> tuple[int, int]:

@@ -169,7 +169,7 @@ def load(url: str, plan_id: int, args: argparse.Namespace) -> tuple[float, float
     try:
         bench_web._wait(port, proc)
         base = f"http://127.0.0.1:{port}"
-        cookies = asyncio.run(_login(base))
+        cookies = asyncio.run(bench_web._login(base, PASSWORD))
         path = f"/?plan={plan_id}"
         asyncio.run(bench_web._load(base, path, cookies, 5, 50))
         if shutil.which("wrk"):
@@ -180,21 +180,6 @@ def load(url: str, plan_id: int, args: argparse.Namespace) -> tuple[float, float
     finally:
         proc.terminate()
         proc.wait(timeout=20)
-
-
-async def _login(base: str) -> Any:
-    import re
-
-    import httpx
-
-    async with httpx.AsyncClient(base_url=base) as client:
-        page = await client.get("/login")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-        assert token is not None
-        response = await client.post("/login", data={"username": "office", "password": PASSWORD,
-                                                     "csrf_token": token.group(1)})
-        assert response.status_code == 303, response.text
-        return client.cookies
 
 
 def first_plan(url: str) -> int:

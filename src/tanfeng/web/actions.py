@@ -340,7 +340,7 @@ def inventory(request: Request, user: accounts.Account, path: Path, filename: st
 
 
 def _signer(request: Request) -> URLSafeSerializer:
-    secret = request.app.state.settings.secret_key.get_secret_value() or "dev-only-secret"
+    secret = request.app.state.settings.secret_key.get_secret_value()  # never empty: WebSettings makes one
     return URLSafeSerializer(secret, salt="tanfeng.inventory-record")
 
 

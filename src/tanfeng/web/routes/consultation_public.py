@@ -48,8 +48,8 @@ def limits(request: Request) -> PublicLimits:
 
 
 def secret(request: Request) -> str:
-    key: str = request.app.state.settings.secret_key.get_secret_value()
-    return key or "dev-only-secret"
+    key: str = request.app.state.settings.secret_key.get_secret_value()  # never empty: WebSettings makes one
+    return key
 
 
 class BodyTooLarge(PublicRefused):

@@ -68,17 +68,21 @@ class Renderer:
     def flash(self, request: Request, message: str, kind: str = "ok") -> None:
         request.session.setdefault("flash", []).append([kind, message])
 
-    def page(self, request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    def context(self, request: Request, context: dict[str, Any], *, csrf: bool = True) -> dict[str, Any]:
+        """Every page's context; ``csrf=False`` for a page rendered for anyone (no session token is made)."""
         lang = self.language(request)
-        token = csrf_token(request.session)
         user = context.pop("user", None) or getattr(request.state, "user", None)
         messages = request.session.pop("flash", [])
         base = {
-            "request": request, "user": user, "lang": lang, "csrf_field": CSRF_FIELD, "csrf": token,
+            "request": request, "user": user, "lang": lang, "csrf_field": CSRF_FIELD,
+            "csrf": csrf_token(request.session) if csrf else "",
             "demo": request.app.state.demo, "messages": messages, "plan_q": "", "plans": [], "chosen": None,
             "t": lambda key: word(key, lang), "tr": lambda zh, en: en if lang == "en" else zh, "status_word": lambda s: status_word(s, lang),
             "level_word": lambda lv: level_word(lv, lang), "version_word": lambda n: version_word(n, lang),
             "action_word": lambda a: action_word(a, lang), "entity_word": lambda e: entity_word(e, lang),
             "detail_words": lambda d: detail_words(d, lang), "chart_labels": chart_labels(lang),
         }
-        return self.templates.TemplateResponse(request, name, base | context, status_code=status_code)
+        return base | context
+
+    def page(self, request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+        return self.templates.TemplateResponse(request, name, self.context(request, context), status_code=status_code)

@@ -54,6 +54,9 @@ def chart_labels(lang: str) -> dict[str, Any]:
 class Renderer:
     def __init__(self, directory: Path, settings: WebSettings) -> None:
         self.templates = Jinja2Templates(directory=str(directory))
+        # Templates ship inside the package: checking their files' times on every render (a stat per template and
+        # include) is only worth it while developing them.
+        self.templates.env.auto_reload = settings.mode == "development"
         self.templates.env.filters["num"] = format_number
         self.templates.env.filters["time"] = format_time
         self.templates.env.filters["msg"] = _message

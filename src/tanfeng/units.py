@@ -86,7 +86,6 @@ vehicle = [count]
 item = vehicle
 percentage_point = [percentage_point]
 kgce = 0.001 * tce
-toe = 41.868 * GJ = tonne_oil_equivalent
 kgoe = 0.001 * toe
 gce = 0.000001 * tce
 head = [livestock]

@@ -23,7 +23,7 @@ from tanfeng.enterprises.industry import industry_name, normalise_industry
 from tanfeng.services import enterprise_sheets as sheets
 from tanfeng.services.accounts import Account
 from tanfeng.services.enterprise_scope import EnterpriseScope, readable_enterprise, scope_in
-from tanfeng.services.errors import ImportValidationError, NotAllowed, RowError, StaleEdit, StoreError
+from tanfeng.services.errors import DryRun, ImportValidationError, NotAllowed, RowError, StaleEdit, StoreError
 from tanfeng.services.validation import InvalidInput
 
 FLAG_COLUMNS = ("key_energy_user", "key_emitter", "carbon_market")
@@ -182,7 +182,8 @@ def _validate(session: Session, scope: EnterpriseScope, parsed: sheets.SheetRows
 
 def import_enterprises(db: Database, path: str | Path, *, actor: str, account: Account | None = None,
                        region: str | None = None, name: str | None = None,
-                       audit: Callable[[Session, ImportResult], None] | None = None) -> ImportResult:
+                       audit: Callable[[Session, ImportResult], None] | None = None,
+                       dry_run: bool = False) -> ImportResult:
     """Validate every row of an enterprise workbook, then store all of them in one transaction, or none.
 
     A row whose credit code is stored already updates that enterprise (if the account may write it).
@@ -192,6 +193,14 @@ def import_enterprises(db: Database, path: str | Path, *, actor: str, account: A
     parsed = sheets.read_sheet(p, label, sheets.ENTERPRISE_SHEET, sheets.ENTERPRISE_COLUMNS)
     if not parsed.rows:
         raise StoreError(f"{label}: 没有数据行", f"{label}: no data rows")
+    try:
+        return _store(db, parsed, label, actor, account, region, audit, dry_run)
+    except DryRun as done:
+        return done.result
+
+
+def _store(db: Database, parsed: sheets.SheetRows, label: str, actor: str, account: Account | None,
+           region: str | None, audit: Any, dry_run: bool) -> Any:
     with db.write() as session:
         scope = scope_in(session, account)
         if scope.enterprise_id is not None:
@@ -235,6 +244,8 @@ def import_enterprises(db: Database, path: str | Path, *, actor: str, account: A
             session.flush()
         except InvalidInput as err:  # a value the database would refuse (too long, hidden characters)
             raise ImportValidationError(label, [RowError(0, None, err.zh, err.en, sheets.ENTERPRISE_SHEET)]) from err
+        if dry_run:
+            raise DryRun(result)  # validated and written, then rolled back: nothing is stored
         if audit is not None:
             audit(session, result)
         return result

@@ -34,7 +34,7 @@ from tanfeng.services import enterprise_sheets as sheets
 from tanfeng.services.accounts import Account
 from tanfeng.services.enterprise_scope import readable_project, scope_in
 from tanfeng.services.enterprises import default_region, regions_by_name, resolve_region, text_or_none
-from tanfeng.services.errors import ImportValidationError, NotAllowed, RowError, StaleEdit, StoreError
+from tanfeng.services.errors import DryRun, ImportValidationError, NotAllowed, RowError, StaleEdit, StoreError
 from tanfeng.services.validation import InvalidInput
 
 PROJECT_FIELDS = ("name", "industry_code", "energy_equivalent_tce", "energy_calorific_tce", "coal_tce", "co2_t",
@@ -280,7 +280,8 @@ def _validate(session: Session, account: Account | None, parsed: sheets.SheetRow
 
 def import_projects(db: Database, path: str | Path, *, actor: str, account: Account | None = None,
                     region: str | None = None, name: str | None = None,
-                    audit: Callable[[Session, ProjectImportResult], None] | None = None) -> ProjectImportResult:
+                    audit: Callable[[Session, ProjectImportResult], None] | None = None,
+                    dry_run: bool = False) -> ProjectImportResult:
     """Validate every row of a project workbook, then store every project in one transaction, or none.
 
     A project already stored (same region and 项目代码) is updated: its product lines become the file's,
@@ -291,6 +292,14 @@ def import_projects(db: Database, path: str | Path, *, actor: str, account: Acco
     parsed = sheets.read_sheet(p, label, sheets.PROJECT_SHEET, sheets.PROJECT_COLUMNS)
     if not parsed.rows:
         raise StoreError(f"{label}: 没有数据行", f"{label}: no data rows")
+    try:
+        return _store(db, parsed, label, actor, account, region, audit, dry_run)
+    except DryRun as done:
+        return done.result
+
+
+def _store(db: Database, parsed: sheets.SheetRows, label: str, actor: str, account: Account | None,
+           region: str | None, audit: Any, dry_run: bool) -> Any:
     with db.write() as session:
         scope = scope_in(session, account)
         if scope.enterprise_id is not None:
@@ -352,6 +361,8 @@ def import_projects(db: Database, path: str | Path, *, actor: str, account: Acco
             session.flush()
         except InvalidInput as err:
             raise ImportValidationError(label, [RowError(0, None, err.zh, err.en, sheets.PROJECT_SHEET)]) from err
+        if dry_run:
+            raise DryRun(result)  # validated and written, then rolled back: nothing is stored
         if audit is not None:
             audit(session, result)
         return result

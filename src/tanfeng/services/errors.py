@@ -52,3 +52,15 @@ class ImportValidationError(TanfengError):
 
     def details(self) -> list[str]:
         return [f"{self.path}: {err}" for err in self.errors]
+
+
+class NotAllowed(StoreError):
+    """The account may not read or change this record (HTTP 403), e.g. another enterprise's data."""
+
+
+class DryRun(Exception):
+    """Raised inside a write transaction to roll back a checked import; carries its result."""
+
+    def __init__(self, result: Any) -> None:
+        super().__init__("dry run")
+        self.result = result

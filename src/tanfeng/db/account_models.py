@@ -12,7 +12,8 @@ from tanfeng.db.base import Base, CreatedMixin, UTCDateTime, utcnow
 
 
 class User(CreatedMixin, Base):
-    """A login. ``role``: admin | office | unit | viewer; a unit account belongs to one unit."""
+    """A login. ``role``: admin | office | unit | viewer | enterprise; a unit account belongs to one unit,
+    an enterprise account to one enterprise (it reads and writes that enterprise's data only)."""
 
     __tablename__ = "users"
 
@@ -22,6 +23,7 @@ class User(CreatedMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(10))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"))
     # The region an office or viewer account works for (its children are read too); None: every region.
     region_id: Mapped[int | None] = mapped_column(Integer)  # regions.id (no FK: see migration 0007)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -15,12 +15,14 @@ from sqlalchemy.orm import Session
 
 from tanfeng.db.account_models import User, WebSession
 from tanfeng.db.base import utcnow
+from tanfeng.db.enterprise_models import Enterprise
 from tanfeng.db.models import Region, Unit
 from tanfeng.db.session import Database
 from tanfeng.services.errors import StaleEdit, StoreError
 
-ROLES = ("admin", "office", "unit", "viewer")
-ROLE_LABELS = {"admin": "系统管理员", "office": "领导小组办公室", "unit": "责任单位", "viewer": "只读用户"}
+ROLES = ("admin", "office", "unit", "viewer", "enterprise")
+ROLE_LABELS = {"admin": "系统管理员", "office": "领导小组办公室", "unit": "责任单位", "viewer": "只读用户",
+               "enterprise": "企业"}
 MIN_PASSWORD = 8
 
 _hasher = PasswordHasher()
@@ -43,6 +45,8 @@ class Account:
     # None for an account over every region.
     region_id: int | None = None
     region: str | None = None
+    # An enterprise account's enterprise (it reads and writes that enterprise's data only).
+    enterprise_id: int | None = None
 
     @property
     def role_label(self) -> str:
@@ -53,7 +57,7 @@ def account_from_row(user: User, unit_name: str | None, region_id: int | None = 
                      region: str | None = None) -> Account:
     """The account view of a ``users`` row, its unit's name and its region (see ``account_region``)."""
     return Account(user.id, user.username, user.display_name, user.role, user.unit_id, unit_name, user.active,
-                   user.session_version, user.last_login_at, region_id, region)
+                   user.session_version, user.last_login_at, region_id, region, user.enterprise_id)
 
 
 def account_region() -> tuple[Any, Any]:
@@ -74,38 +78,46 @@ def _account(session: Session, user: User) -> Account:
     return account_from_row(user, unit.name if unit else None, region_id, region.name if region else None)
 
 
-def _check(role: str, unit_id: int | None, password: str | None) -> None:
+def _check(role: str, unit_id: int | None, password: str | None, enterprise_id: int | None = None) -> None:
     if role not in ROLES:
         raise StoreError(f"未知角色“{role}”（{'/'.join(ROLES)}）", f"unknown role '{role}'")
     if role == "unit" and unit_id is None:
         raise StoreError("责任单位账号必须指定单位", "a unit account needs its unit")
+    if role == "enterprise" and enterprise_id is None:
+        raise StoreError("企业账号必须指定企业", "an enterprise account needs its enterprise")
     if password is not None and len(password) < MIN_PASSWORD:
         raise StoreError(f"密码至少{MIN_PASSWORD}位", f"the password needs at least {MIN_PASSWORD} characters")
 
 
 def create_user(
     db: Database, *, username: str, password: str, role: str, display_name: str | None = None,
-    unit_id: int | None = None, region_id: int | None = None,
+    unit_id: int | None = None, region_id: int | None = None, enterprise_id: int | None = None,
 ) -> Account:
     """A new account; the password is stored only as an argon2 hash.
 
     ``region_id`` places an office or viewer account in one region (it reads the regions below too);
-    a unit account's region is its unit's.
+    a unit account's region is its unit's, an enterprise account's its enterprise's.
     """
     with db.write() as session:
         return create_user_in(session, username=username, password=password, role=role,
-                              display_name=display_name, unit_id=unit_id, region_id=region_id)
+                              display_name=display_name, unit_id=unit_id, region_id=region_id,
+                              enterprise_id=enterprise_id)
 
 
 def create_user_in(
     session: Session, *, username: str, password: str, role: str, display_name: str | None = None,
-    unit_id: int | None = None, region_id: int | None = None,
+    unit_id: int | None = None, region_id: int | None = None, enterprise_id: int | None = None,
 ) -> Account:
     """``create_user`` in the caller's write transaction (the unique user name settles a race)."""
     username = username.strip()
     if not username:
         raise StoreError("用户名不能为空", "the user name is empty")
-    _check(role, unit_id, password)
+    _check(role, unit_id, password, enterprise_id)
+    if role == "enterprise":
+        enterprise = session.get(Enterprise, enterprise_id)
+        if enterprise is None:
+            raise StoreError(f"没有编号为{enterprise_id}的企业", f"no enterprise {enterprise_id}")
+        region_id = enterprise.region_id  # the account's region is its enterprise's
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise StoreError(f"用户名“{username}”已存在", f"user '{username}' exists")
     unit = session.get(Unit, unit_id) if unit_id is not None else None
@@ -115,7 +127,8 @@ def create_user_in(
         raise StoreError(f"没有编号为{region_id}的地区", f"no region {region_id}")
     user = User(username=username, display_name=display_name or username, password_hash=_hasher.hash(password),
                 role=role, unit_id=unit_id if role == "unit" else None, active=True, session_version=1,
-                region_id=region_id if role != "unit" else None)
+                region_id=region_id if role != "unit" else None,
+                enterprise_id=enterprise_id if role == "enterprise" else None)
     session.add(user)
     try:
         session.flush()
@@ -163,7 +176,8 @@ def update_user_in(
                         [{"id": user.id, "role": user.role, "active": user.active, "version": user.session_version}])
     new_role = role or user.role
     new_unit = unit_id if unit_id is not None else user.unit_id
-    _check(new_role, new_unit if new_role == "unit" else None, password)
+    _check(new_role, new_unit if new_role == "unit" else None, password,
+           user.enterprise_id if new_role == "enterprise" else None)
     still_admin = new_role == "admin" and (active if active is not None else user.active)
     if user.role == "admin" and user.active and not still_admin and not any(a.id != user.id for a in admins):
         raise StoreError("这是最后一个系统管理员账号，不能降级或停用（请先另设一名管理员）",
@@ -174,6 +188,8 @@ def update_user_in(
     if active is not None:
         user.active = active
     user.role, user.unit_id = new_role, new_unit if new_role == "unit" else None
+    if new_role != "enterprise":
+        user.enterprise_id = None
     user.session_version += 1
     session.execute(delete(WebSession).where(WebSession.user_id == user.id))  # logged out everywhere
     session.flush()

@@ -52,3 +52,7 @@ class ImportValidationError(TanfengError):
 
     def details(self) -> list[str]:
         return [f"{self.path}: {err}" for err in self.errors]
+
+
+class NotAllowed(StoreError):
+    """The account may not read or change this record (HTTP 403), e.g. another enterprise's data."""

@@ -4,7 +4,8 @@
 - an office account of a region reads that region and every region below it (a city reads its
   counties), writes only its own region, and enters quotas for the regions below (the quotas it assigns);
 - a viewer of a region reads the same as its office, writes nothing;
-- a unit account reads and writes its unit's region only (and within it only its own indicators and tasks).
+- a unit account reads and writes its unit's region only (and within it only its own indicators and tasks);
+- an enterprise account reads no plan data: only its own enterprise's (see ``services.enterprise_scope``).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ NOTHING: frozenset[int] = frozenset()
 def account_scope(db: Database, account: Account) -> Scope:
     if account.role == "admin" or (account.region_id is None and account.role in ("office", "viewer")):
         return Scope(None, None if account.role != "viewer" else NOTHING, None if account.role != "viewer" else NOTHING)
+    if account.role == "enterprise":  # an enterprise reads its own data only (services.enterprise_scope), no plan
+        return Scope(NOTHING, NOTHING, NOTHING)
     if account.region_id is None:  # a unit account whose unit is gone: sees nothing
         return Scope(NOTHING, NOTHING, NOTHING)
     own = frozenset({account.region_id})

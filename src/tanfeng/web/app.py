@@ -20,7 +20,7 @@ from tanfeng.config import Settings, normalise_database_url
 from tanfeng.db.session import Database
 from tanfeng.errors import TanfengError
 from tanfeng.services import upload_guard
-from tanfeng.services.errors import ImportValidationError, StaleEdit
+from tanfeng.services.errors import ImportValidationError, NotAllowed, StaleEdit
 from tanfeng.services.login_throttle import DatabaseThrottle, Policy, RedisThrottle, Throttle
 from tanfeng.services.overview import is_demo
 from tanfeng.web.deps import AuthRequired, Forbidden
@@ -96,7 +96,8 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(TanfengError)
     def _domain(request: Request, exc: TanfengError) -> Response:
         errors = [str(e) for e in exc.errors] if isinstance(exc, ImportValidationError) else []
-        code = 409 if isinstance(exc, StaleEdit) else 422  # 409: edited from an out-of-date version
+        # 409: edited from an out-of-date version; 403: another enterprise's data (services.enterprise_scope)
+        code = 409 if isinstance(exc, StaleEdit) else 403 if isinstance(exc, NotAllowed) else 422
         if _is_api(request):
             body: dict[str, Any] = {"detail": str(exc), "errors": errors}
             if isinstance(exc, StaleEdit):

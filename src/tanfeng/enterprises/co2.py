@@ -64,3 +64,39 @@ def enterprise_carbon(use: Mapping[int, Mapping[str, float]], *, province: str =
             yr.balance.total_cal_tce, yr.balance.total_eq_tce if coal_rate_kgce_per_kwh else None,
             list(yr.lines), list(result.notes))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class StandardCoal:
+    calorific_tce: float  # 当量值
+    equivalent_tce: float | None  # 等价值 (electricity at the coal rate of power supply), when one is given
+    missing: tuple[str, ...] = ()  # fuels without a coefficient or NCV (left out)
+
+
+def standard_coal(use: Mapping[str, float], lib: FactorLibrary | None = None,
+                  coal_rate_kgce_per_kwh: float | None = None) -> StandardCoal:
+    """Standard coal of one period's use (fuel → base-unit amount) by the engine's rule: the fuel's
+    折标系数, else NCV ÷ 29.3076 GJ/tce (``tanfeng.accounting.energy.tce_of``); no CO₂ factor needed."""
+    from tanfeng.accounting.energy import GJ_PER_TCE
+    from tanfeng.accounting.factors import library
+
+    lib = lib or library()
+    calorific, electricity_kwh, missing = 0.0, 0.0, []
+    for fuel, amount in sorted(use.items()):
+        if fuel == "electricity":
+            electricity_kwh += amount
+        coef = lib.resolve("tce_coef", fuel)
+        if coef is not None:
+            calorific += amount * coef.factor.value
+            continue
+        ncv = lib.resolve("ncv", fuel)
+        if ncv is None:
+            missing.append(fuel)
+            continue
+        calorific += amount * ncv.factor.value / GJ_PER_TCE
+    equivalent = None
+    if coal_rate_kgce_per_kwh is not None:
+        elec = lib.resolve("tce_coef", "electricity")
+        cal = electricity_kwh * (elec.factor.value if elec else 0.0)
+        equivalent = calorific - cal + electricity_kwh * coal_rate_kgce_per_kwh / 1000.0
+    return StandardCoal(calorific, equivalent, tuple(missing))

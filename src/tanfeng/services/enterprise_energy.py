@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pint
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -125,7 +125,9 @@ def read_rows(path: str) -> list[tuple[int, dict[str, str]]]:
 
 
 def _read_limited(path: str, name: str) -> list[tuple[int, dict[str, str]]]:
-    if Path(path).open("rb").read(4) == b"PK\x03\x04":
+    with Path(path).open("rb") as f:
+        is_zip = f.read(4) == b"PK\x03\x04"
+    if is_zip:
         count_workbook(path, name)
     return read_rows(path)
 
@@ -219,7 +221,7 @@ def _enterprise_ids(session: Session, account: Account, records: Sequence[Record
         chunk = codes[i:i + 500]
         found.update({u: (eid, rid) for eid, u, rid in session.execute(
             select(Enterprise.id, Enterprise.uscc, Enterprise.region_id).where(Enterprise.uscc.in_(chunk)))})
-    first_row = {}
+    first_row: dict[str, int] = {}
     for r in records:
         first_row.setdefault(r.uscc, r.row)
     unknown = [c for c in codes if c not in found]
@@ -267,11 +269,11 @@ def store_in(session: Session, account: Account, records: Sequence[Record], *, s
     return result
 
 
-def _item_column(model: type[EnterpriseEnergy] | type[EnterpriseProduction]) -> Any:
+def _item_column(model: Any) -> Any:
     return model.fuel if model is EnterpriseEnergy else model.product
 
 
-def _existing(session: Session, model: type[EnterpriseEnergy] | type[EnterpriseProduction],
+def _existing(session: Session, model: Any,
               rows: Sequence[tuple[int, str, str, float, str]]) -> dict[tuple[int, str, str], tuple[int, float, str]]:
     """(enterprise, period, item) → (id, quantity, unit) of the stored rows the write touches."""
     item = _item_column(model)
@@ -292,7 +294,7 @@ def _existing(session: Session, model: type[EnterpriseEnergy] | type[EnterpriseP
     return out
 
 
-def _row_by_row(session: Session, model: type[EnterpriseEnergy] | type[EnterpriseProduction],
+def _row_by_row(session: Session, model: Any,
                 rows: Sequence[tuple[int, str, str, float, str]], source: str, result: StoreResult) -> None:
     item = _item_column(model)
     for eid, period, it, qty, unit in rows:
@@ -312,7 +314,7 @@ def _row_by_row(session: Session, model: type[EnterpriseEnergy] | type[Enterpris
             result.updated += 1
 
 
-def _bulk(session: Session, model: type[EnterpriseEnergy] | type[EnterpriseProduction],
+def _bulk(session: Session, model: Any,
           rows: Sequence[tuple[int, str, str, float, str]], source: str, result: StoreResult) -> None:
     """Insert the new and update the changed rows with set-based statements (values checked already)."""
     existing = _existing(session, model, rows)
@@ -328,7 +330,7 @@ def _bulk(session: Session, model: type[EnterpriseEnergy] | type[EnterpriseProdu
         else:
             updates.append({"b_id": stored[0], "b_quantity": qty, "b_unit": unit})
     item = _item_column(model)
-    table = model.__table__
+    table: Table = model.__table__
     if inserts:
         bind = session.connection()
         if bind.dialect.name == "postgresql":

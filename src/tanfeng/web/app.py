@@ -31,6 +31,7 @@ from tanfeng.web.routes import (
     auth,
     consultation,
     consultation_public,
+    enterprise_data,
     office,
     pages,
     plans,
@@ -169,6 +170,8 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
     for extra in (plans.router, plans.api, regional.router, regional.api):  # library, set-up, across regions
         app.include_router(extra)
     app.include_router(reminders.api)
+    app.include_router(enterprise_data.router)
+    app.include_router(enterprise_data.api)
     return app
 
 

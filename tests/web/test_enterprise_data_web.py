@@ -162,8 +162,7 @@ def test_pages_in_one_language(ef: EnterpriseFixture, clients: dict[str, TestCli
             if str(quoted.get("lang"))[:2] != lang:
                 quoted.decompose()
         texts = [s.strip() for s in main.find_all(string=True) if s.strip()]
-        texts += [el.get("placeholder", "") for el in main.find_all(attrs={"placeholder": True})]
-        texts += [el.get("aria-label", "") for el in main.find_all(attrs={"aria-label": True})]
+        texts += [str(el.get(attr, "")) for attr in ("placeholder", "aria-label") for el in main.select(f"[{attr}]")]
         if lang == "en":
             leftovers = [t for t in texts if CJK.search(t) and not any(w in t for w in data_words)]
             assert not leftovers, (path, leftovers[:5])

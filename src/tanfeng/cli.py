@@ -29,6 +29,8 @@ LAZY_GROUPS: dict[str, str] = {
     "users": "tanfeng.commands.web:users_app",
     "consult": "tanfeng.commands.consultation:app",
     "remind": "tanfeng.commands.remind:app",
+    "enterprises": "tanfeng.commands.enterprises:app",
+    "projects": "tanfeng.commands.enterprises:projects_app",
 }
 
 

@@ -15,6 +15,8 @@ import pint
 CHINESE_UNITS: dict[str, str] = {
     "万吨标准煤": "10000 * tce",
     "千克标准煤": "kgce",
+    "千克标准油": "kgoe",
+    "千克油当量": "kgoe",
     "克标准煤": "gce",
     "吨标准煤": "tce",
     "万吨标煤": "10000 * tce",
@@ -84,6 +86,7 @@ vehicle = [count]
 item = vehicle
 percentage_point = [percentage_point]
 kgce = 0.001 * tce
+kgoe = 0.001 * toe
 gce = 0.000001 * tce
 head = [livestock]
 """

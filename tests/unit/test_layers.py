@@ -15,6 +15,7 @@ ABOVE_DOMAIN = {"services", "db", "web", "commands", "cli", "reports"}
 FORBIDDEN: dict[str, set[str]] = {
     # domain packages and the plain helpers they share (cells: Office-safe text)
     **{domain: ABOVE_DOMAIN for domain in ("plans", "tracking", "accounting", "projection", "text", "regions",
+                                          "enterprises",
                                           "units", "cells", "formatting")},
     "db": {"services", "web", "commands", "cli", "reports"},
     "services": {"web", "commands", "cli", "reports"},

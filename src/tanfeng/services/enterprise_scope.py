@@ -14,7 +14,7 @@ same rule to a query over ``enterprises`` (or any table with the enterprise's id
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Select, false, select
 from sqlalchemy.orm import Session
@@ -26,7 +26,7 @@ from tanfeng.services.errors import NotAllowed, StoreError
 from tanfeng.services.regions import descendant_ids
 
 NOTHING: frozenset[int] = frozenset()
-Q = TypeVar("Q", bound=Select[Any])
+Q = TypeVar("Q")  # a Select
 
 
 @dataclass(frozen=True)
@@ -61,11 +61,13 @@ class EnterpriseScope:
 
     def restrict(self, query: Q, enterprise_id: Any = Enterprise.id, region_id: Any = Enterprise.region_id) -> Q:
         cond = self.condition(enterprise_id, region_id)
-        return query if cond is None else query.where(cond)
+        return query if cond is None else cast(Q, cast(Select[Any], query).where(cond))
 
 
-def scope_in(session: Session, account: Account) -> EnterpriseScope:
-    """``enterprise_scope`` inside the caller's transaction."""
+def scope_in(session: Session, account: Account | None) -> EnterpriseScope:
+    """``enterprise_scope`` inside the caller's transaction; ``None`` is the command line (everything)."""
+    if account is None:
+        return EnterpriseScope(None, None)
     if account.role == "enterprise":
         if account.enterprise_id is None:
             return EnterpriseScope(NOTHING, NOTHING, -1)
@@ -82,26 +84,27 @@ def scope_in(session: Session, account: Account) -> EnterpriseScope:
     return EnterpriseScope(below, below)
 
 
-def enterprise_scope(db: Database, account: Account) -> EnterpriseScope:
+def enterprise_scope(db: Database, account: Account | None) -> EnterpriseScope:
     with db.transaction() as session:
         return scope_in(session, account)
 
 
-def _refuse(account: Account, what: str, what_en: str) -> NotAllowed:
-    return NotAllowed(f"无权{what}（{account.role_label}）", f"not allowed to {what_en} (role '{account.role}')")
+def _refuse(account: Account | None, what: str, what_en: str) -> NotAllowed:
+    role, label = (account.role, account.role_label) if account else ("cli", "命令行")
+    return NotAllowed(f"无权{what}（{label}）", f"not allowed to {what_en} (role '{role}')")
 
 
-def check_read(scope: EnterpriseScope, account: Account, enterprise_id: int, region_id: int) -> None:
+def check_read(scope: EnterpriseScope, account: Account | None, enterprise_id: int, region_id: int) -> None:
     if not scope.reads(enterprise_id, region_id):
         raise _refuse(account, "查看该企业的数据", "read this enterprise's data")
 
 
-def check_write(scope: EnterpriseScope, account: Account, enterprise_id: int, region_id: int) -> None:
+def check_write(scope: EnterpriseScope, account: Account | None, enterprise_id: int, region_id: int) -> None:
     if not scope.writes(enterprise_id, region_id):
         raise _refuse(account, "修改该企业的数据", "change this enterprise's data")
 
 
-def readable_enterprise(session: Session, account: Account, enterprise_id: int, *,
+def readable_enterprise(session: Session, account: Account | None, enterprise_id: int, *,
                         write: bool = False) -> Enterprise:
     """The enterprise row if the account may read it (``write``: change it); else NotAllowed, or StoreError
     when there is no such enterprise. An enterprise account asking for another id gets 403, never 404, so
@@ -116,7 +119,7 @@ def readable_enterprise(session: Session, account: Account, enterprise_id: int, 
     return enterprise
 
 
-def readable_project(session: Session, account: Account, project_id: int, *, write: bool = False) -> Project:
+def readable_project(session: Session, account: Account | None, project_id: int, *, write: bool = False) -> Project:
     """The project row if the account may read (``write``: change) its enterprise's data."""
     scope = scope_in(session, account)
     project = session.get(Project, project_id)
@@ -128,6 +131,6 @@ def readable_project(session: Session, account: Account, project_id: int, *, wri
     return project
 
 
-def readable_enterprise_ids(session: Session, account: Account) -> list[int]:
+def readable_enterprise_ids(session: Session, account: Account | None) -> list[int]:
     """Ids of every enterprise the account reads."""
     return list(session.scalars(scope_in(session, account).restrict(select(Enterprise.id).order_by(Enterprise.id))))

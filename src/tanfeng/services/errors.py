@@ -56,3 +56,11 @@ class ImportValidationError(TanfengError):
 
 class NotAllowed(StoreError):
     """The account may not read or change this record (HTTP 403), e.g. another enterprise's data."""
+
+
+class DryRun(Exception):
+    """Raised inside a write transaction to roll back a checked import; carries its result."""
+
+    def __init__(self, result: Any) -> None:
+        super().__init__("dry run")
+        self.result = result

@@ -110,7 +110,7 @@ def test_upload_file_from_the_energy_page(ef: EnterpriseFixture, clients: dict[s
     assert r.status_code == 303, r.text
     assert len(clients["countya"].get(f"/api/v1/enterprises/{ef.enterprise[COUNTY_A]}/energy").json()["energy"]) == 12
     r = clients["countyb"].post("/enterprises/energy/upload", files={"file": ("e.csv", body.encode(), "text/csv")})
-    assert r.status_code == 403
+    assert r.status_code == 403, r.text
 
 
 def test_headroom_page_and_measures(ef: EnterpriseFixture, clients: dict[str, TestClient]) -> None:

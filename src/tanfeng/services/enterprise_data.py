@@ -320,7 +320,7 @@ def report_progress(db: Database, account: Account, measure_id: int, *, period: 
     with db.write() as session:
         m = _measure(session, account, measure_id, write=True)
         p = MeasureProgress(measure_id=m.id, period=period, achieved_tce=achieved_tce, achieved_co2_t=achieved_co2_t,
-                            note=clean_text(note, "说明 / note") if note else None, user_id=account.id,
+                            note=clean_text(note, "说明 / note") if note else None, user_id=account.id or None,
                             actor=account.username)
         session.add(p)
         if m.status == "planned":

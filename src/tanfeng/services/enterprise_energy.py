@@ -500,3 +500,31 @@ def template_csv() -> str:
     w.writerow(["（示例）91360000000000000X", "2024-01", "产品", "水泥熟料", "8.5", "万吨"])
     return buf.getvalue()
 
+
+
+def cli_account(actor: str) -> Account:
+    """The account the command line acts as: every region, like an administrator (the CLI runs on the server)."""
+    return Account(0, actor, actor, "admin", None, None, True, 0, None)
+
+
+def import_files(db: Database, paths: Sequence[Path], *, actor: str, bulk: bool | None = None,
+                 dry_run: bool = False) -> list[tuple[Path, StoreResult]]:
+    """Local files (the CLI): each validated whole and stored in its own transaction; ``dry_run`` rolls back."""
+    account = cli_account(actor)
+    out: list[tuple[Path, StoreResult]] = []
+    for path in paths:
+        records = validate(read_rows(str(path)), path.name)
+        if dry_run:
+            with db.transaction() as session:
+                result = store_in(session, account, records, source="cli", name=path.name, bulk=bulk)
+                session.rollback()
+        else:
+            def audit(session: Session, result: StoreResult, name: str = path.name) -> None:
+                from tanfeng.services import audit as audit_log
+
+                audit_log.add(session, user_id=None, username=actor, action="energy_import", entity="enterprise_energy",
+                              detail={"filename": name, "created": result.created, "updated": result.updated})
+
+            result = store_records(db, account, records, source="cli", name=path.name, bulk=bulk, audit=audit)
+        out.append((path, result))
+    return out

@@ -17,6 +17,7 @@ import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +142,7 @@ def read_upload(path: Path, name: str) -> list[tuple[int, dict[str, str]]]:
 
 # ---- validation ----
 
+@lru_cache(maxsize=1024)
 def known_unit(unit: str) -> bool:
     """Whether pint can read ``unit`` at all (a unit of the wrong kind is a quality flag, not an error)."""
     try:
@@ -155,6 +157,14 @@ def validate(rows: Iterable[tuple[int, dict[str, str]]], name: str) -> list[Reco
     errors: list[RowError] = []
     out: list[Record] = []
     seen: dict[tuple[str, str, str, str], int] = {}
+    cleaned: dict[tuple[str, str, int], str] = {}  # a file repeats its codes, fuels and units on every row
+
+    def clean(value: str, what: str, length: int) -> str:
+        key = (value, what, length)
+        if key not in cleaned:
+            cleaned[key] = clean_text(value, what, max_length=length, multiline=False)
+        return cleaned[key]
+
     for n, raw in rows:
         bad = len(errors)
         uscc = raw.get("uscc", "").strip().upper()
@@ -186,9 +196,8 @@ def validate(rows: Iterable[tuple[int, dict[str, str]]], name: str) -> list[Reco
             errors.append(RowError(n, None, f"与第{seen[key]}行重复", f"repeats row {seen[key]}"))
         if len(errors) == bad and quantity is not None:
             try:
-                out.append(Record(clean_text(uscc, "统一社会信用代码", max_length=18, multiline=False), period, kind,
-                                  clean_text(item, "品种", max_length=100, multiline=False), quantity,
-                                  clean_text(unit, "单位", max_length=30, multiline=False), n))
+                out.append(Record(clean(uscc, "统一社会信用代码", 18), clean(period, "期间", 10), kind,
+                                  clean(item, "品种", 100), quantity, clean(unit, "单位", 30), n))
             except StoreError as err:
                 errors.append(RowError(n, None, err.zh, err.en))
             seen[key] = n

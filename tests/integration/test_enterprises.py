@@ -47,7 +47,7 @@ def test_proposed_cement_clinker_above_baseline_is_classified_and_flagged(loaded
     row = _table_row("2023", "cement_clinker")
     # by hand: 0.118 tce/t = 118 kgce/t; the table's 基准 for clinker is 117 kgce/t, its 标杆 100
     assert (row["unit"], float(row["benchmark"]), float(row["baseline"])) == ("kgce/t", 100.0, 117.0)
-    assert 0.118 * 1000 > float(row["baseline"])
+    assert float(row["baseline"]) < 0.118 * 1000
     line = view.lines[0]
     assert line.classification is not None
     assert line.classification.value == pytest.approx(118.0)
@@ -170,3 +170,21 @@ def test_stale_edit_is_refused(loaded: Database) -> None:
     enterprises.update_enterprise(loaded, None, eid, {"contact_name": "张三"}, version=version)
     with pytest.raises(StaleEdit):
         enterprises.update_enterprise(loaded, None, eid, {"contact_name": "李四"}, version=version)
+
+
+def test_annual_report_section(loaded: Database) -> None:
+    from tanfeng.reports.annual import build_annual_content
+    from tanfeng.reports.layout import Para, Section, Table, build_outline
+
+    report = build_annual_content(loaded, 2025, region=COUNTY_A)
+    assert report.enterprises is not None and report.enterprises.counts["below_baseline"] == 1
+    outline = build_outline(report)
+    section = next(s for s in outline.sections if s.title == "重点用能单位与“两高”项目")
+    overview = section.blocks[0]
+    assert isinstance(overview, Section)
+    first = overview.blocks[0]
+    assert isinstance(first, Para)
+    # county A only: its two enterprises and two projects (county B's are not in its report)
+    assert "在库企业2家" in first.text and "“两高”项目2个" in first.text and "需限期改造或淘汰1个" in first.text
+    table = next(b for b in overview.blocks if isinstance(b, Table) and b.sheet == "两高项目")
+    assert {row[1] for row in table.rows} == {"2024-360724-30-01-000001", "2023-360724-32-03-000002"}

@@ -17,6 +17,7 @@ from tanfeng.cells import scrub
 from tanfeng.db.session import Database
 from tanfeng.reports import docx, html, xlsx
 from tanfeng.reports.content import AnnualReport, Change, ReportError, Series, TargetLine
+from tanfeng.reports.enterprises import enterprise_summary
 from tanfeng.reports.extras import inventory_summary, projection_summary
 from tanfeng.services.evaluation import PlanFacts, plan_facts
 from tanfeng.services.status import StatusRow, compute_status, indicator_series
@@ -104,7 +105,7 @@ def build_annual_content(
               if r.plan_id == facts.plan_id}
     targets = _target_lines(rows, before, facts)
     return AnnualReport(year, facts, targets, _changes(targets, before, facts), _series(db, targets, year, accepted_only),
-                        datetime.now(UTC), inv, proj)
+                        datetime.now(UTC), inv, proj, enterprises=enterprise_summary(db, facts.region))
 
 
 def render(report: AnnualReport, fmt: str = "docx") -> bytes:

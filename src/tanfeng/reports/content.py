@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tanfeng.errors import TanfengError
+from tanfeng.reports.enterprises import EnterpriseSummary
 from tanfeng.reports.extras import InventorySummary, ProjectionSummary
 from tanfeng.services.evaluation import ActionFacts, MissingReport, PlanFacts
 from tanfeng.tracking.warnings import LEVEL_LABELS, Level
@@ -83,6 +84,7 @@ class AnnualReport:
     inventory: InventorySummary | None = None
     projection: ProjectionSummary | None = None
     notes: list[str] = field(default_factory=list)
+    enterprises: EnterpriseSummary | None = None  # 重点用能单位与“两高”项目 (reports.enterprises)
 
     @property
     def title(self) -> str:
@@ -96,7 +98,7 @@ class AnnualReport:
     def demo(self) -> bool:
         """True when any part of the content is demonstration data (示例数据)."""
         return self.facts.demo or bool(self.inventory and self.inventory.demo) or bool(
-            self.projection and self.projection.demo)
+            self.projection and self.projection.demo) or bool(self.enterprises and self.enterprises.demo)
 
     @property
     def headline(self) -> list[TargetLine]:

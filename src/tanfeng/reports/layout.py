@@ -14,6 +14,7 @@ from functools import partial
 from tanfeng.formatting import display_zone, format_number, format_quantity, format_target, local_time
 from tanfeng.reports import charts
 from tanfeng.reports.content import AnnualReport, TargetLine
+from tanfeng.reports.enterprises import TITLE, enterprise_section
 from tanfeng.services.evaluation import ActionFacts
 
 
@@ -355,6 +356,9 @@ def _provenance(report: AnnualReport) -> Table:
         inv = report.inventory
         rows.append(["温室气体清单", inv.label or inv.region, f"活动水平数据文件，默认排放因子库，{inv.gwp}",
                      inv.sha256[:12]])
+    if report.enterprises is not None:
+        rows.append([TITLE, f"{report.enterprises.region}（含下辖地区）",
+                     f"导入的企业名录和项目清单；国家能效标杆水平和基准水平（{report.enterprises.edition}年版）", "—"])
     if report.projection is not None:
         pr = report.projection
         rows.append(["达峰预测", pr.title, f"情景设定文件，{pr.runs}次抽样", pr.sha256[:12] or "—"])
@@ -390,6 +394,7 @@ def build_outline(report: AnnualReport) -> Outline:
         _summary(report),
         _headline(report),
         Section("重点任务进展情况", blocks=[_action_section(report, a) for a in report.actions]),
+        enterprise_section(report),
         _problems(report),
         Section("碳排放核算与达峰预测", blocks=[_inventory(report), _projection(report)]),
     ]

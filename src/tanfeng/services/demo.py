@@ -188,6 +188,59 @@ def _report_progress(db: Database, open_year: int) -> None:
             submit_progress(db, reports, reporter=lead, actor=f"{lead}（{MARK}）", source=MARK)
 
 
+# Invented enterprises and projects per region (示例数据): (name, industry, products, flags, projects); each
+# project (name, status, product, capacity 万吨/年, design unit energy use, its unit, annual energy tce) is
+# placed against the benchmark table: one at 标杆, one between 标杆 and 基准, one 拟建 line worse than 基准.
+DEMO_ENTERPRISES = (
+    ("示例水泥有限公司", "C3011", "水泥熟料", ("是", "是", "是"),
+     (("熟料生产线技改项目", "投产", "水泥熟料", 150, 108, "kgce/t", 165000),
+      ("新型干法熟料生产线项目", "拟建", "水泥熟料", 200, 0.119, "tce/t", 238000))),
+    ("示例铝业有限公司", "C3216", "电解铝", ("是", "否", "否"),
+     (("电解铝产能置换项目", "在建", "电解铝", 20, 12980, "kWh/t", 780000),)),
+    ("示例焦化有限公司", "C2521", "焦炭", ("是", "是", "否"),
+     (("捣固焦炉项目", "投产", "捣固焦炉（焦炭）", 100, 126, "kgce/t", 126000),)),
+)
+
+
+def add_demo_enterprises(db: Database, region_names: list[str]) -> int | None:
+    """Invented enterprises and 两高 projects (示例数据) in each region, imported through the templates;
+    returns the first enterprise's id (for the demo's enterprise account)."""
+    import tempfile
+
+    from tanfeng.enterprises.credit import uscc_with_check
+    from tanfeng.services import enterprise_sheets, enterprises, projects
+    from tanfeng.services.regions import region_by_name
+
+    if not region_names:
+        return None
+    e_rows: list[dict[str, object]] = []
+    p_rows: list[dict[str, object]] = []
+    with db.transaction() as session:
+        adcodes = {name: (region_by_name(session, name).adcode or "000000")[:6] for name in region_names}
+    for r_index, region in enumerate(region_names):
+        for e_index, (name, industry, products, flags, plist) in enumerate(DEMO_ENTERPRISES):
+            uscc = uscc_with_check(f"91{adcodes[region]}MA{r_index:02d}{e_index:05d}")
+            e_rows.append({"region": region, "name": f"{region}{name}（{MARK}）", "uscc": uscc, "industry_code": industry,
+                           "products": products, "key_energy_user": flags[0], "key_emitter": flags[1],
+                           "carbon_market": flags[2], "note": MARK})
+            for p_index, (pname, status, product, capacity, energy, unit, tce) in enumerate(plist):
+                p_rows.append({"region": region, "code": f"{MARK}-{adcodes[region]}-{e_index}{p_index}",
+                               "name": f"{pname}（{MARK}）", "uscc": uscc, "industry_code": industry, "status": status,
+                               "product": product, "design_capacity": capacity, "capacity_unit": "万吨/年",
+                               "design_unit_energy": energy, "unit_energy_unit": unit, "energy_equivalent_tce": tce,
+                               "energy_calorific_tce": round(tce * 0.93), "start_year": 2024, "operation_year": 2026,
+                               "review_office": f"{region}发展改革委（{MARK}）" if status != "拟建" else None,
+                               "review_document_no": f"{MARK}〔2024〕{e_index + 1}号" if status != "拟建" else None,
+                               "approved_equivalent_tce": tce if status != "拟建" else None})
+    with tempfile.TemporaryDirectory() as tmp:
+        e_path, p_path = Path(tmp) / "enterprises.xlsx", Path(tmp) / "projects.xlsx"
+        enterprise_sheets.enterprise_template(e_path, e_rows)
+        enterprise_sheets.project_template(p_path, p_rows)
+        first = enterprises.import_enterprises(db, e_path, actor=ACTOR, name=f"{MARK}-企业名录.xlsx")
+        projects.import_projects(db, p_path, actor=ACTOR, name=f"{MARK}-项目清单.xlsx")
+    return first.ids[0] if first.ids else None
+
+
 def _lead_counts(rows: list[StatusRow]) -> list[str]:
     counts: dict[str, int] = {}
     for row in rows:
@@ -232,6 +285,12 @@ def populate_demo(db: Database, *, today: date | None = None, plan_path: Path | 
         accounts.create_user(db, username=username, password=password, role=role, display_name=display,
                              unit_id=units[unit] if unit else None)
         result.accounts.append(DemoAccount(username, password, role, unit))
+    enterprise_id = add_demo_enterprises(db, [r for r in (imported.region, regions.neighbour if regions else None) if r])
+    if enterprise_id is not None:  # an enterprise account: sees its own enterprise and projects only
+        password = secrets.token_urlsafe(9)
+        accounts.create_user(db, username="enterprise", password=password, role="enterprise",
+                             display_name=f"企业（{MARK}）", enterprise_id=enterprise_id)
+        result.accounts.append(DemoAccount("enterprise", password, "enterprise", None))
     if regions is not None and regions.city_region_id is not None:  # the city's office: reads its counties, assigns their quotas
         password = secrets.token_urlsafe(9)
         accounts.create_user(db, username="city", password=password, role="office",

@@ -32,6 +32,7 @@ from tanfeng.web.routes import (
     consultation,
     consultation_public,
     enterprise_data,
+    enterprises,
     office,
     pages,
     plans,
@@ -167,7 +168,8 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
     threading.Thread(target=upload_guard.warm_up, name="tanfeng-upload-workers", daemon=True).start()
     for module in (auth, pages, unit, office, reminders, consultation, consultation_public, api):
         app.include_router(module.router)
-    for extra in (plans.router, plans.api, regional.router, regional.api):  # library, set-up, across regions
+    for extra in (plans.router, plans.api, regional.router, regional.api,  # library, set-up, across regions
+                  enterprises.router, enterprises.api):  # key energy users and 两高 projects
         app.include_router(extra)
     app.include_router(reminders.api)
     app.include_router(enterprise_data.router)

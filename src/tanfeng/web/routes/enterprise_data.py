@@ -128,7 +128,7 @@ def energy_page(request: Request, user: CurrentUser, db: DbDep, enterprise_id: D
     return _renderer(request).page(request, "enterprise_energy.html", {"user": user, **ctx})
 
 
-@router.get("/enterprises/energy-template.csv")
+@router.get("/enterprise/energy-template.csv")
 def energy_template(user: CurrentUser) -> Response:
     return Response(energy.template_csv().encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=energy-template.csv"})

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from tanfeng.services import audit, review
@@ -61,6 +61,8 @@ def cached_overview(request: Request, plan_ids: list[int]) -> CachedOverview:
 
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, user: CurrentUser, plan: int | None = None) -> Response:
+    if user.role == "enterprise":  # reads no plan data: its home is its own enterprise
+        return RedirectResponse(f"/enterprises/{user.enterprise_id}", 303)
     ctx = plan_context(request, user, plan)
     cached = cached_overview(request, ctx.plan_ids)
     activity = cached.activity if user.role in OFFICE else []

@@ -1,0 +1,131 @@
+"""The annual report's section 重点用能单位与“两高”项目: the key energy users of the plan's region (and the
+regions below it), the 两高 project list and its 分类处置 against the national benchmark table.
+
+``enterprise_summary`` collects the numbers (stored on ``AnnualReport.enterprises``); ``enterprise_section``
+lays them out. Further subsections (monitoring, 用能空间, 一企一策) are added by appending builders to
+``SUBSECTIONS``: each takes the report and returns a Section or None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from tanfeng.db.session import Database
+from tanfeng.enterprises import benchmarks
+from tanfeng.services import enterprises, projects
+from tanfeng.services.enterprise_sheets import STATUS_ZH
+from tanfeng.services.regions import descendant_ids, region_by_name
+
+if TYPE_CHECKING:
+    from tanfeng.reports.content import AnnualReport
+    from tanfeng.reports.layout import Section
+
+DEMO_LABEL = "示例数据"
+TITLE = "重点用能单位与“两高”项目"
+
+
+@dataclass(frozen=True)
+class ProjectLine:
+    region: str
+    code: str
+    name: str
+    enterprise: str
+    status: str  # Chinese word
+    energy_tce: float | None
+    unit_energy: float | None  # the worst line's, in the benchmark row's unit
+    unit: str | None
+    klass: str | None
+    label: str  # the class in words
+    entry_flag: bool
+    document: str | None
+    deadline: str | None
+    verified: bool
+
+
+@dataclass
+class EnterpriseSummary:
+    region: str
+    edition: str
+    enterprises: int
+    key_energy_users: int
+    key_emitters: int
+    carbon_market: int
+    projects: list[ProjectLine]
+    counts: dict[str, int]  # benchmark / upgrade / below_baseline / none / entry
+    energy_by_status: dict[str, float]  # annual energy (等价值, tce) of the projects per status word
+    demo: bool
+    extra: dict[str, Any] = field(default_factory=dict)  # what further subsections collect
+
+
+def enterprise_summary(db: Database, region: str, edition: str = benchmarks.LATEST_EDITION) -> EnterpriseSummary | None:
+    """The enterprises and projects of ``region`` and the regions below it; None when none is stored."""
+    with db.transaction() as session:
+        ids = descendant_ids(session, region_by_name(session, region).id)
+    rows = [e for e in enterprises.list_enterprises(db, None) if e.region_id in ids]
+    views = [v for v in projects.list_projects(db, None, edition=edition) if v.region_id in ids]
+    if not rows and not views:
+        return None
+    lines = []
+    energy: dict[str, float] = {}
+    for v in views:
+        worst = v.worst
+        status = STATUS_ZH[v.status]
+        energy[status] = energy.get(status, 0.0) + (v.energy_equivalent_tce or 0.0)
+        lines.append(ProjectLine(v.region, v.code, v.name, v.enterprise, status, v.energy_equivalent_tce,
+                                 worst.value if worst else None, worst.row.unit if worst else None, v.klass,
+                                 benchmarks.CLASS_ZH[v.klass] if v.klass else "未分类（无对应标杆或未填单耗）",
+                                 v.entry_flag, worst.row.document if worst else None,
+                                 worst.deadline.isoformat() if worst and worst.deadline else None,
+                                 worst.row.verified if worst else False))
+    demo = any(DEMO_LABEL in (e.name + (e.note or "")) for e in rows) or any(DEMO_LABEL in v.name for v in views)
+    return EnterpriseSummary(region, edition, len(rows), sum(e.key_energy_user for e in rows),
+                             sum(e.key_emitter for e in rows), sum(e.carbon_market for e in rows), lines,
+                             projects.class_counts(views), energy, demo)
+
+
+def _overview(report: AnnualReport) -> Section:
+    from tanfeng.reports.layout import Cell, Para, Section, Table, fmt_num
+
+    s = report.enterprises
+    assert s is not None
+    c = s.counts
+    total = len(s.projects)
+    blocks: list[Any] = [Para(
+        f"{s.region}（含下辖地区）在库企业{s.enterprises}家，其中重点用能单位{s.key_energy_users}家、重点排放单位"
+        f"{s.key_emitters}家、纳入全国碳市场{s.carbon_market}家；“两高”项目{total}个。对照国家能效标杆水平和基准水平"
+        f"（{s.edition}年版），达到标杆水平{c['benchmark']}个，处于标杆与基准之间、需改造升级{c['upgrade']}个，"
+        f"低于基准水平、需限期改造或淘汰{c['below_baseline']}个，未能分类{c['none']}个；拟建项目能效未达标杆水平、"
+        f"须在准入环节把关的{c['entry']}个。")]
+    if s.energy_by_status:
+        blocks.append(Table("“两高”项目年综合能耗（等价值）按状态", "两高项目能耗", ["项目状态", "年综合能耗（吨标准煤）"],
+                            [[k, v] for k, v in s.energy_by_status.items()]))
+    rows: list[list[Cell]] = [[p.region, p.code, p.name, p.enterprise, p.status, p.energy_tce,
+             f"{fmt_num(p.unit_energy)} {p.unit}" if p.unit_energy is not None else "—", p.label,
+             "是" if p.entry_flag else "", p.deadline or "—"] for p in s.projects]
+    if rows:
+        blocks.append(Table("“两高”项目清单与分类处置", "两高项目", ["地区", "项目代码", "项目", "企业", "状态",
+                                                          "年综合能耗（吨标准煤）", "单位产品能耗", "分类处置", "准入预警",
+                                                          "改造或退出期限"], rows,
+                            [0.8, 1.6, 2.2, 1.8, 0.8, 1.1, 1.1, 1.8, 0.7, 1.0]))
+    unverified = sum(1 for p in s.projects if p.document and not p.verified)
+    if unverified:
+        blocks.append(Para(f"注：{unverified}个项目所对照的标杆表数值尚未与文件原文核对，仅供参考。", "note"))
+    if s.demo:
+        blocks.append(Para("注：本节企业和项目为示例数据。", "note"))
+    return Section("名录与分类处置", level=2, blocks=blocks)
+
+
+# Builders of the section's subsections, in order; ent-data appends monitoring, 用能空间 and 一企一策.
+SUBSECTIONS: list[Callable[[AnnualReport], Section | None]] = [_overview]
+
+
+def enterprise_section(report: AnnualReport) -> Section:
+    from tanfeng.reports.layout import Para, Section
+
+    if report.enterprises is None:
+        return Section(TITLE, blocks=[Para("库中没有本地区的重点用能单位和“两高”项目（可用 tanfeng enterprises import、"
+                                           "tanfeng projects import 导入）。", "note")])
+    blocks: list[Any] = [b for b in (build(report) for build in SUBSECTIONS) if b is not None]
+    return Section(TITLE, blocks=blocks)

@@ -165,8 +165,8 @@ def region_headroom(db: Database, account: Account, region_id: int, *, plan: str
     try:
         targets = [t for t in stored_targets(db, region=name, plan=plan)
                    if t.code == "energy_intensity" and t.value is not None and t.year and not t.assigned]
-    except StoreError as err:
-        out.error = str(err)
+    except StoreError:
+        out.error = f"{name}尚无方案，无法计算用能空间 / no plan stored for {name}: no headroom to compute"
         return out
     if not targets:
         out.error = "该地区方案没有能耗强度下降目标 / the region's plan has no energy-intensity target"
@@ -175,6 +175,10 @@ def region_headroom(db: Database, account: Account, region_id: int, *, plan: str
     out.target = target.sentence or target.indicator
     base = target.baseline_year or 2020
     gdp = {r.year: r.gdp for r in inputs if r.gdp is not None}
+    if not gdp.get(base):
+        out.error = (f"尚未录入基准年{base}年的地区生产总值和能耗 / the base year's ({base}) GDP and energy use are "
+                     "not entered yet")
+        return out
     projects = [ProjectLoad(p.name, p.status, _project_energy(p, r), p.co2_t or 0.0, p.operation_year,
                             r is not None) for p, r in rows]
     try:

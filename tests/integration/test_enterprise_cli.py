@@ -50,3 +50,21 @@ def test_cli_round_trip(db: Database, db_url: str, tmp_path: Path) -> None:
     assert result.exit_code == 0
     values = [c for row in load_workbook(export).active.iter_rows(values_only=True) for c in row]
     assert "低于基准水平（限期改造或淘汰）" in values and "标杆与基准之间（改造升级）" in values
+
+
+def test_users_add_an_enterprise_account(db: Database, db_url: str, tmp_path: Path) -> None:
+    from integration.enterprise_helpers import USCC_A
+    from tanfeng.services import enterprises
+    from tanfeng.services.accounts import list_accounts
+
+    two_counties(db)
+    enterprises.import_enterprises(db, write_enterprises(tmp_path / "e.xlsx"), actor="office")
+    runner = CliRunner()
+    result = runner.invoke(app, ["users", "add", "ent", "--role", "enterprise", "--enterprise", USCC_A,
+                                 "--password-stdin", "--db", db_url], input="correct-horse-1\n")
+    assert result.exit_code == 0, result.output
+    account = next(a for a in list_accounts(db) if a.username == "ent")
+    assert account.role == "enterprise" and account.enterprise_id is not None
+    result = runner.invoke(app, ["users", "add", "ent2", "--role", "enterprise", "--password-stdin", "--db", db_url],
+                           input="correct-horse-1\n")
+    assert result.exit_code == 2 and "an enterprise account needs its enterprise" in result.output

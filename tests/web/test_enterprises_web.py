@@ -125,3 +125,48 @@ def test_status_change_is_recorded_and_stale_edits_refused(web: tuple[FastAPI, D
     assert r.status_code == 200 and [h["to_status"] for h in r.json()["history"]] == ["proposed", "construction"]
     again = office.post(f"/api/v1/projects/{p['id']}/status", json={"status": "投产", "version": p["version"]})
     assert again.status_code == 409
+
+
+def _strings(value: object) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return set().union(*(_strings(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_strings(v) for v in value)) if value else set()
+    return set()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pages_are_in_one_language(web: tuple[FastAPI, Database], tmp_path: Path, lang: str) -> None:
+    """English pages hold no Chinese but the data (names, codes, documents); Chinese pages no English words."""
+    import re
+
+    from tanfeng.enterprises import benchmarks
+
+    from .test_languages import _visible_text
+
+    office = _loaded(web, tmp_path)
+    api = office.get("/api/v1/projects").json()
+    data = _strings(api) | _strings(office.get("/api/v1/enterprises").json()) | {COUNTY_A, "崇义县", "赣州市"}
+    data |= {r.document for r in benchmarks.table()} | {"office", "中文"}  # 中文: the language switch
+    office.get(f"/lang/{lang}?next=/")
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    latin_word = re.compile(r"\b[A-Za-z]{4,}\b")
+    allowed_latin = {"Excel", "tanfeng", "English", "kgce", "kgoe", "html"}  # html: the doctype
+    pages = ["/enterprises", "/projects", "/enterprises/import", f"/projects/{api[0]['id']}",
+             f"/enterprises/{api[0]['enterprise_id']}"]
+    problems = []
+    for path in pages:
+        response = office.get(path)
+        assert response.status_code == 200, path
+        for text in _visible_text(response.text):
+            rest = text
+            for value in sorted(data, key=len, reverse=True):
+                if value:
+                    rest = rest.replace(value, " ")
+            if lang == "en" and cjk.search(rest):
+                problems.append((path, text))
+            if lang == "zh" and set(latin_word.findall(rest)) - allowed_latin:
+                problems.append((path, text))
+    assert problems == []

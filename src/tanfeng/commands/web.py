@@ -96,11 +96,13 @@ def demo(
 @users_app.command("add")
 def add_user(
     username: str = typer.Argument(..., help="用户名 / user name"),
-    role: str = typer.Option(..., "--role", help="admin | office | unit | viewer"),
+    role: str = typer.Option(..., "--role", help="admin | office | unit | viewer | enterprise"),
     unit: str | None = typer.Option(None, "--unit", help="责任单位账号的单位 / unit of a unit account"),
     region: str | None = typer.Option(None, "--region",
                                       help="单位所在地区；办公室、只读账号的地区（可读下级）/ region of the unit; "
                                            "of an office or viewer account (reads the regions below)"),
+    enterprise: str | None = typer.Option(None, "--enterprise",
+                                          help="企业账号的企业（统一社会信用代码）/ credit code of an enterprise account"),
     name: str | None = typer.Option(None, "--name", help="显示名 / display name"),
     email: str | None = typer.Option(None, "--email", help="催报邮件地址 / address for reminder mails"),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="从标准输入读密码 / read the password from stdin"),
@@ -125,14 +127,33 @@ def add_user(
                 raise StoreError(f"单位“{unit}”未找到或不唯一", f"unit '{unit}' not found or ambiguous")
             unit_id = matches[0]
         region_id = find_region_id(database, region) if region and role != "unit" else None
+        enterprise_id = _enterprise_id(database, enterprise) if enterprise else None
         account = accounts.create_user(database, username=username, password=password, role=role,
-                                       display_name=name, unit_id=unit_id, region_id=region_id)
+                                       display_name=name, unit_id=unit_id, region_id=region_id,
+                                       enterprise_id=enterprise_id)
         if email:
             accounts.set_email(database, account.username, email)
     except TanfengError as err:
         _fail(err)
         return
     typer.echo(f"已创建 / created: {account.username} ({account.role_label})")
+
+
+def _enterprise_id(database: Database, code: str) -> int:
+    from sqlalchemy import select
+
+    from tanfeng.db.enterprise_models import Enterprise
+    from tanfeng.enterprises.credit import normalise_uscc
+    from tanfeng.services.errors import StoreError
+
+    uscc, why = normalise_uscc(code)
+    if why:
+        raise StoreError(*why)
+    with database.transaction() as session:
+        found = session.scalar(select(Enterprise.id).where(Enterprise.uscc == uscc))
+    if found is None:
+        raise StoreError(f"没有统一社会信用代码为{uscc}的企业", f"no enterprise with credit code {uscc}")
+    return found
 
 
 @users_app.command("email")

@@ -30,6 +30,17 @@ CLASS_ZH = {"benchmark": "达到标杆水平", "upgrade": "标杆与基准之间
             "below_baseline": "低于基准水平（限期改造或淘汰）"}
 CLASS_EN = {"benchmark": "at or better than the benchmark", "upgrade": "between benchmark and baseline (upgrade)",
             "below_baseline": "worse than the baseline (retrofit by the deadline or exit)"}
+# English names of the products (the table's own names are Chinese)
+PRODUCT_EN = {
+    "cement_clinker": "Cement clinker", "blast_furnace_iron": "Blast furnace (ironmaking)",
+    "converter_steel": "Converter (steelmaking)", "coke_top_charged": "Coke (top-charged ovens)",
+    "coke_stamp_charged": "Coke (stamp-charged ovens)", "electrolytic_aluminium": "Electrolytic aluminium (AC power)",
+    "copper_smelting": "Copper smelting (cathode copper)", "ethylene_naphtha": "Ethylene (naphtha feed)",
+    "paraxylene": "Paraxylene", "ammonia_lump_anthracite": "Ammonia (lump anthracite)",
+    "ammonia_natural_gas": "Ammonia (natural gas)", "calcium_carbide": "Calcium carbide",
+    "caustic_soda_30": "Caustic soda (membrane, liquid ≥30%)", "soda_ash_ammonia_light": "Soda ash (ammonia-soda, light)",
+    "yellow_phosphorus": "Yellow phosphorus",
+}
 # Unit words people write for unit energy use → the pint expression
 UNIT_WORDS = {
     "kgce/t": "kgce/t", "千克标准煤/吨": "kgce/t", "kgce/吨": "kgce/t", "公斤标准煤/吨": "kgce/t",

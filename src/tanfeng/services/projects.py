@@ -61,6 +61,7 @@ class ProjectImportResult:
 class LineView:
     product: str
     product_zh: str
+    product_en: str
     design_capacity: float | None
     capacity_unit: str | None
     design_unit_energy: float | None
@@ -374,7 +375,8 @@ def _lines(session: Session, project: Project, edition: str) -> list[LineView]:
     for line in session.scalars(select(ProjectProduct).where(ProjectProduct.project_id == project.id)
                                 .order_by(ProjectProduct.id)):
         c, problem = classify_line(line.product, line.design_unit_energy, line.unit_energy_unit, project.status, edition)
-        out.append(LineView(line.product, names.get(line.product, line.product), line.design_capacity, line.capacity_unit,
+        out.append(LineView(line.product, names.get(line.product, line.product),
+                            benchmarks.PRODUCT_EN.get(line.product, line.product), line.design_capacity, line.capacity_unit,
                             line.design_unit_energy, line.unit_energy_unit, c, problem))
     return out
 

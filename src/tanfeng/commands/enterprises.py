@@ -191,3 +191,96 @@ def project_list(
                          format_number(worst.value) + " " + worst.row.unit if worst else "—",
                          worst.label_zh if worst else "未分类", "是" if v.entry_flag else ""])
         typer.echo(table(["地区", "项目代码", "项目", "状态", "单位产品能耗", "分类处置", "准入预警"], rows))
+
+
+# ---- enterprise energy data (ent-data) ----
+
+@app.command("energy-template")
+@handle_errors
+def energy_template(out: Path = typer.Option(..., "--out", "-o", help="输出 .csv / output CSV")) -> None:
+    """生成能源数据导入模板（长表：代码、期间、类别、品种、数量、单位）/ write the energy-data template (long format)."""
+    from tanfeng.commands.common import write_atomic
+    from tanfeng.services.enterprise_energy import template_csv
+
+    write_atomic(out, template_csv().encode("utf-8-sig"))
+    typer.echo(f"{out}: 能源数据模板 / energy-data template")
+
+
+@app.command("energy-import")
+@handle_errors
+def energy_import(
+    files: list[Path] = typer.Argument(..., help="能源数据 .xlsx 或 .csv / energy data workbooks or CSV"),
+    row_by_row: bool = typer.Option(False, "--row-by-row", help="逐行写入（较慢，用于对比）/ write row by row"),
+    check: bool = typer.Option(False, "--check", help="只校验不保存 / validate only, store nothing"),
+    db: DbOption = None, actor: ActorOption = None,
+) -> None:
+    """校验并导入企业月度（日、年）能源与产量数据；任何一行有误则整份文件不导入 / validate and store; any bad row
+    rejects the whole file."""
+    from tanfeng.services.enterprise_energy import import_files
+
+    for path, r in import_files(open_db(db), files, actor=actor_name(actor), bulk=False if row_by_row else None,
+                                dry_run=check):
+        verb = "校验无误，将" if check else ""
+        typer.echo(f"{path}: {verb}新增{r.created}，更新{r.updated}，未变{r.unchanged} / "
+                   f"{'valid, would create' if check else 'created'} {r.created}, updated {r.updated}, "
+                   f"unchanged {r.unchanged}")
+
+
+@app.command("quality")
+@handle_errors
+def energy_quality(
+    region: RegionOption = None,
+    uscc: str | None = typer.Option(None, "--uscc", help="只查一家企业 / one enterprise"),
+    last: str | None = typer.Option(None, "--through", help="应报至该月（YYYY-MM）/ months expected up to"),
+    outlier: float = typer.Option(3.0, "--outlier", help="环比异常倍数 / month-on-month ratio"),
+    tolerance: float = typer.Option(0.05, "--annual-tolerance", help="月度合计与年报允许偏差 / allowed gap"),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+    db: DbOption = None,
+) -> None:
+    """数据质量校验：完整性、月度合计与年报、环比异常、计量单位 / data-quality flags of the enterprises' energy data."""
+    from sqlalchemy import select
+
+    from tanfeng.db.enterprise_models import Enterprise
+    from tanfeng.enterprises.quality import RULE_ZH, Rules
+    from tanfeng.services.enterprise_energy import cli_account, region_flags
+
+    database = open_db(db)
+    rid = _region_id(database, region)
+    flags = region_flags(database, cli_account("cli"), Rules(outlier_ratio=outlier, annual_tolerance=tolerance),
+                         last=last, region_ids=[rid] if rid is not None else None)
+    with database.transaction() as session:
+        names = {e.id: (e.name, e.uscc) for e in session.scalars(select(Enterprise).where(Enterprise.id.in_(list(flags))))}
+    if uscc:
+        flags = {k: v for k, v in flags.items() if names[k][1] == uscc.strip().upper()}
+    if fmt == OutputFormat.json:
+        typer.echo(to_json([{"enterprise": names[k][0], "uscc": names[k][1], **f.to_dict()}
+                            for k, v in flags.items() for f in v]))
+        return
+    rows = [[names[k][0], RULE_ZH[f.rule], f.period, f.fuel, "；".join(f"{n}={format_number(x, 4)}"
+                                                                      for n, x in f.numbers.items())]
+            for k, v in flags.items() for f in v]
+    typer.echo(table(["企业", "规则", "期间", "品种", "数据"], rows) if rows else "未发现问题 / no flags")
+
+
+@app.command("headroom")
+@handle_errors
+def energy_headroom(region: str = typer.Option(..., "--region", "-r", help="地区 / region"),
+                    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
+                    db: DbOption = None) -> None:
+    """用能空间：能耗强度目标下逐年剩余的能耗（扣除803号规定的原料用能和新增可再生能源电力）/ energy headroom by year."""
+    from tanfeng.services.enterprise_data import region_headroom
+    from tanfeng.services.enterprise_energy import cli_account
+
+    database = open_db(db)
+    rid = _region_id(database, region)
+    assert rid is not None
+    view = region_headroom(database, cli_account("cli"), rid)
+    if view.error:
+        raise TanfengError(view.error)
+    if fmt == OutputFormat.json:
+        typer.echo(to_json([y.to_dict() for y in view.years]))
+        return
+    typer.echo(table(["年份", "允许能耗", "计入能耗", "已审批项目", "拟建项目", "剩余空间（tce）"],
+                     [[y.year, format_number(y.allowed_tce, 0), format_number(y.counted_tce, 0),
+                       format_number(y.approved_tce, 0), format_number(y.planned_tce, 0), format_number(y.room_tce, 0)]
+                      for y in view.years]))

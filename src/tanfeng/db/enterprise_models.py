@@ -112,3 +112,90 @@ class EnergyReview(CreatedMixin, Base):
 
 
 # ---- ent-data (H2) appends its classes below this line ----
+
+
+class EnterpriseEnergy(Base):
+    """One figure of an enterprise's energy use: a fuel in a month (YYYY-MM), a day (YYYY-MM-DD) or the
+    annual statement (YYYY), as entered (quantity and unit); ``source`` says which door it came by."""
+
+    __tablename__ = "enterprise_energy"
+    __table_args__ = (UniqueConstraint("enterprise_id", "period", "fuel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))  # led by the unique index
+    period: Mapped[str] = mapped_column(String(10))
+    fuel: Mapped[str] = mapped_column(String(40))  # fuel code of tanfeng.accounting.vocab
+    quantity: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(30))
+    source: Mapped[str] = mapped_column(String(20))  # upload | api | web | cli
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class EnterpriseProduction(Base):
+    """One figure of an enterprise's output of a product in a period (same periods as the energy)."""
+
+    __tablename__ = "enterprise_production"
+    __table_args__ = (UniqueConstraint("enterprise_id", "period", "product"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))
+    period: Mapped[str] = mapped_column(String(10))
+    product: Mapped[str] = mapped_column(String(100))
+    quantity: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(30))
+    source: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class EnterpriseMeasure(CreatedMixin, Base):
+    """一企一策: one reduction measure of an enterprise with its expected savings, deadline and owner."""
+
+    __tablename__ = "enterprise_measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    expected_saving_tce: Mapped[float] = mapped_column(Float, default=0.0)
+    expected_saving_co2_t: Mapped[float] = mapped_column(Float, default=0.0)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    responsible: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(12), default="planned")  # tanfeng.enterprises.measures.STATUSES
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class MeasureProgress(Base):
+    """Append-only: a progress report on a measure (savings achieved in a period), by the enterprise or office."""
+
+    __tablename__ = "measure_progress"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("enterprise_measures.id"), index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    achieved_tce: Mapped[float] = mapped_column(Float, default=0.0)
+    achieved_co2_t: Mapped[float] = mapped_column(Float, default=0.0)
+    note: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(Integer)  # users.id; None from the CLI
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RegionEnergyYear(Base):
+    """A region's figures for the 用能空间: GDP (actual or projected), actual energy use, and the 803号
+    deductions (raw-material use, renewable electricity added since the base year), all optional."""
+
+    __tablename__ = "region_energy_years"
+    __table_args__ = (UniqueConstraint("region_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(Integer)  # regions.id (no FK: see migration 0007)
+    year: Mapped[int] = mapped_column(Integer)
+    gdp: Mapped[float | None] = mapped_column(Float)  # 亿元, constant prices of the plan's base year
+    energy_tce: Mapped[float | None] = mapped_column(Float)  # actual use (等价值), None for a projected year
+    feedstock_tce: Mapped[float | None] = mapped_column(Float)
+    new_renewable_tce: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str | None] = mapped_column(String(200))  # where the figures come from (统计公报 …, 示例数据)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

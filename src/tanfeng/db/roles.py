@@ -16,7 +16,8 @@ from sqlalchemy.exc import IntegrityError, ProgrammingError
 from tanfeng.errors import TanfengError
 
 # append-only: rows are added, never changed or removed
-HISTORY_TABLES = ("observation_revisions", "change_log", "task_progress", "audit_log", "project_status_events")
+HISTORY_TABLES = ("observation_revisions", "change_log", "task_progress", "audit_log", "project_status_events",
+                  "measure_progress")
 # current values: updated in place (their history records how), never deleted
 NO_DELETE_TABLES = ("observations",)
 DEFAULT_ROLE = "tanfeng_app"

@@ -80,9 +80,12 @@ def enterprise_summary(db: Database, region: str, edition: str = benchmarks.LATE
                                  worst.deadline.isoformat() if worst and worst.deadline else None,
                                  worst.row.verified if worst else False))
     demo = any(DEMO_LABEL in (e.name + (e.note or "")) for e in rows) or any(DEMO_LABEL in v.name for v in views)
-    return EnterpriseSummary(region, edition, len(rows), sum(e.key_energy_user for e in rows),
-                             sum(e.key_emitter for e in rows), sum(e.carbon_market for e in rows), lines,
-                             projects.class_counts(views), energy, demo)
+    summary = EnterpriseSummary(region, edition, len(rows), sum(e.key_energy_user for e in rows),
+                                sum(e.key_emitter for e in rows), sum(e.carbon_market for e in rows), lines,
+                                projects.class_counts(views), energy, demo)
+    for collect in COLLECTORS:  # further subsections' numbers (ent-data: monitoring, 用能空间, 一企一策)
+        collect(db, summary, ids)
+    return summary
 
 
 def _overview(report: AnnualReport) -> Section:
@@ -129,3 +132,12 @@ def enterprise_section(report: AnnualReport) -> Section:
                                            "tanfeng projects import 导入）。", "note")])
     blocks: list[Any] = [b for b in (build(report) for build in SUBSECTIONS) if b is not None]
     return Section(TITLE, blocks=blocks)
+
+
+# Collectors of further subsections' numbers: each takes (db, summary, region ids) and fills ``summary.extra``.
+COLLECTORS: list[Callable[[Database, EnterpriseSummary, set[int]], None]] = []
+
+# ---- ent-data: 动态监控, 用能空间, 一企一策 (tanfeng.reports.enterprise_data) ----
+from tanfeng.reports import enterprise_data as _enterprise_data  # noqa: E402  (after the lists it extends)
+
+_enterprise_data.register(SUBSECTIONS, COLLECTORS)

@@ -291,6 +291,9 @@ def populate_demo(db: Database, *, today: date | None = None, plan_path: Path | 
         accounts.create_user(db, username="enterprise", password=password, role="enterprise",
                              display_name=f"企业（{MARK}）", enterprise_id=enterprise_id)
         result.accounts.append(DemoAccount("enterprise", password, "enterprise", None))
+        from tanfeng.services.enterprise_demo import add_demo_energy  # energy data, 用能空间, 一企一策 (ent-data)
+
+        add_demo_energy(db, enterprise_id, imported.region, last_year=open_year)
     if regions is not None and regions.city_region_id is not None:  # the city's office: reads its counties, assigns their quotas
         password = secrets.token_urlsafe(9)
         accounts.create_user(db, username="city", password=password, role="office",

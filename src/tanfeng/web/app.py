@@ -31,6 +31,7 @@ from tanfeng.web.routes import (
     auth,
     consultation,
     consultation_public,
+    enterprise_data,
     enterprises,
     office,
     pages,
@@ -171,6 +172,8 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
                   enterprises.router, enterprises.api):  # key energy users and 两高 projects
         app.include_router(extra)
     app.include_router(reminders.api)
+    app.include_router(enterprise_data.router)
+    app.include_router(enterprise_data.api)
     return app
 
 

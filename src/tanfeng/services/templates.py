@@ -19,7 +19,8 @@ from tanfeng.db.session import Database
 from tanfeng.services.errors import StoreError
 from tanfeng.services.queries import current_versions
 from tanfeng.services.registry import get_region, require_unit
-from tanfeng.services.tracked import TrackedTarget, load_tracked
+from tanfeng.services.tracked import TrackedTarget, indicator_basis, load_tracked
+from tanfeng.tracking.entry import basis_text
 from tanfeng.tracking.periods import parse_period
 
 TEMPLATE_VERSION = "1"
@@ -49,7 +50,9 @@ INSTRUCTIONS = [
     "填报说明 / Instructions",
     "1. 只填写黄色列：本期值、计量单位（可改为同类单位，如“兆瓦”代替“万千瓦”）、数据来源、备注；其他列请勿修改。",
     "2. 本期值只填数字，不带单位和百分号；未取得数据的指标留空。",
-    "3. 标注“累计”的指标，填写较基期年累计下降（或提高）的百分比，如累计下降7.2%填 7.2。",
+    "3. 按“填报口径”列填写：标注“累计”的指标，填写较基期年累计下降（或提高）的百分比，如累计下降7.2%填 7.2；"
+    "占比在0—100之间；以个、座等计的数量填整数。",
+    "   与上年同期相比变化过大（超过系统设定的幅度）的数值，须在备注中说明原因，否则整份文件退回。",
     f"4. 任务进展：从下拉列表选择进展状态，并简要说明进展（{MAX_PROGRESS_TEXT}字以内）。",
     "5. 填好后交牵头办公室，由其用“tanfeng data import 文件名”导入；有任何一行错误，整份文件退回并逐行说明。",
     "Fill in the yellow columns only; numbers without units; leave unknown values blank.",
@@ -79,13 +82,10 @@ def _targets_text(items: list[TrackedTarget]) -> str:
 
 
 def _basis(items: list[TrackedTarget]) -> str:
-    ind = items[0].indicator
-    if ind.shape == "compound":
-        verb = "提高" if items[0].target.change == "increase" else "下降"
-        return f"累计：较{ind.baseline_year}年累计{verb}的百分比 / cumulative % vs {ind.baseline_year}"
-    if ind.shape == "milestone":
-        return "里程碑，无需填数 / milestone"
-    return "年末水平值 / level at period end"
+    """The 填报口径 the web form shows too (tracking.entry), so the file and the form say the same."""
+    if items[0].indicator.shape == "milestone":
+        return "里程碑，无需填数"
+    return basis_text(indicator_basis(items), "zh")
 
 
 def _previous(session: Session, indicator_id: int, before_key: int) -> str:

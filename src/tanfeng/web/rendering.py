@@ -55,6 +55,8 @@ class Renderer:
     def __init__(self, directory: Path, settings: WebSettings) -> None:
         self.templates = Jinja2Templates(directory=str(directory))
         self.templates.env.filters["num"] = format_number
+        # a number inside an <input>: no separators, every digit the value has
+        self.templates.env.filters["plain"] = lambda v: format_number(v, 10, thousands=False)
         self.templates.env.filters["time"] = format_time
         self.templates.env.filters["msg"] = _message
         self.templates.env.filters["tojson_safe"] = _json

@@ -48,7 +48,7 @@ def entry_plan(region: str, count_unit: str) -> PlanBuilder:
     return builder
 
 
-def _codes(db: Database) -> dict[tuple[str, str], int]:
+def _codes(db: Database) -> dict[tuple[str, str], int]:  # noqa: F811
     return {(row.region, row.code or row.target): row.indicator_id for row in compute_status(db)}
 
 

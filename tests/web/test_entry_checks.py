@@ -12,7 +12,7 @@ from io import BytesIO
 from typing import Any
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
@@ -195,6 +195,12 @@ def _page(response: Any) -> BeautifulSoup:
     return BeautifulSoup(response.text, "html.parser")
 
 
+def _one(page: BeautifulSoup, selector: str) -> Tag:
+    found = page.select_one(selector)
+    assert found is not None, selector
+    return found
+
+
 def _form(page: BeautifulSoup) -> dict[str, str]:
     """The values form as the browser would send it (hidden fields, inputs, ticked boxes)."""
     form = page.select_one("#values-form")
@@ -214,12 +220,12 @@ def test_web_form_explains_checks_and_keeps_drafts(db: Database, ids: dict[tuple
     intensity, capacity = ids[(REGION_A, "energy_intensity")], ids[(REGION_A, "renewable_capacity")]
     assert _api(a, {"indicator_id": intensity, "period": "2023", "value": 5}).status_code == 201
     page = _page(a.get("/workspace?period=2024"))
-    row = page.select_one(f"tr[data-indicator='{intensity}']")
-    assert row is not None and "较2020年累计下降的百分比" in row.select_one("td.basis").get_text()
-    assert "2023年度：5" in row.select_one("td.previous").get_text()
-    assert row.select_one("td.expected").get_text(strip=True) not in ("", "—")  # the tracker's path at 2024
-    assert page.select_one(f"tr[data-indicator='{share}']")["data-kind"] == "share"
-    assert page.select_one(f"tr[data-indicator='{count}']")["data-kind"] == "count"
+    row = f"tr[data-indicator='{intensity}']"
+    assert "较2020年累计下降的百分比" in _one(page, f"{row} td.basis").get_text()
+    assert "2023年度：5%" in _one(page, f"{row} td.previous").get_text()
+    assert _one(page, f"{row} td.expected").get_text(strip=True) not in ("", "—")  # the tracker's path at 2024
+    assert _one(page, f"tr[data-indicator='{share}']")["data-kind"] == "share"
+    assert _one(page, f"tr[data-indicator='{count}']")["data-kind"] == "count"
     # periods are picked from a list; a typed one is not taken
     options = [o["value"] for o in page.select("#period-select option")]
     assert "2024" in options and "abc" not in options and "2030" not in options
@@ -235,7 +241,7 @@ def test_web_form_explains_checks_and_keeps_drafts(db: Database, ids: dict[tuple
     for indicator, reason in ((share, "占比应在0—100之间"), (count, "应为整数")):
         errors = shown.select(f"tr[data-indicator='{indicator}'] .field-error")
         assert errors and reason in errors[0].get_text()
-    assert shown.select_one(f"input[name='value.{share}']")["value"] == "150"  # what was typed stays
+    assert _one(shown, f"input[name='value.{share}']")["value"] == "150"  # what was typed stays
     assert {o.indicator_id for o in list_observations(db)} == {intensity}  # nothing of the refused form
 
     # a draft stays a draft when another value is submitted
@@ -272,7 +278,7 @@ def test_english_form_gives_the_reason_in_english(db: Database, ids: dict[tuple[
     b.get("/lang/en?next=/")
     share = ids[(REGION_B, "T6")]
     page = _page(b.get("/workspace?period=2024"))
-    assert "Share in % at the end of the period" in page.select_one(f"tr[data-indicator='{share}'] td.basis").get_text()
+    assert "Share in % at the end of the period" in _one(page, f"tr[data-indicator='{share}'] td.basis").get_text()
     response = b.post("/workspace/values", data={**_form(page), f"value.{share}": "-3"})
-    error = _page(response).select_one(f"tr[data-indicator='{share}'] .field-error").get_text()
+    error = _one(_page(response), f"tr[data-indicator='{share}'] .field-error").get_text()
     assert "a share must be between 0 and 100" in error and "占比" not in error

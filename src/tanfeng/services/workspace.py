@@ -226,7 +226,8 @@ def unit_work(db: Database, unit_id: int, period: str) -> UnitWork:
             seen.add(ind.id)
             obs = observations.get(ind.id)
             basis = indicator_basis(items_of[ind.id])
-            base = (base_text(basis, "zh"), base_text(basis, "en")) if basis.baseline_year else None
+            base_zh, base_en = base_text(basis, "zh"), base_text(basis, "en")
+            base = (base_zh, base_en) if base_zh is not None and base_en is not None else None
             earlier = _earlier_values(session, ind, parsed.key if parsed else None)
             work.indicators.append(UnitIndicator(
                 ind.id, ind.name, ind.unit, roles[ind.id], "；".join(by_indicator[ind.id]), ind.frequency,

@@ -37,7 +37,7 @@ class ValueKind(StrEnum):
     cumulative = "cumulative"
     rate = "rate"
     share = "share"
-    count = "count"
+    counted = "count"  # (not ``count``: str.count)
     level = "level"
 
 
@@ -120,7 +120,7 @@ def basis_of(shape: str, unit: str | None, changes: list[str | None], baseline_y
             return Basis(ValueKind.rate, unit, baseline_year, baseline_value, reduction)
         return Basis(ValueKind.share, unit, baseline_year, baseline_value)
     if is_count_unit(unit):
-        return Basis(ValueKind.count, unit, baseline_year, baseline_value)
+        return Basis(ValueKind.counted, unit, baseline_year, baseline_value)
     return Basis(ValueKind.level, unit, baseline_year, baseline_value, physical=is_physical_unit(unit))
 
 
@@ -140,7 +140,7 @@ def basis_text(basis: Basis, lang: str = "zh") -> str:
         return f"本期{'下降' if basis.reduction else '提高'}的百分比（当期，非累计）"
     if basis.kind is ValueKind.share:
         return "Share in % at the end of the period, 0–100" if lang == "en" else "期末占比（%），0—100之间"
-    if basis.kind is ValueKind.count:
+    if basis.kind is ValueKind.counted:
         return (f"Number at the end of the period, a whole number of {unit}" if lang == "en"
                 else f"期末数量，以{unit}计的整数")
     if lang == "en":
@@ -185,7 +185,7 @@ def _bounds(basis: Basis, value: float, period: Period, rules: EntryRules) -> li
     kind, v = basis.kind, _n(value)
     if kind is ValueKind.share and not 0 <= value <= 100:
         return [Problem("share", f"占比应在0—100之间（填了{v}）", f"a share must be between 0 and 100 (got {v})")]
-    if kind is ValueKind.count:
+    if kind is ValueKind.counted:
         if value < 0:
             return [Problem("count", f"数量不能为负数（填了{v}）", f"a count cannot be negative (got {v})")]
         if not float(value).is_integer():

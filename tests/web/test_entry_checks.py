@@ -124,6 +124,11 @@ def test_api_jump_against_a_year_earlier_needs_a_note(db: Database, ids: dict[tu
     # the previous year's row of the same request counts too
     assert "较上年同期" in _reasons(_api(a, {"indicator_id": capacity, "period": "2022", "value": 20},
                                      {"indicator_id": capacity, "period": "2021", "value": 5}))[0]
+    # a draft may wait for its note; submitting it asks for the note
+    draft = a.post("/api/v1/observations", json={"draft": True, "values": [
+        {"indicator_id": capacity, "period": "2024", "value": 40}]})
+    assert draft.status_code == 201, draft.text
+    assert "请在备注中说明原因" in _reasons(_api(a, {"indicator_id": capacity, "period": "2024", "value": 40}))[0]
     noted = _api(a, {"indicator_id": capacity, "period": "2024", "value": 40, "note": "新并网两座光伏电站"})
     assert noted.status_code == 201, noted.text
     # a small change needs no note
@@ -161,6 +166,9 @@ def test_excel_upload_refuses_with_the_same_reasons(db: Database, ids: dict[tupl
                                                     clients: dict[str, TestClient], tmp_path: Any) -> None:
     a = clients["unita"]
     share, count = ids[(REGION_A, "T6")], ids[(REGION_A, "T7")]
+    blank = load_workbook(BytesIO(a.get("/workspace/template.xlsx?period=2024").content))["指标填报"]
+    rules = {(dv.type, dv.formula1, dv.formula2) for dv in blank.data_validations.dataValidation}
+    assert ("decimal", "0", "100") in rules and any(kind == "whole" for kind, _, _ in rules)  # Excel warns too
     data = _filled_template(a, "2024", {share: (150, None), count: (8.24, None)})
     response = a.post("/api/v1/uploads", files={"file": ("甲县-2024.xlsx", data)})
     reasons = _reasons(response)

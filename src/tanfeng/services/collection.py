@@ -194,6 +194,7 @@ class _Validator:
         self.today = today or date.today()
         self.rules = rules or entry_rules()
         self.batch: dict[tuple[int, str], float] = {}  # values of this file (in the indicator unit), by period
+        self.draft = False  # rows are drafts unless they say otherwise
         self.errors: list[RowError] = []
         self.tracked: dict[int, list[TrackedTarget]] = {}
         for item in load_tracked(session, region):
@@ -266,7 +267,7 @@ class _Validator:
         if value is None or period is None or unit_row is None or len(self.errors) > before:
             return None
         self.check(sheet, row, items, value * (unit_factor(unit, indicator.unit) or 1.0), period,
-                   _text(record.get("note")))
+                   _text(record.get("note")), draft=_flag(record.get("draft"), self.draft))
         if len(self.errors) > before:
             return None
         lead = any(u == unit_row.id and role == "lead" for t in items for u, role in t.units)
@@ -274,11 +275,15 @@ class _Validator:
                               _text(record.get("note")), unit_row.id, lead, version, row, sheet.name)
 
     def check(self, sheet: RawSheet, row: int, items: list[TrackedTarget], value: float, period: Period,
-              note: str | None) -> None:
-        """The checks by kind (share, count, rate, jump against a year earlier): one place for every door."""
+              note: str | None, draft: bool = False) -> None:
+        """The checks by kind (share, count, rate, jump against a year earlier): one place for every door.
+
+        A draft may still lack the note a jump needs (it is asked for when the value is submitted)."""
         basis = indicator_basis(items)
         previous = self.previous(items[0].indicator, period, basis.kind)
         for problem in check_value(basis, value, period, previous=previous, note=note, rules=self.rules):
+            if draft and problem.needs_note:
+                continue
             self.error(sheet, row, "备注" if problem.needs_note else "本期值", problem.zh, problem.en)
 
     def previous(self, indicator: Indicator, period: Period, kind: ValueKind) -> tuple[str, float] | None:
@@ -432,6 +437,7 @@ def store_parsed(
     validator = _Validator(session, region_row, parsed)
     ind_sheet, task_sheet = parsed.indicators or RawSheet(None, []), parsed.tasks or RawSheet(None, [])
     validator.remember(ind_sheet.rows)
+    validator.draft = draft
     observations = [validator.observation(ind_sheet, n, rec) for n, rec in ind_sheet.rows]
     progress = [validator.progress(task_sheet, n, rec) for n, rec in task_sheet.rows]
     _check_duplicates(validator, parsed, observations)

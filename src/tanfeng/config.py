@@ -11,11 +11,16 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from tanfeng.errors import TanfengError
+from tanfeng.tracking.entry import EntryRules
+
 ENV_DATABASE_URL = "TANFENG_DATABASE_URL"
 ENV_WARN_GREEN = "TANFENG_WARN_GREEN"
 ENV_WARN_RED = "TANFENG_WARN_RED"
 ENV_REPORT_GRACE_DAYS = "TANFENG_REPORT_GRACE_DAYS"
 ENV_USER = "TANFENG_USER"
+ENV_ENTRY_JUMP = "TANFENG_ENTRY_JUMP_PERCENT"  # 同比 change (%) above which a value needs a note
+ENV_ENTRY_MAX_RATE = "TANFENG_ENTRY_MAX_YEARLY_RATE"  # plausible average yearly % change of a rate
 
 
 def default_database_path() -> Path:
@@ -78,3 +83,22 @@ def current_user() -> str:
         import getpass
 
         return getpass.getuser()
+
+
+def _positive(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 1e6:
+        raise TanfengError(f"{name}应为正数（现为“{raw}”）/ {name} must be a positive number (now '{raw}')")
+    return value
+
+
+def entry_rules() -> EntryRules:
+    """The entry checks' limits from the environment (defaults: 30 % jump, 20 % a year)."""
+    return EntryRules(jump_limit=_positive(ENV_ENTRY_JUMP, EntryRules.jump_limit),
+                      max_yearly_rate=_positive(ENV_ENTRY_MAX_RATE, EntryRules.max_yearly_rate))

@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tanfeng.db.models import Region, Task, Unit
+from tanfeng.config import entry_rules
+from tanfeng.db.models import Indicator, Observation, Region, Task, Unit
 from tanfeng.db.session import Database
 from tanfeng.services.errors import ImportValidationError, RowError, StoreError
 from tanfeng.services.queries import current_versions
@@ -28,8 +29,17 @@ from tanfeng.services.templates import (
     TASK_COLUMNS,
     TASK_SHEET,
 )
-from tanfeng.services.tracked import TrackedTarget, load_tracked, units_match
+from tanfeng.services.tracked import (
+    VISIBLE_STATUSES,
+    TrackedTarget,
+    in_indicator_unit,
+    indicator_basis,
+    load_tracked,
+    unit_factor,
+    units_match,
+)
 from tanfeng.services.writes import ObservationRow, ProgressRow, StoredValue, store_observations, store_progress
+from tanfeng.tracking.entry import EntryRules, ValueKind, check_value
 from tanfeng.tracking.periods import Period, parse_period
 
 _HEADER_KEYS = {zh: key for zh, key in IND_COLUMNS + TASK_COLUMNS} | {key: key for _, key in IND_COLUMNS + TASK_COLUMNS}
@@ -178,9 +188,13 @@ def _number(value: Any) -> float | None:
 class _Validator:
     """Checks every row against the stored plans; collects errors instead of stopping at the first."""
 
-    def __init__(self, session: Session, region: Region, parsed: ParsedFile, today: date | None = None) -> None:
+    def __init__(self, session: Session, region: Region, parsed: ParsedFile, today: date | None = None,
+                 rules: EntryRules | None = None) -> None:
         self.session, self.region, self.parsed = session, region, parsed
         self.today = today or date.today()
+        self.rules = rules or entry_rules()
+        self.batch: dict[tuple[int, str], float] = {}  # values of this file (in the indicator unit), by period
+        self.draft = False  # rows are drafts unless they say otherwise
         self.errors: list[RowError] = []
         self.tracked: dict[int, list[TrackedTarget]] = {}
         for item in load_tracked(session, region):
@@ -252,9 +266,57 @@ class _Validator:
         version = _version(self, sheet, row, record)
         if value is None or period is None or unit_row is None or len(self.errors) > before:
             return None
+        self.check(sheet, row, items, value * (unit_factor(unit, indicator.unit) or 1.0), period,
+                   _text(record.get("note")), draft=_flag(record.get("draft"), self.draft))
+        if len(self.errors) > before:
+            return None
         lead = any(u == unit_row.id and role == "lead" for t in items for u, role in t.units)
         return ObservationRow(indicator.id, period, value, unit, _text(record.get("source")),
                               _text(record.get("note")), unit_row.id, lead, version, row, sheet.name)
+
+    def check(self, sheet: RawSheet, row: int, items: list[TrackedTarget], value: float, period: Period,
+              note: str | None, draft: bool = False) -> None:
+        """The checks by kind (share, count, rate, jump against a year earlier): one place for every door.
+
+        A draft may still lack the note a jump needs (it is asked for when the value is submitted)."""
+        basis = indicator_basis(items)
+        previous = self.previous(items[0].indicator, period, basis.kind)
+        for problem in check_value(basis, value, period, previous=previous, note=note, rules=self.rules):
+            if draft and problem.needs_note:
+                continue
+            self.error(sheet, row, "备注" if problem.needs_note else "本期值", problem.zh, problem.en)
+
+    def previous(self, indicator: Indicator, period: Period, kind: ValueKind) -> tuple[str, float] | None:
+        """(label, value) of the same period a year earlier: from this file, else stored, else the base value."""
+        before = Period(period.year - 1, period.end_month, period.kind)
+        if (indicator.id, before.label) in self.batch:
+            return before.label, self.batch[(indicator.id, before.label)]
+        stored = self.session.execute(
+            select(Observation.value, Observation.unit).where(
+                Observation.indicator_id == indicator.id, Observation.period == before.label,
+                Observation.status.in_(VISIBLE_STATUSES))).first()
+        if stored is not None:
+            value = in_indicator_unit(stored[0], stored[1], indicator)
+            return (before.label, value) if value is not None else None
+        if before.kind == "year" and before.year == indicator.baseline_year:
+            if kind is ValueKind.cumulative:
+                return before.label, 0.0
+            if indicator.baseline_value is not None:
+                return before.label, indicator.baseline_value
+        return None
+
+    def remember(self, rows: list[tuple[int, dict[str, Any]]]) -> None:
+        """The file's own values, so a row is compared with the previous year's row of the same file."""
+        for _, record in rows:
+            raw_id, value = _number(record.get("indicator_id")), _number(record.get("value"))
+            period = parse_period(record["period"]) if record.get("period") not in (None, "") else None
+            items = self.tracked.get(int(raw_id)) if raw_id is not None and raw_id.is_integer() else None
+            if not items or value is None or period is None:
+                continue
+            indicator = items[0].indicator
+            factor = unit_factor(_text(record.get("unit")) or indicator.unit, indicator.unit)
+            if factor is not None:
+                self.batch[(indicator.id, period.label)] = value * factor
 
     def progress(self, sheet: RawSheet, row: int, record: dict[str, Any]) -> ProgressRow | None:
         status_text, text = _text(record.get("status")), _text(record.get("text"))
@@ -374,20 +436,40 @@ def store_parsed(
     region_row = _region(session, region or parsed.region)
     validator = _Validator(session, region_row, parsed)
     ind_sheet, task_sheet = parsed.indicators or RawSheet(None, []), parsed.tasks or RawSheet(None, [])
+    validator.remember(ind_sheet.rows)
+    validator.draft = draft
     observations = [validator.observation(ind_sheet, n, rec) for n, rec in ind_sheet.rows]
     progress = [validator.progress(task_sheet, n, rec) for n, rec in task_sheet.rows]
     _check_duplicates(validator, parsed, observations)
     _check_columns(validator, parsed)
     _raise_if(validator.errors, parsed)
     result = CollectionResult(parsed.path, parsed.reporter, skipped_blank=validator.skipped)
-    counts, result.stored, refused = store_observations(
-        session, [o for o in observations if o is not None], status="draft" if draft else "submitted",
-        actor=actor, source_file=parsed.path, office=office, reason=reason)
+    # a row may say itself whether it is a draft (the web form: a draft stays one unless its box is ticked)
+    as_draft = {n: _flag(rec.get("draft"), draft) for n, rec in ind_sheet.rows}
+    refused: list[RowError] = []
+    for status in ("draft", "submitted"):
+        rows = [o for o in observations if o is not None and as_draft[o.row] == (status == "draft")]
+        if not rows:
+            continue
+        counts, stored, refusals = store_observations(session, rows, status=status, actor=actor,
+                                                      source_file=parsed.path, office=office, reason=reason)
+        refused += refusals
+        result.stored += stored
+        result.created += counts["created"]
+        result.updated += counts["updated"]
+        result.unchanged += counts["unchanged"]
     _raise_if(refused, parsed)
-    result.created, result.updated, result.unchanged = counts["created"], counts["updated"], counts["unchanged"]
     result.task_reports = store_progress(session, [p for p in progress if p is not None], actor=actor,
                                          source_file=parsed.path)
     return result
+
+
+def _flag(raw: Any, default: bool) -> bool:
+    if raw is None or raw == "":
+        return default
+    if isinstance(raw, bool):
+        return raw
+    return str(raw).strip().lower() in ("1", "true", "yes", "是")
 
 
 def _raise_if(errors: list[RowError], parsed: ParsedFile) -> None:

@@ -17,6 +17,7 @@ from tanfeng.config import sqlite_url
 from tanfeng.db.migrate import upgrade
 from tanfeng.db.models import ChangeLog
 from tanfeng.db.session import Database
+from tanfeng.formatting import round_half_up
 from tanfeng.plans import example_plan_path, read
 from tanfeng.projection.scenarios import example_scenarios_path, load
 from tanfeng.services import accounts
@@ -29,6 +30,7 @@ from tanfeng.services.plan_import import import_plan
 from tanfeng.services.review import list_observations, review
 from tanfeng.services.status import StatusRow, compute_status, indicator_series
 from tanfeng.services.workspace import list_units
+from tanfeng.tracking.entry import is_count_unit
 
 MARK = "示例数据"
 ACTOR = "示例数据生成器"
@@ -143,7 +145,9 @@ def _value(db: Database, indicator_id: int, year: int, profile: float) -> float 
     if year not in expected or series.baseline_value is None:
         return None
     base = series.baseline_value
-    return round(base + (expected[year] - base) * profile, 2)
+    value = base + (expected[year] - base) * profile
+    # counts (个, 座) are whole numbers: the entry checks refuse 6.77个
+    return float(round_half_up(value, 0)) if is_count_unit(series.unit) else round(value, 2)
 
 
 def _report_values(db: Database, rows: list[StatusRow], units: dict[str, int], first_unit: str,

@@ -183,6 +183,18 @@ def compute_status(
         return rows
 
 
+def expected_path(indicator: Indicator, tracked: list[TrackedTarget], base_value: float | None) -> Trajectory | None:
+    """The indicator's expected path through all its milestones to the last one (None if it has none)."""
+    milestones = sorted(_milestones(tracked).get(indicator.id, []))
+    if indicator.shape == Shape.compound.value:
+        base_value = 0.0
+    if not milestones or not tracked or indicator.baseline_year is None or base_value is None:
+        return None
+    last = max(tracked, key=lambda t: t.target.year or 0).target
+    path, _ = trajectory_for(last, indicator, milestones[-1][1], base_value, tuple(milestones[:-1]))
+    return path
+
+
 @dataclass(frozen=True)
 class SeriesPoint:
     period: str
@@ -231,10 +243,8 @@ def indicator_series(db: Database, indicator_id: int, *, accepted_only: bool = F
             base_value = next((pt.value for pt in values if pt.period == str(indicator.baseline_year)
                                and pt.status in statuses), None)
         expected: list[tuple[int, float]] = []
-        if milestones and tracked and indicator.baseline_year is not None and base_value is not None:
-            last = max(tracked, key=lambda t: t.target.year or 0).target
-            path, _ = trajectory_for(last, indicator, milestones[-1][1], base_value, tuple(milestones[:-1]))
-            if path is not None:
-                expected = [(y, path.expected(y)) for y in range(indicator.baseline_year, milestones[-1][0] + 1)]
+        path = expected_path(indicator, tracked, base_value)
+        if path is not None and indicator.baseline_year is not None:
+            expected = [(y, path.expected(y)) for y in range(indicator.baseline_year, milestones[-1][0] + 1)]
         return IndicatorSeries(indicator.id, indicator.name, indicator.unit, indicator.shape, indicator.direction,
                                indicator.baseline_year, base_value, milestones, expected, values)

@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session
 from tanfeng.cells import cell, neutralise_formulas
 from tanfeng.db.models import Observation, PlanVersion, Responsibility, Task, TaskProgress
 from tanfeng.db.session import Database
+from tanfeng.formatting import format_quantity
 from tanfeng.services.errors import StoreError
 from tanfeng.services.queries import current_versions
 from tanfeng.services.registry import get_region, require_unit
-from tanfeng.services.tracked import TrackedTarget, load_tracked
+from tanfeng.services.tracked import TrackedTarget, indicator_basis, load_tracked
+from tanfeng.tracking.entry import basis_text
 from tanfeng.tracking.periods import parse_period
 
 TEMPLATE_VERSION = "1"
@@ -49,7 +51,9 @@ INSTRUCTIONS = [
     "填报说明 / Instructions",
     "1. 只填写黄色列：本期值、计量单位（可改为同类单位，如“兆瓦”代替“万千瓦”）、数据来源、备注；其他列请勿修改。",
     "2. 本期值只填数字，不带单位和百分号；未取得数据的指标留空。",
-    "3. 标注“累计”的指标，填写较基期年累计下降（或提高）的百分比，如累计下降7.2%填 7.2。",
+    "3. 按“填报口径”列填写：标注“累计”的指标，填写较基期年累计下降（或提高）的百分比，如累计下降7.2%填 7.2；"
+    "占比在0—100之间；以个、座等计的数量填整数。",
+    "   与上年同期相比变化过大（超过系统设定的幅度）的数值，须在备注中说明原因，否则整份文件退回。",
     f"4. 任务进展：从下拉列表选择进展状态，并简要说明进展（{MAX_PROGRESS_TEXT}字以内）。",
     "5. 填好后交牵头办公室，由其用“tanfeng data import 文件名”导入；有任何一行错误，整份文件退回并逐行说明。",
     "Fill in the yellow columns only; numbers without units; leave unknown values blank.",
@@ -79,13 +83,10 @@ def _targets_text(items: list[TrackedTarget]) -> str:
 
 
 def _basis(items: list[TrackedTarget]) -> str:
-    ind = items[0].indicator
-    if ind.shape == "compound":
-        verb = "提高" if items[0].target.change == "increase" else "下降"
-        return f"累计：较{ind.baseline_year}年累计{verb}的百分比 / cumulative % vs {ind.baseline_year}"
-    if ind.shape == "milestone":
-        return "里程碑，无需填数 / milestone"
-    return "年末水平值 / level at period end"
+    """The 填报口径 the web form shows too (tracking.entry), so the file and the form say the same."""
+    if items[0].indicator.shape == "milestone":
+        return "里程碑，无需填数"
+    return basis_text(indicator_basis(items), "zh")
 
 
 def _previous(session: Session, indicator_id: int, before_key: int) -> str:
@@ -94,7 +95,7 @@ def _previous(session: Session, indicator_id: int, before_key: int) -> str:
         .where(Observation.indicator_id == indicator_id, Observation.period_key < before_key)
         .order_by(Observation.period_key.desc()).limit(3)
     )
-    return "；".join(f"{p}: {v:g}{u or ''}" + ("（已退回）" if s == "returned" else "") for p, v, u, s in rows)
+    return "；".join(f"{p}: {format_quantity(v, u)}" + ("（已退回）" if s == "returned" else "") for p, v, u, s in rows)
 
 
 def _write_rows(sheet: Worksheet, columns: list[tuple[str, str]], rows: list[dict[str, object]],
@@ -143,7 +144,7 @@ def write_template(db: Database, *, unit: str, period: str, path: str | Path, re
             info.append([cell(line)])
         info.column_dimensions["A"].width = 110
         _write_rows(wb.create_sheet(IND_SHEET), IND_COLUMNS, ind_rows, {"value", "unit", "source", "note"})
-        _add_validation(wb[IND_SHEET], len(ind_rows))
+        _add_validation(wb[IND_SHEET], ind_rows)
         _write_rows(wb.create_sheet(TASK_SHEET), TASK_COLUMNS, task_rows, {"status", "text"})
         _add_task_validation(wb[TASK_SHEET], len(task_rows))
         meta = wb.create_sheet(META_SHEET)
@@ -160,13 +161,14 @@ def write_template(db: Database, *, unit: str, period: str, path: str | Path, re
 def _indicator_row(session: Session, items: list[TrackedTarget], unit_id: int, period: str, key: int) -> dict[str, object]:
     ind = items[0].indicator
     role = next(r for u, r in items[0].units if u == unit_id)
-    base = f"{ind.baseline_year}年" + (f" {ind.baseline_value:g}" if ind.baseline_value is not None else "")
+    base = f"{ind.baseline_year}年" + (f" {format_quantity(ind.baseline_value, ind.unit)}"
+                                       if ind.baseline_value is not None else "")
     return {
         "indicator_id": ind.id, "indicator": ind.name, "period": period, "unit": ind.unit,
         "basis": _basis(items), "targets": _targets_text(items),
         "baseline": base if ind.baseline_year else None,
         "previous": _previous(session, ind.id, key), "role": ROLE_LABELS.get(role, role),
-        "plan": items[0].ref.plan.title,
+        "plan": items[0].ref.plan.title, "_kind": indicator_basis(items).kind.value,
     }
 
 
@@ -191,14 +193,24 @@ def _task_rows(session: Session, version_ids: list[int], unit_id: int, period: s
     return out
 
 
-def _add_validation(ws: Worksheet, n: int) -> None:
-    if n == 0:
+def _add_validation(ws: Worksheet, rows: list[dict[str, object]]) -> None:
+    """Excel's own checks on 本期值: a number; a share 0–100 and a count whole (the import checks it all again)."""
+    if not rows:
         return
     col = chr(ord("A") + [k for _, k in IND_COLUMNS].index("value"))
-    dv = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15", allow_blank=True,
-                        showErrorMessage=True, error="请填写数字 / a number, please", errorTitle="本期值")
-    dv.add(f"{col}2:{col}{n + 1}")
-    ws.add_data_validation(dv)
+    kinds = {
+        "share": DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True,
+                                showErrorMessage=True, error="占比应在0—100之间", errorTitle="本期值"),
+        "count": DataValidation(type="whole", operator="between", formula1="0", formula2="1000000000000000",
+                                allow_blank=True, showErrorMessage=True, error="数量应为整数", errorTitle="本期值"),
+    }
+    number = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15", allow_blank=True,
+                            showErrorMessage=True, error="请填写数字", errorTitle="本期值")
+    for index, row in enumerate(rows, start=2):
+        kinds.get(str(row.get("_kind")), number).add(f"{col}{index}")
+    for dv in [number, *kinds.values()]:
+        if dv.sqref:
+            ws.add_data_validation(dv)
 
 
 def _add_task_validation(ws: Worksheet, n: int) -> None:

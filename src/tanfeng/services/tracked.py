@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from tanfeng.db.models import Indicator, Observation, Region, Target
 from tanfeng.services.queries import PlanRef, current_versions, responsible_units
+from tanfeng.tracking.entry import Basis, basis_of
 from tanfeng.units import convert
 
 VISIBLE_STATUSES = ("submitted", "accepted")
@@ -55,6 +56,13 @@ def units_match(unit: str | None, indicator_unit: str | None) -> bool:
     if not unit or not indicator_unit or unit.strip() == indicator_unit.strip():
         return True
     return unit_factor(unit, indicator_unit) is not None
+
+
+def indicator_basis(items: list[TrackedTarget]) -> Basis:
+    """The 填报口径 of an indicator from its data and the changes its current targets state."""
+    ind = items[0].indicator
+    base_year = ind.baseline_year or next((t.target.baseline_year for t in items if t.target.baseline_year), None)
+    return basis_of(ind.shape, ind.unit, [t.target.change for t in items], base_year, ind.baseline_value)
 
 
 def in_indicator_unit(value: float | None, unit: str | None, indicator: Indicator) -> float | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,8 +30,11 @@ from tanfeng.formatting import format_number
 from tanfeng.services import permissions
 from tanfeng.services.progress import STATUS_LABELS
 from tanfeng.services.queries import current_versions
-from tanfeng.services.tracked import load_tracked
+from tanfeng.services.status import expected_path
+from tanfeng.services.tracked import VISIBLE_STATUSES, TrackedTarget, in_indicator_unit, indicator_basis, load_tracked
 from tanfeng.services.writes import current_seq
+from tanfeng.tracking.entry import base_text, basis_text
+from tanfeng.tracking.periods import Period, parse_period, year_period
 
 DEMO_MARK = "示例数据"
 
@@ -131,6 +135,13 @@ def _matches(task: TaskItem, needle: str) -> bool:
 
 
 @dataclass(frozen=True)
+class PreviousValue:
+    period: str
+    value: float | None  # in the indicator's unit
+    status: str
+
+
+@dataclass(frozen=True)
 class UnitIndicator:
     indicator_id: int
     indicator: str
@@ -142,6 +153,12 @@ class UnitIndicator:
     period_status: str | None
     reason: str | None
     version: int = 0  # of this period's value (0: none yet); the form carries it back
+    note: str | None = None  # of this period's value
+    basis: tuple[str, str] = ("", "")  # 填报口径 (Chinese, English)
+    base: tuple[str, str] | None = None  # base year and value (Chinese, English)
+    kind: str = "level"  # share | count | cumulative | rate | level (tracking.entry.ValueKind)
+    previous: tuple[PreviousValue, ...] = ()  # the latest earlier values, newest first
+    expected: float | None = None  # where the expected path stands at the end of the period
 
 
 @dataclass(frozen=True)
@@ -178,7 +195,12 @@ class UnitWork:
 
 
 def unit_work(db: Database, unit_id: int, period: str) -> UnitWork:
-    """A unit's indicators (lead or co) with this period's value and status, its tasks with their latest progress."""
+    """A unit's indicators (lead or co) with this period's value and status, its tasks with their latest progress.
+
+    Each indicator comes with what the form needs to explain it: its 填报口径, base, earlier values
+    and the value its expected path reaches at the end of the period.
+    """
+    parsed = parse_period(period)
     with db.transaction() as session:
         unit = session.get_one(Unit, unit_id)
         work = UnitWork(unit.id, unit.name, period)
@@ -194,16 +216,25 @@ def unit_work(db: Database, unit_id: int, period: str) -> UnitWork:
         seen: set[int] = set()
         observations = {o.indicator_id: o for o in session.scalars(
             select(Observation).where(Observation.indicator_id.in_(list(by_indicator)), Observation.period == period))}
+        items_of: dict[int, list[TrackedTarget]] = defaultdict(list)
+        for item in tracked:
+            items_of[item.indicator.id].append(item)
         for item in tracked:
             ind = item.indicator
             if ind.id in seen or ind.shape == "milestone":
                 continue
             seen.add(ind.id)
             obs = observations.get(ind.id)
-            work.indicators.append(UnitIndicator(ind.id, ind.name, ind.unit, roles[ind.id], "；".join(by_indicator[ind.id]),
-                                                 ind.frequency, obs.value if obs else None, obs.status if obs else None,
-                                                 obs.reason if obs else None,
-                                                 current_seq(session, obs.id) if obs else 0))
+            basis = indicator_basis(items_of[ind.id])
+            base_zh, base_en = base_text(basis, "zh"), base_text(basis, "en")
+            base = (base_zh, base_en) if base_zh is not None and base_en is not None else None
+            earlier = _earlier_values(session, ind, parsed.key if parsed else None)
+            work.indicators.append(UnitIndicator(
+                ind.id, ind.name, ind.unit, roles[ind.id], "；".join(by_indicator[ind.id]), ind.frequency,
+                obs.value if obs else None, obs.status if obs else None, obs.reason if obs else None,
+                current_seq(session, obs.id) if obs else 0, obs.note if obs else None,
+                (basis_text(basis, "zh"), basis_text(basis, "en")), base, basis.kind.value, earlier,
+                _expected(session, ind, items_of[ind.id], parsed)))
         for obs, name in session.execute(
                 select(Observation, Indicator.name).join(Indicator, Indicator.id == Observation.indicator_id)
                 .where(Observation.reporter_unit_id == unit_id, Observation.status == "returned")
@@ -212,6 +243,59 @@ def unit_work(db: Database, unit_id: int, period: str) -> UnitWork:
                                               obs.reason))
         work.tasks = _unit_tasks(session, unit_id, period)
         return work
+
+
+def _earlier_values(session: Session, indicator: Indicator, before_key: int | None,
+                    limit: int = 3) -> tuple[PreviousValue, ...]:
+    if before_key is None:
+        return ()
+    rows = session.execute(
+        select(Observation.period, Observation.value, Observation.unit, Observation.status)
+        .where(Observation.indicator_id == indicator.id, Observation.period_key < before_key,
+               Observation.status.in_(VISIBLE_STATUSES))
+        .order_by(Observation.period_key.desc(), Observation.period.desc()).limit(limit))
+    return tuple(PreviousValue(p, in_indicator_unit(v, u, indicator), st) for p, v, u, st in rows)
+
+
+def _expected(session: Session, indicator: Indicator, items: list[TrackedTarget], period: Period | None) -> float | None:
+    """The expected path's value at the end of ``period`` (the tracker's trajectory)."""
+    if period is None:
+        return None
+    base_value = indicator.baseline_value
+    if base_value is None and indicator.baseline_year is not None:
+        found = session.execute(select(Observation.value, Observation.unit).where(
+            Observation.indicator_id == indicator.id, Observation.period == str(indicator.baseline_year),
+            Observation.status.in_(VISIBLE_STATUSES))).first()
+        base_value = in_indicator_unit(found[0], found[1], indicator) if found else None
+    path = expected_path(indicator, items, base_value)
+    if path is None or period.as_year < path.baseline_year:
+        return None
+    return path.expected(period.as_year)
+
+
+def entry_periods(db: Database, unit_id: int | None, today: date | None = None) -> list[str]:
+    """The periods a unit can report for, newest first: from its indicators' base year to the last target
+    year, never one that has not begun; quarters and months where an indicator is reported so often."""
+    today = today or date.today()
+    with db.transaction() as session:
+        tracked = []
+        if unit_id is not None:
+            unit = session.get(Unit, unit_id)
+            tracked = [t for t in load_tracked(session, unit.region) if any(u == unit_id for u, _ in t.units)] \
+                if unit is not None else []
+    lows = [t.indicator.baseline_year or t.target.baseline_year for t in tracked]
+    highs = [t.target.year for t in tracked if t.target.year]
+    first = min((y for y in lows if y), default=today.year - 6)
+    last = min(max(highs, default=today.year), today.year)
+    periods: list[Period] = [year_period(y) for y in range(first, last + 1)]
+    frequencies = {t.indicator.frequency for t in tracked}
+    for year in range(max(first, today.year - 1), last + 1):  # sub-year periods of the last two years
+        if "quarter" in frequencies:
+            periods += [Period(year, 3 * q, "quarter") for q in range(1, 5)]
+        if "month" in frequencies:
+            periods += [Period(year, m, "month") for m in range(1, 13)]
+    return [p.label for p in sorted({p for p in periods if p.start_date() <= today},
+                                    key=lambda p: (p.key, p.kind == "year"), reverse=True)]
 
 
 def _unit_tasks(session: Session, unit_id: int, period: str) -> list[UnitTask]:

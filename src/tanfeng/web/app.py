@@ -102,6 +102,9 @@ def _install_handlers(app: FastAPI) -> None:
         code = 409 if isinstance(exc, StaleEdit) else 403 if isinstance(exc, NotAllowed) else 422
         if _is_api(request):
             body: dict[str, Any] = {"detail": str(exc), "errors": errors}
+            if isinstance(exc, ImportValidationError):  # each reason by itself, for a client to show per field
+                body["problems"] = [{"row": e.row, "column": e.column, "sheet": e.sheet, "zh": e.zh, "en": e.en}
+                                    for e in exc.errors]
             if isinstance(exc, StaleEdit):
                 body["current"] = exc.current
             return JSONResponse(body, status_code=code)

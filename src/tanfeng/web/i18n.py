@@ -108,6 +108,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "demo_tag": ("示例数据", "demo data"), "quota_from_above": ("上级下达", "assigned from above"),
     "chart_expected": ("应达路径", "Expected path"), "chart_observed": ("实际值", "Reported values"),
     "chart_target": ("目标值", "Target"),
+    # the entry form (填报口径 and checks)
+    "basis": ("填报口径", "Reporting basis"), "base_year_value": ("基期", "Base"),
+    "earlier_values": ("以往数值", "Earlier values"), "expected_now": ("本期应达值", "Expected now"),
+    "submit_draft": ("提交此草稿", "Submit this draft"), "entry_note": ("备注", "Note"),
+    "fix_entries": ("有{n}项填报未通过校验，未保存；原因见各项旁", "{n} entries failed the checks and nothing was saved; "
+                    "the reasons are beside them"),
+    "period_refused": ("期间“{asked}”不可填报，已显示{shown}", "Period '{asked}' cannot be reported; showing {shown}"),
+    "draft_hint": ("草稿不进入审核，勾选“提交此草稿”或修改后提交才进入审核",
+                   "A draft is not reviewed until you tick 'Submit this draft' or change it and submit"),
     "reminders": ("催报", "Reminders"), "notices": ("催报提醒", "Reminders"),
     "notices_none": ("本单位暂无待报事项。", "Nothing is due from this unit."),
     "due_on": ("截止日期", "Due"), "opens_on": ("开始填报", "Opens"), "owed_items": ("待报事项", "Items due"),

@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from tanfeng.formatting import format_number, format_time, local_time
+from tanfeng.formatting import format_number, format_quantity, format_time, local_time
 from tanfeng.web.i18n import (
     STATUS_WORDS,
     action_word,
@@ -58,6 +58,9 @@ class Renderer:
         # include) is only worth it while developing them.
         self.templates.env.auto_reload = settings.mode == "development"
         self.templates.env.filters["num"] = format_number
+        self.templates.env.filters["qty"] = format_quantity
+        # a number inside an <input>: no separators, every digit the value has
+        self.templates.env.filters["plain"] = lambda v: format_number(v, 10, thousands=False)
         self.templates.env.filters["time"] = format_time
         self.templates.env.filters["msg"] = _message
         self.templates.env.filters["tojson_safe"] = _json

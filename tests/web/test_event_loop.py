@@ -23,6 +23,7 @@ ASYNC_ENDPOINTS = {
     "upload_template", "preview_plan", "upload", "preview", "save", "submit_values", "review_bulk",
     "inventory_upload",
     "public_page",  # serves from memory, renders in the thread pool
+    "enterprise_upload", "project_upload", "api_enterprise_import", "api_project_import",  # multipart lists
 }
 
 

@@ -8,7 +8,7 @@ enterprise (anything else is 403), an office its region and the regions below.
 from __future__ import annotations
 
 import tempfile
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,7 +22,7 @@ from tanfeng.accounting import vocab
 from tanfeng.enterprises import measures as measure_rules
 from tanfeng.enterprises.monitoring import DEFAULT_THRESHOLD
 from tanfeng.enterprises.quality import RULE_EN, RULE_ZH, Flag
-from tanfeng.formatting import format_number
+from tanfeng.formatting import format_number, local_time
 from tanfeng.services import enterprise_data as data
 from tanfeng.services import enterprise_energy as energy
 from tanfeng.services.accounts import Account
@@ -205,7 +205,7 @@ def enterprise_home(request: Request, user: CurrentUser, db: DbDep,
     if user.role != "enterprise" or user.enterprise_id is None:
         raise NotAllowed("本页面仅供企业账号使用", "this page is for enterprise accounts")
     lang = _lang(request)
-    month = period if period and len(period) == 7 else _last_month(date.today())
+    month = period if period and len(period) == 7 else _last_month(local_time(datetime.now(UTC)).date())
     ctx = _energy_context(db, user, user.enterprise_id, lang)
     current = ctx["table"].get(month, {})
     form_fuels = [(f, fuel_name(f, lang), current.get(f)) for f in dict.fromkeys((*FORM_FUELS, *current))]

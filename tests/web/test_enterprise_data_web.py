@@ -64,6 +64,10 @@ def test_enterprise_submits_months_and_sees_the_two_flags(ef: EnterpriseFixture,
         ("completeness", "2024"), ("mom_outlier", "2024-08")]
     assert "2024-05" in soup.select("tr.flag")[0].text
     eid = ef.enterprise[COUNTY_A]
+    overview = BeautifulSoup(clients["countya"].get("/energy-data").text, "html.parser")
+    assert [tr["data-enterprise"] for tr in overview.select("#energy-overview tbody tr")] == [str(eid)]
+    assert "环比异常 1" in overview.select_one("#energy-overview tbody tr").text
+    assert clients["countyb"].get("/energy-data").text.count("data-enterprise=") == 1  # its own county's only
     office = clients["countya"].get(f"/enterprises/{eid}/energy")
     assert office.status_code == 200 and "环比异常" in office.text
     api = clients["countya"].get(f"/api/v1/enterprises/{eid}/energy").json()
@@ -146,7 +150,7 @@ def test_headroom_page_and_measures(ef: EnterpriseFixture, clients: dict[str, Te
 def test_pages_in_one_language(ef: EnterpriseFixture, clients: dict[str, TestClient], lang: str) -> None:
     enta, office = clients["enta"], clients["countya"]
     enta.post("/enterprise/month", data=_month_form("2024-01", 2000))
-    pages = [(enta, "/enterprise"), (enta, "/measures"), (office, f"/enterprises/{ef.enterprise[COUNTY_A]}/energy"),
+    pages = [(enta, "/enterprise"), (enta, "/measures"), (office, "/energy-data"), (office, f"/enterprises/{ef.enterprise[COUNTY_A]}/energy"),
              (office, f"/headroom?region={ef.region_id[COUNTY_A]}"), (office, "/measures")]
     data_words = {"上犹示例玻纤有限公司（示例数据）", "吨", "万千瓦时", "玻璃纤维", "上犹县", "崇义县", "赣州市"}
     for client, path in pages:

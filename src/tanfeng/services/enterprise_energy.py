@@ -447,17 +447,23 @@ def enterprise_flags(db: Database, account: Account, enterprise_id: int, rules: 
 
 
 def region_flags(db: Database, account: Account, rules: quality.Rules | None = None, *, last: str | None = None,
-                 region_ids: Sequence[int] | None = None) -> dict[int, list[quality.Flag]]:
-    """Flags of every enterprise the account reads (optionally only of some regions), streamed by enterprise."""
+                 region_ids: Sequence[int] | None = None, enterprise_ids: Sequence[int] | None = None
+                 ) -> dict[int, list[quality.Flag]]:
+    """Flags of every enterprise the account reads (optionally only of some regions or some enterprises),
+    streamed by enterprise."""
     out: dict[int, list[quality.Flag]] = {}
     with db.transaction() as session:
         query = scope_in(session, account).restrict(select(Enterprise.id))
         if region_ids is not None:
             query = query.where(Enterprise.region_id.in_(list(region_ids)))
+        if enterprise_ids is not None:
+            query = query.where(Enterprise.id.in_(list(enterprise_ids)))
         ids = set(session.scalars(query))
         stmt = (select(EnterpriseEnergy.enterprise_id, EnterpriseEnergy.period, EnterpriseEnergy.fuel,
                        EnterpriseEnergy.quantity, EnterpriseEnergy.unit)
                 .order_by(EnterpriseEnergy.enterprise_id).execution_options(yield_per=20_000))
+        if enterprise_ids is not None:
+            stmt = stmt.where(EnterpriseEnergy.enterprise_id.in_(sorted(ids)))
         current: int | None = None
         batch: list[quality.Reading] = []
         for eid, period, fuel, qty, unit in session.execute(stmt):

@@ -8,7 +8,7 @@ enterprise (anything else is 403), an office its region and the regions below.
 from __future__ import annotations
 
 import tempfile
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,7 +22,7 @@ from tanfeng.accounting import vocab
 from tanfeng.enterprises import measures as measure_rules
 from tanfeng.enterprises.monitoring import DEFAULT_THRESHOLD
 from tanfeng.enterprises.quality import RULE_EN, RULE_ZH, Flag
-from tanfeng.formatting import format_number
+from tanfeng.formatting import format_number, local_time
 from tanfeng.services import enterprise_data as data
 from tanfeng.services import enterprise_energy as energy
 from tanfeng.services.accounts import Account
@@ -128,6 +128,35 @@ def energy_page(request: Request, user: CurrentUser, db: DbDep, enterprise_id: D
     return _renderer(request).page(request, "enterprise_energy.html", {"user": user, **ctx})
 
 
+PAGE = 50
+
+
+@router.get("/energy-data", response_class=HTMLResponse)
+def energy_overview(request: Request, user: CurrentUser, db: DbDep,
+                    page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
+    """The enterprises the account reads, 50 a page: how many figures, the latest period, the flags by rule."""
+    from sqlalchemy import func, select
+
+    from tanfeng.db.enterprise_models import Enterprise, EnterpriseEnergy
+
+    with db.transaction() as session:
+        query = scope_in(session, user).restrict(select(Enterprise.id, Enterprise.name, Enterprise.uscc))
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = session.execute(query.order_by(Enterprise.name, Enterprise.id).offset((page - 1) * PAGE).limit(PAGE)).all()
+        ids = [r[0] for r in rows]
+        stats = {eid: (n, last) for eid, n, last in session.execute(
+            select(EnterpriseEnergy.enterprise_id, func.count(), func.max(EnterpriseEnergy.period))
+            .where(EnterpriseEnergy.enterprise_id.in_(ids)).group_by(EnterpriseEnergy.enterprise_id))}
+    flags = energy.region_flags(db, user, enterprise_ids=ids)
+    lang = _lang(request)
+    items = [{"id": eid, "name": name, "uscc": uscc, "figures": stats.get(eid, (0, None))[0],
+              "last": stats.get(eid, (0, None))[1],
+              "flags": {(RULE_EN if lang == "en" else RULE_ZH)[r]: sum(1 for f in flags.get(eid, []) if f.rule == r)
+                        for r in RULE_ZH if any(f.rule == r for f in flags.get(eid, []))}} for eid, name, uscc in rows]
+    return _renderer(request).page(request, "energy_overview.html", {
+        "user": user, "items": items, "page": page, "pages": max((total + PAGE - 1) // PAGE, 1), "total": total})
+
+
 @router.get("/enterprise/energy-template.csv")
 def energy_template(user: CurrentUser) -> Response:
     return Response(energy.template_csv().encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
@@ -176,7 +205,7 @@ def enterprise_home(request: Request, user: CurrentUser, db: DbDep,
     if user.role != "enterprise" or user.enterprise_id is None:
         raise NotAllowed("本页面仅供企业账号使用", "this page is for enterprise accounts")
     lang = _lang(request)
-    month = period if period and len(period) == 7 else _last_month(date.today())
+    month = period if period and len(period) == 7 else _last_month(local_time(datetime.now(UTC)).date())
     ctx = _energy_context(db, user, user.enterprise_id, lang)
     current = ctx["table"].get(month, {})
     form_fuels = [(f, fuel_name(f, lang), current.get(f)) for f in dict.fromkeys((*FORM_FUELS, *current))]

@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from tanfeng.formatting import format_number, format_time, local_time
+from tanfeng.formatting import format_number, format_quantity, format_time, local_time
 from tanfeng.web.i18n import (
     STATUS_WORDS,
     action_word,
@@ -69,6 +69,7 @@ class Renderer:
         self.templates.env.filters["tojson_safe"] = _json
         self.templates.env.filters["local"] = _local
         self.templates.env.filters["filesize"] = filesize
+        self.templates.env.filters["qty"] = format_quantity
         self.settings = settings
 
     def language(self, request: Request) -> str:

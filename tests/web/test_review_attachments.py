@@ -327,3 +327,68 @@ def test_user_file_names_are_kept_without_folders() -> None:
     with pytest.raises(Exception, match="不可见"):
         user_filename("报告\u202egpj.pdf")
 
+
+
+def test_the_api_attaches_lists_serves_and_withdraws(fx: Fixture, store_dir: Path) -> None:
+    app = _app_with_store(fx.db, store_dir)
+    reporter, stranger, office = login(app, "unit2"), login(app, "unit"), login(app, "office")
+    solar = fx.indicator["renewable_capacity"]
+    created = reporter.post("/api/v1/attachments", data={"indicator_id": str(solar), "period": "2024"},
+                            files={"file": ("并网验收单.png", PNG, "image/png")})
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert (body["filename"], body["kind"], body["size"], body["created"]) == ("并网验收单.png", "png", len(PNG), True)
+    listed = office.get("/api/v1/attachments", params={"indicator_id": solar, "period": "2024"}).json()
+    assert [d["sha256"] for d in listed] == [hashlib.sha256(PNG).hexdigest()]
+    assert office.get(body["url"]).content == PNG
+    assert stranger.get(body["url"]).status_code == 403
+    assert stranger.get("/api/v1/attachments", params={"indicator_id": solar, "period": "2024"}).status_code == 403
+    assert stranger.delete(f"/api/v1/attachments/{body['id']}").status_code == 403
+    assert reporter.delete(f"/api/v1/attachments/{body['id']}").status_code == 200
+    assert office.get("/api/v1/attachments", params={"indicator_id": solar, "period": "2024"}).json() == []
+    bad = reporter.post("/api/v1/attachments", data={"indicator_id": str(solar), "period": "abc"},
+                        files={"file": ("a.pdf", PDF, "application/pdf")})
+    assert bad.status_code == 422 and "abc" in bad.json()["detail"]
+
+
+def test_two_uploads_of_one_file_at_once_store_one_row(db_url: str) -> None:  # noqa: F811
+    import threading
+    import time
+
+    from sqlalchemy import event
+
+    from tanfeng.services import attachments
+
+    database = Database(db_url)
+    try:
+        fx = populate(database)
+        solar, unit = fx.indicator["renewable_capacity"], fx.unit_ids[OTHER_UNIT]
+        barrier, errors, results = threading.Barrier(4), [], []
+
+        @event.listens_for(database.engine, "before_cursor_execute")
+        def _slow_check(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+            # widen the gap between "is this file there?" and the insert, where two uploads would collide
+            if statement.lstrip().upper().startswith("SELECT COUNT(*)") and "attachments" in statement:
+                time.sleep(0.3)
+
+        def upload() -> None:
+            try:
+                barrier.wait()
+                with database.write() as session:
+                    subject = attachments.value_subject(session, solar, "2024")
+                    results.append(attachments.add_in(session, subject, unit_id=unit, filename="同一文件.pdf",
+                                                      data_size=len(PDF), sha256=hashlib.sha256(PDF).hexdigest(),
+                                                      kind="pdf", actor="unit2")[1])
+            except Exception as err:  # pragma: no cover - the assertion below shows it
+                errors.append(err)
+
+        threads = [threading.Thread(target=upload) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert not errors and sorted(results) == [False, False, False, True]
+        with database.transaction() as session:
+            assert len(session.scalars(select(Attachment)).all()) == 1
+    finally:
+        database.dispose()

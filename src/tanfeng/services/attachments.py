@@ -34,6 +34,7 @@ from tanfeng.services.errors import StoreError
 from tanfeng.services.queries import current_versions
 from tanfeng.services.upload_guard import DEFAULT_LIMITS, FileLimits, UploadRejected, inspect_archive
 from tanfeng.services.validation import clean_name
+from tanfeng.services.writes import lock_indicators, lock_tasks
 from tanfeng.tracking.periods import parse_period
 
 ENV_DIR = "TANFENG_ATTACHMENTS_DIR"
@@ -195,6 +196,7 @@ class Subject:
     task_lineage: str | None = None
     task_code: str | None = None
     task_title: str | None = None
+    task_id: int | None = None  # the task row of the current version (what a write locks)
 
     @property
     def key(self) -> str:
@@ -237,7 +239,7 @@ def task_subject(session: Session, plan_id: int, task_code: str, period: str) ->
     if ref is None or task is None:
         raise StoreError(f"未知任务“{plan_id}/{task_code}”", f"unknown task '{plan_id}/{task_code}'")
     return Subject(plan_id, ref.region.id, _period(period), task_lineage=task.lineage, task_code=task.code,
-                   task_title=task.title)
+                   task_title=task.title, task_id=task.id)
 
 
 @dataclass(frozen=True)
@@ -268,8 +270,13 @@ def add_in(session: Session, subject: Subject, *, unit_id: int, filename: str, d
            kind: str, actor: str) -> tuple[AttachmentInfo, bool]:
     """The row of a stored file (the bytes are already in the store); the same file again is not added twice.
 
-    Returns the attachment and whether it is new. Runs inside the caller's write transaction.
+    Returns the attachment and whether it is new. Runs inside the caller's write transaction; the value's
+    indicator row (or the task row) is locked first, so two uploads of one file never both insert it.
     """
+    if subject.indicator_id is not None:
+        lock_indicators(session, [subject.indicator_id])
+    elif subject.task_id is not None:
+        lock_tasks(session, [subject.task_id])
     existing = session.scalar(select(Attachment).where(Attachment.subject == subject.key, Attachment.unit_id == unit_id,
                                                        Attachment.sha256 == sha256))
     if existing is not None:

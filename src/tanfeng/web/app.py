@@ -172,6 +172,7 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
     for extra in (plans.router, plans.api, regional.router, regional.api):  # library, set-up, across regions
         app.include_router(extra)
     app.include_router(reminders.api)
+    app.include_router(attachments.api)
     return app
 
 

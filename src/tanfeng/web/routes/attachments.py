@@ -12,6 +12,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from tanfeng.db.models import Observation, Unit
+from tanfeng.db.session import Database
 from tanfeng.services import attachments
 from tanfeng.services.accounts import Account
 from tanfeng.web import evidence
@@ -77,8 +78,7 @@ async def upload(request: Request, user: Writer, file: Annotated[UploadFile, Fil
     return RedirectResponse(_page_url(target, unit_id), 303)
 
 
-@router.get("/attachments/{attachment_id}/file")
-def download(request: Request, user: CurrentUser, db: DbDep, attachment_id: DbId) -> Response:
+def _file_response(request: Request, user: Account, db: Database, attachment_id: int) -> Response:
     with db.transaction() as session:
         info, _subject = evidence.readable(request, user, session, attachment_id)
     path = evidence.store(request).open_path(info.sha256)
@@ -89,8 +89,55 @@ def download(request: Request, user: CurrentUser, db: DbDep, attachment_id: DbId
         "Content-Disposition": disposition, "Cache-Control": "private, no-store"})
 
 
+@router.get("/attachments/{attachment_id}/file")
+def download(request: Request, user: CurrentUser, db: DbDep, attachment_id: DbId) -> Response:
+    return _file_response(request, user, db, attachment_id)
+
+
 @router.post("/attachments/{attachment_id}/withdraw")
 def withdraw(request: Request, user: Writer, attachment_id: DbId, back: Annotated[str, Form()] = "") -> Response:
     info = evidence.withdraw(request, user, attachment_id)
     request.app.state.renderer.flash(request, f"已撤回佐证材料“{info.filename}” / document “{info.filename}” withdrawn")
     return RedirectResponse(back if back.startswith("/attachments?") else "/workspace", 303)
+
+
+api = APIRouter(prefix="/api/v1", tags=["api"])
+
+
+def _as_json(info: attachments.AttachmentInfo) -> dict[str, object]:
+    return {"id": info.id, "filename": info.filename, "size": info.size, "kind": info.kind,
+            "content_type": info.content_type, "sha256": info.sha256, "unit_id": info.unit_id,
+            "indicator_id": info.indicator_id, "task": info.task_code, "period": info.period,
+            "uploaded_by": info.uploaded_by, "uploaded_at": info.uploaded_at.isoformat(),
+            "url": f"/api/v1/attachments/{info.id}/file"}
+
+
+@api.get("/attachments")
+def api_list(request: Request, user: CurrentUser, db: DbDep, period: str, indicator_id: int | None = None,
+             plan_id: int | None = None, task: str | None = None) -> list[dict[str, object]]:
+    """The documents of a value (``indicator_id``, ``period``) or a progress report (``plan_id``, ``task``, ``period``)."""
+    with db.transaction() as session:
+        subject = Target(period, indicator_id, plan_id, task).subject(session)
+        evidence.require_subject_read(request, user, session, subject)
+        return [_as_json(d) for d in attachments.for_subject(session, subject.key)]
+
+
+@api.post("/attachments", status_code=201)
+async def api_upload(request: Request, user: Writer, file: Annotated[UploadFile, File()],
+                     period: Annotated[str, Form()], indicator_id: Annotated[int | None, Form()] = None,
+                     plan_id: Annotated[int | None, Form()] = None, task: Annotated[str, Form()] = "",
+                     unit_id: Annotated[int | None, Form()] = None) -> dict[str, object]:
+    data = await read_upload_bytes(file, request.app.state.settings.max_upload_bytes)
+    target = Target(period.strip(), indicator_id, plan_id, task.strip() or None)
+    info, new = await run_in_threadpool(evidence.attach, request, user, target, unit_id, file.filename or "", data)
+    return {**_as_json(info), "created": new}
+
+
+@api.get("/attachments/{attachment_id}/file")
+def api_download(request: Request, user: CurrentUser, db: DbDep, attachment_id: DbId) -> Response:
+    return _file_response(request, user, db, attachment_id)
+
+
+@api.delete("/attachments/{attachment_id}")
+def api_withdraw(request: Request, user: Writer, attachment_id: DbId) -> dict[str, object]:
+    return _as_json(evidence.withdraw(request, user, attachment_id))

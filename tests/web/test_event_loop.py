@@ -21,7 +21,7 @@ from .loop_guard import guarded
 ASYNC_ENDPOINTS = {
     "me",  # reads the session only
     "upload_template", "preview_plan", "upload", "preview", "save", "submit_values", "review_bulk",
-    "inventory_upload",
+    "inventory_upload", "upload_attachment", "api_upload_attachment",
 }
 
 

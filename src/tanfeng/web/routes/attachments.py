@@ -66,9 +66,10 @@ def attachments_page(request: Request, user: CurrentUser, db: DbDep, period: str
 
 
 @router.post("/attachments")
-async def upload(request: Request, user: Writer, file: Annotated[UploadFile, File()], period: Annotated[str, Form()],
-                 indicator_id: Annotated[int | None, Form()] = None, plan_id: Annotated[int | None, Form()] = None,
-                 task: Annotated[str, Form()] = "", unit_id: Annotated[int | None, Form()] = None) -> Response:
+async def upload_attachment(request: Request, user: Writer, file: Annotated[UploadFile, File()],
+                            period: Annotated[str, Form()], indicator_id: Annotated[int | None, Form()] = None,
+                            plan_id: Annotated[int | None, Form()] = None, task: Annotated[str, Form()] = "",
+                            unit_id: Annotated[int | None, Form()] = None) -> Response:
     data = await read_upload_bytes(file, request.app.state.settings.max_upload_bytes)
     target = Target(period.strip(), indicator_id, plan_id, task.strip() or None)
     info, new = await run_in_threadpool(evidence.attach, request, user, target, unit_id, file.filename or "", data)
@@ -123,7 +124,7 @@ def api_list(request: Request, user: CurrentUser, db: DbDep, period: str, indica
 
 
 @api.post("/attachments", status_code=201)
-async def api_upload(request: Request, user: Writer, file: Annotated[UploadFile, File()],
+async def api_upload_attachment(request: Request, user: Writer, file: Annotated[UploadFile, File()],
                      period: Annotated[str, Form()], indicator_id: Annotated[int | None, Form()] = None,
                      plan_id: Annotated[int | None, Form()] = None, task: Annotated[str, Form()] = "",
                      unit_id: Annotated[int | None, Form()] = None) -> dict[str, object]:

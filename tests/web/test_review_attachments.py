@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -392,3 +393,24 @@ def test_two_uploads_of_one_file_at_once_store_one_row(db_url: str) -> None:  # 
             assert len(session.scalars(select(Attachment)).all()) == 1
     finally:
         database.dispose()
+
+
+def test_kinds_are_read_from_the_bytes() -> None:
+    from openpyxl import Workbook
+
+    from tanfeng.services.attachments import detect
+    from tanfeng.services.upload_guard import UploadRejected
+
+    book = io.BytesIO()
+    Workbook().save(book)
+    plain_zip = io.BytesIO()
+    with zipfile.ZipFile(plain_zip, "w") as archive:
+        archive.writestr("a.txt", "示例数据")
+    assert detect(book.getvalue(), "统计表.xlsx") == "xlsx"
+    assert detect(_docx(), "报告.DOCX") == "docx"
+    assert detect(PNG, "照片.png") == "png" and detect(PDF, "a.pdf") == "pdf"
+    for data, name in ((book.getvalue(), "统计表.docx"), (plain_zip.getvalue(), "统计表.xlsx"), (PDF, "a")):
+        with pytest.raises(UploadRejected, match=re.escape(name)):
+            detect(data, name)
+    with pytest.raises(UploadRejected, match="超过1 MB"):
+        detect(PDF + b"\0" * 1024 * 1024, "大.pdf", max_bytes=1024 * 1024)

@@ -242,7 +242,7 @@ _STATUS_ZH = {"draft": "草稿", "submitted": "待审核", "accepted": "已采�
 
 
 def describe(db: Database, observation_id: int) -> str:
-    """A value as the office names it: 森林覆盖率 2024 (县林业局) — never its row id."""
+    """A value as the office names it: 森林覆盖率 2024 · 县林业局 — never its row id."""
     with db.transaction() as session:
         row = session.execute(select(Indicator.name, Observation.period, Unit.name)
                               .join(Indicator, Indicator.id == Observation.indicator_id)
@@ -251,7 +251,7 @@ def describe(db: Database, observation_id: int) -> str:
     if row is None:
         return "—"
     name, period, unit = row
-    return f"{name} {period}" + (f"（{unit}）" if unit else "")
+    return f"{name} {period}" + (f" · {unit}" if unit else "")
 
 
 def stale_words(db: Database, current: list[dict[str, object]]) -> str:

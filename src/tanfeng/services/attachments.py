@@ -17,7 +17,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -334,20 +334,3 @@ def for_values(session: Session, pairs: Iterable[tuple[int, str]]) -> dict[tuple
             out.setdefault((row.indicator_id, row.period), []).append(_info(row))
     return out
 
-
-def counts_by_subject(session: Session, keys: Collection[str]) -> dict[str, int]:
-    if not keys:
-        return {}
-    query = (select(Attachment.subject, func.count()).where(Attachment.subject.in_(sorted(keys)),
-                                                             Attachment.removed_at.is_(None))
-             .group_by(Attachment.subject))
-    return {k: int(n) for k, n in session.execute(query)}
-
-
-def count_for_plan(session: Session, plan_id: int, period_prefix: str | None = None) -> int:
-    """How many documents support the plan's values and reports (of one year, with ``period_prefix``)."""
-    query = select(func.count()).select_from(Attachment).where(Attachment.plan_id == plan_id,
-                                                               Attachment.removed_at.is_(None))
-    if period_prefix:
-        query = query.where(Attachment.period.startswith(period_prefix))
-    return int(session.scalar(query) or 0)

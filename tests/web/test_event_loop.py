@@ -24,6 +24,7 @@ ASYNC_ENDPOINTS = {
     "inventory_upload",
     "public_page",  # serves from memory, renders in the thread pool
     "enterprise_upload", "project_upload", "api_enterprise_import", "api_project_import",  # multipart lists
+    "upload_attachment", "api_upload_attachment",
 }
 
 

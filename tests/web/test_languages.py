@@ -46,7 +46,9 @@ def _pages(fx: Fixture) -> list[tuple[str, str]]:
             ("office", f"/targets/{target}"), ("office", f"/workspace?unit_id={fx.unit_ids[OWN_UNIT]}&period=2024"),
             ("office", "/targets/999999"), ("office", "/enterprises"), ("office", "/projects"),
             ("office", "/enterprises/import"), ("unit", "/workspace?period=2024"), ("unit", "/"), ("viewer", "/plan"),
-            (None, "/login")]
+            ("office", f"/review?status=accepted&unit={fx.unit_ids[OWN_UNIT]}&indicator={target}&period=2024"),
+            ("office", f"/attachments?indicator_id={target}&period=2024&unit_id={fx.unit_ids[OWN_UNIT]}"),
+            ("unit", f"/attachments?indicator_id={target}&period=2024"), (None, "/login")]
 
 
 def _activity(fx: Fixture, client_for: Callable[[str | None], TestClient]) -> None:
@@ -54,6 +56,9 @@ def _activity(fx: Fixture, client_for: Callable[[str | None], TestClient]) -> No
     unit = client_for("unit")
     assert unit.post("/api/v1/observations", json={"unit_id": fx.unit_ids[OWN_UNIT], "values": [
         {"indicator_id": fx.indicator["forest_coverage"], "period": "2024", "value": 80.125}]}).status_code == 201
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    assert unit.post("/attachments", data={"indicator_id": str(fx.indicator["forest_coverage"]), "period": "2024"},
+                     files={"file": ("监测报告.pdf", pdf, "application/pdf")}).status_code == 303
     office = client_for("office")
     observation = office.get("/api/v1/observations?status=submitted").json()[0]["id"]
     assert office.post(f"/api/v1/observations/{observation}/accept").status_code == 200

@@ -79,6 +79,31 @@ def _upload(reporter: str, code: str) -> Callable[[TestClient, Fixture], httpx.R
     return call
 
 
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def _attach(unit: str, code: str) -> Callable[[TestClient, Fixture], httpx.Response]:
+    def call(c: TestClient, fx: Fixture) -> httpx.Response:
+        return c.post("/api/v1/attachments", data={"indicator_id": str(fx.indicator[code]), "period": "2024",
+                                                   "unit_id": str(fx.unit_ids[unit])},
+                      files={"file": ("佐证.pdf", PDF, "application/pdf")})
+
+    return call
+
+
+def _withdraw_own(c: TestClient, fx: Fixture) -> httpx.Response:
+    import hashlib
+
+    from tanfeng.services import attachments
+
+    with fx.db.write() as session:  # the unit's document, stored without going through the API
+        subject = attachments.value_subject(session, fx.indicator["forest_coverage"], "2024")
+        info, _ = attachments.add_in(session, subject, unit_id=fx.unit_ids[OWN_UNIT], filename="佐证.pdf",
+                                     data_size=len(PDF), sha256=hashlib.sha256(PDF).hexdigest(), kind="pdf",
+                                     actor="unit")
+    return c.delete(f"/api/v1/attachments/{info.id}")
+
+
 CASES = [
     Case("values own unit", _own_values, WRITERS),
     Case("values other unit", _other_values, WRITERS | {"unit": 403}),
@@ -86,6 +111,9 @@ CASES = [
     Case("progress other task", _other_progress, WRITERS | {"unit": 403}),
     Case("upload own", _upload(OWN_UNIT, "forest_coverage"), WRITERS),
     Case("upload other unit", _upload(OTHER_UNIT, "renewable_capacity"), WRITERS | {"unit": 403}),
+    Case("attach own", _attach(OWN_UNIT, "forest_coverage"), WRITERS),
+    Case("attach other unit", _attach(OTHER_UNIT, "renewable_capacity"), WRITERS | {"unit": 403}),
+    Case("withdraw own document", _withdraw_own, OFFICE_ONLY | {"unit": 200}),
     Case("accept", lambda c, fx: c.post(f"/api/v1/observations/{_submitted(fx)}/accept"), OFFICE_ONLY),
     Case("return", lambda c, fx: c.post(f"/api/v1/observations/{_submitted(fx)}/return", json={"reason": "口径不对"}),
          OFFICE_ONLY),
@@ -256,6 +284,7 @@ def test_the_matrix_covers_every_write_endpoint_of_the_api(app: FastAPI) -> None
         ("POST", "/api/v1/plans/{plan_id}/assign"), ("POST", "/api/v1/plans/{plan_id}/frequency"),
         ("POST", "/api/v1/plans/{plan_id}/tasks/units"), ("POST", "/api/v1/plans/{plan_id}/units"),
         ("PUT", "/api/v1/regions/{region_id}/quotas"),
+        ("POST", "/api/v1/attachments"), ("DELETE", "/api/v1/attachments/{attachment_id}"),
     }
     assert writes == covered
     assert len(CASES) >= len(covered) - 1

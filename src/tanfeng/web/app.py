@@ -20,6 +20,8 @@ from tanfeng.config import Settings, normalise_database_url
 from tanfeng.db.session import Database
 from tanfeng.errors import TanfengError
 from tanfeng.services import upload_guard
+from tanfeng.services.attachments import AttachmentStore
+from tanfeng.services.attachments import default_directory as default_attachments_dir
 from tanfeng.services.errors import ImportValidationError, NotAllowed, StaleEdit
 from tanfeng.services.login_throttle import DatabaseThrottle, Policy, RedisThrottle, Throttle
 from tanfeng.services.overview import is_demo
@@ -28,6 +30,7 @@ from tanfeng.web.limits import BodyLimit
 from tanfeng.web.rendering import Renderer
 from tanfeng.web.routes import (
     api,
+    attachments,
     auth,
     consultation,
     consultation_public,
@@ -149,6 +152,7 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
     app.state.throttle = make_throttle(settings, db)
     app.state.overview_cache = {}
     app.state.renderer = Renderer(HERE / "templates", settings)
+    app.state.attachments = AttachmentStore(settings.attachments_dir or default_attachments_dir(db.url))
     app.state.demo = settings.mode == "demo" or _safe_is_demo(db)
     if settings.secret_generated:
         log.warning("TANFENG_SECRET_KEY 未设置：本次运行使用随机密钥，重启后需重新登录 / "
@@ -169,7 +173,7 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _install_handlers(app)
     threading.Thread(target=upload_guard.warm_up, name="tanfeng-upload-workers", daemon=True).start()
-    for module in (auth, pages, unit, office, reminders, consultation, consultation_public, api):
+    for module in (auth, pages, unit, office, attachments, reminders, consultation, consultation_public, api):
         app.include_router(module.router)
     for extra in (plans.router, plans.api, regional.router, regional.api,  # library, set-up, across regions
                   enterprises.router, enterprises.api):  # key energy users and 两高 projects
@@ -177,6 +181,7 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
     app.include_router(reminders.api)
     app.include_router(enterprise_data.router)
     app.include_router(enterprise_data.api)
+    app.include_router(attachments.api)
     return app
 
 

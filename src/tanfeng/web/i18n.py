@@ -159,6 +159,26 @@ WORDS: dict[str, tuple[str, str]] = {
     "new_indicator": ("新指标", "new indicator"),
     "proposed": ("建议：沿用「{name}」（相似度{similarity:.2f}）", "proposed: carry over from “{name}” (similarity {similarity:.2f})"),
     "same_as_above": ("同上", "same as above"),
+    "attachments": ("佐证材料", "Supporting documents"), "attach_file": ("上传佐证材料", "Upload a document"),
+    "file_name": ("文件名", "File name"), "file_size": ("大小", "Size"), "file_kind": ("类型", "Type"),
+    "uploaded_by": ("上传人", "Uploaded by"), "uploaded_at": ("上传时间", "Uploaded"), "withdraw": ("撤回", "Withdraw"),
+    "no_attachments": ("尚无佐证材料", "No documents yet"), "choose_file": ("选择文件", "Choose a file"),
+    "attach_hint": ("可上传PDF、图片、Word、Excel、PowerPoint或OpenDocument文件；类型按文件内容核验，含宏的文件不予接收。",
+                    "PDF, images, Word, Excel, PowerPoint or OpenDocument files; the type is checked from the content and "
+                    "files with macros are refused."),
+    "back_to_workspace": ("← 返回填报", "← Back to my unit"),
+    "previous_value": ("上期值", "Previous period"), "expected_now": ("应达值", "Expected now"),
+    "data_source": ("数据来源", "Data source"), "replaced": ("原报", "was"), "filter": ("筛选", "Filter"),
+    "all": ("全部", "All"), "page_of": ("第{page}页，共{pages}页（{first}–{last}，共{total}项）",
+                                        "page {page} of {pages} ({first}–{last} of {total})"),
+    "clear_filters": ("清除筛选", "Clear filters"), "select_row": ("选择：{what}", "Select: {what}"),
+    "accept_hint": ("用 Tab 移到复选框，空格勾选，再按“采纳所选”；每项按您看到的版本采纳，期间被修改的不会采纳。",
+                    "Tab to a checkbox, Space to tick it, then “Accept selected”; each is accepted as you see it, "
+                    "and one changed meanwhile is not."),
+    "stale_review": ("以下{n}项在您打开本页后已被修改，本次未采纳任何一项，请核对后重试：{items}",
+                     "{n} of them changed after you opened this page, so none was accepted; check and retry: {items}"),
+    "now_value": ("现为{value}", "now {value}"), "per_page": ("每页", "Per page"),
+    "attachment_count": ("佐证材料{n}份", "{n} documents"),
     "mapping_help": ("新版本的目标按相同名称或相同指标代码沿用已有指标（及已填报数据）；名称相近的只作建议，需在此确认。",
                      "Targets carry over a stored indicator (and its values) by the same name or code; similar names are only proposed and need your choice here."),
 }
@@ -184,6 +204,8 @@ ACTION_WORDS: dict[str, tuple[str, str]] = {
     "record_inventory": ("清单结果记为填报值", "recorded inventory results"), "import_plan": ("导入方案", "imported a plan"),
     "review_accept": ("采纳", "accepted"), "review_return": ("退回", "returned"),
     "remind": ("发送催报", "sent reminders"), "set_deadline": ("设置截止日期", "set a deadline"),
+    "attach": ("上传佐证材料", "uploaded a document"), "withdraw_attachment": ("撤回佐证材料", "withdrew a document"),
+    "download_attachment": ("下载佐证材料", "downloaded a document"),
     # observation history
     "create": ("新填报", "entered"), "update": ("修改", "changed"), "accept": ("采纳", "accepted"),
     "return": ("退回", "returned"), "submit": ("提交", "submitted"), "draft": ("保存草稿", "saved as draft"),
@@ -191,7 +213,7 @@ ACTION_WORDS: dict[str, tuple[str, str]] = {
 ENTITY_WORDS: dict[str, tuple[str, str]] = {
     "user": ("账号", "account"), "unit": ("单位", "unit"), "task": ("任务", "task"), "file": ("文件", "file"),
     "indicator": ("指标", "indicator"), "plan": ("方案", "plan"), "observation": ("填报值", "value"),
-    "reminder": ("催报", "reminder"),
+    "reminder": ("催报", "reminder"), "attachment": ("佐证材料", "document"),
 }
 DETAIL_WORDS: dict[str, tuple[str, str]] = {
     "username": ("用户名", "user name"), "role": ("角色", "role"), "unit_id": ("单位编号", "unit no."),
@@ -204,6 +226,7 @@ DETAIL_WORDS: dict[str, tuple[str, str]] = {
     "title": ("标题", "title"), "version": ("版本", "version"), "corrected": ("经人工核对", "corrected"),
     "ids": ("编号", "ids"), "reason": ("理由", "reason"), "messages": ("条数", "messages"), "mails": ("邮件", "mails"),
     "recorded": ("记录", "recorded"), "skipped": ("跳过", "skipped"), "due_on": ("截止", "due"),
+    "size": ("大小", "size"), "sha256": ("校验值", "checksum"), "versions": ("版本", "versions"),
 }
 
 

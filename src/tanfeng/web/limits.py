@@ -13,7 +13,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Paths whose bodies are files or whole plan documents.
 UPLOAD_PATHS = frozenset({"/workspace/upload", "/api/v1/uploads", "/plans/preview", "/api/v1/plans/preview",
-                          "/plans/save", "/api/v1/plans", "/inventory"})
+                          "/plans/save", "/api/v1/plans", "/inventory", "/attachments",
+                          "/api/v1/attachments"})
 
 
 class BodyTooLarge(Exception):

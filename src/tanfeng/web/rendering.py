@@ -45,6 +45,15 @@ def _message(context: Any, text: object) -> str:
     return message(str(text), context.get("lang", "zh"))
 
 
+def filesize(size: int | None) -> str:
+    """A file's size as people read it (KB below 1 MB, else MB), through the one number formatter."""
+    if size is None:
+        return "—"
+    if size < 1024 * 1024:
+        return f"{format_number(max(size / 1024, 0.1), 1)} KB"
+    return f"{format_number(size / 1024 / 1024, 1)} MB"
+
+
 def chart_labels(lang: str) -> dict[str, Any]:
     """Legend and hover words of the web charts, in the page's language."""
     return {"expected": word("chart_expected", lang), "observed": word("chart_observed", lang),
@@ -65,6 +74,8 @@ class Renderer:
         self.templates.env.filters["msg"] = _message
         self.templates.env.filters["tojson_safe"] = _json
         self.templates.env.filters["local"] = _local
+        self.templates.env.filters["filesize"] = filesize
+        self.templates.env.filters["qty"] = format_quantity
         self.settings = settings
 
     def language(self, request: Request) -> str:

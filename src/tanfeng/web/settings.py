@@ -9,6 +9,7 @@ placeholder key is refused, so a forgotten setting never signs production sessio
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, model_validator
@@ -41,6 +42,8 @@ class WebSettings(BaseSettings):
     max_request_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024  # any request body
     max_upload_bytes: Annotated[int, Field(ge=1024)] = 20 * 1024 * 1024  # file uploads and plan documents
     default_language: Literal["zh", "en"] = "zh"
+    # supporting documents (佐证材料); None: beside a SQLite file, else the per-user data directory
+    attachments_dir: Path | None = None
     secret_generated: bool = False
 
     @model_validator(mode="after")

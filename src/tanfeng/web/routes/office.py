@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from tanfeng.services import review
+from tanfeng.services import review_queue
 from tanfeng.services.accounts import ROLE_LABELS, Account, list_accounts
+from tanfeng.services.errors import StaleEdit
 from tanfeng.services.plan_import import MappingChoices, import_plan, stored_indicators
 from tanfeng.services.registry import units_with_aliases
-from tanfeng.services.scope import plan_indicator_ids
 from tanfeng.services.status import compute_status
+from tanfeng.services.validation import INT32_MAX
 from tanfeng.web import actions
 from tanfeng.web.deps import OFFICE, DbDep, DbId, read_upload_bytes, reader, writer
 from tanfeng.web.plan_upload import apply_corrections, read_upload_limited
@@ -24,37 +26,87 @@ Office = Annotated[Account, Depends(writer(*OFFICE))]
 OfficeReader = Annotated[Account, Depends(reader(*OFFICE))]
 
 
+def _optional_id(raw: str | None) -> int | None:
+    text = (raw or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) <= INT32_MAX else None
+
+
+def _review_query(status: str, unit: int | None, indicator: int | None, period: str, page: int = 1,
+                  per_page: int = review_queue.PER_PAGE) -> str:
+    """The review page's query string (filters kept across tabs, pages and the accept button)."""
+    query: dict[str, str | int] = {"status": status}
+    for key, value in (("unit", unit), ("indicator", indicator), ("period", period)):
+        if value:
+            query[key] = value
+    if page > 1:
+        query["page"] = page
+    if per_page != review_queue.PER_PAGE:
+        query["per_page"] = per_page
+    return urlencode(query)
+
+
 @router.get("/review", response_class=HTMLResponse)
 def review_page(request: Request, user: OfficeReader, db: DbDep, status: str = "submitted",
-                plan: int | None = None) -> Response:
+                plan: int | None = None, unit: str | None = None, indicator: str | None = None, period: str = "",
+                page: Annotated[int, Query(ge=1, le=INT32_MAX)] = 1,
+                per_page: Annotated[int, Query(ge=10, le=review_queue.MAX_PER_PAGE)] = review_queue.PER_PAGE,
+                ) -> Response:
     ctx = plan_context(request, user, plan)
-    mine = plan_indicator_ids(db, ctx.plan_ids)
-    items = [o for o in review.list_observations(db, status=status) if o.indicator_id in mine]
+    status = status if status in review_queue.STATUSES else "submitted"
+    unit_id, indicator_id, period = _optional_id(unit), _optional_id(indicator), period.strip()[:10]
+    result = review_queue.review_page(db, ctx.plan_ids, review_queue.Filters(
+        status=status, unit_id=unit_id, indicator_id=indicator_id, period=period or None, page=page,
+        per_page=per_page))
     # targets deferred to a quota from above
     quotas = [r for r in compute_status(db, plan_ids=ctx.plan_ids) if r.assigned]
-    return request.app.state.renderer.page(request, "review.html", {"user": user, "items": items, "status": status,
-                                                                    "quotas": quotas, **ctx.template_vars()})
+    return request.app.state.renderer.page(request, "review.html", {
+        "user": user, "result": result, "items": result.items, "status": status, "quotas": quotas,
+        "f_unit": unit_id, "f_indicator": indicator_id, "f_period": period, "per_page": per_page,
+        "query": lambda **changes: _review_query(**({"status": status, "unit": unit_id, "indicator": indicator_id,
+                                                     "period": period, "page": result.page,
+                                                     "per_page": per_page} | changes)),
+        **ctx.template_vars()})
+
+
+def _back(raw: object) -> str:
+    """Where a review form returns to: the review page with the filters it was sent from, nothing else."""
+    text = str(raw or "")
+    return "/review?" + text if text and all(c.isascii() and c.isprintable() for c in text) and "/" not in text \
+        else "/review"
 
 
 @router.post("/review/bulk")
 async def review_bulk(request: Request, user: Office) -> Response:
     form = await request.form()
-    ids = [int(str(v)) for v in form.getlist("ids") if str(v).isdigit()]
+    ids = [int(str(v)) for v in form.getlist("ids") if str(v).isascii() and str(v).isdigit()]
     versions = {i: int(v) for i in ids if (v := str(form.get(f"version.{i}") or "")).isdigit()}
-    count = await run_in_threadpool(actions.review_many, request, user, ids, "accept", None, versions)
+    back = _back(form.get("back"))
+    try:
+        count = await run_in_threadpool(actions.review_many, request, user, ids, "accept", None, versions)
+    except StaleEdit as stale:
+        words = await run_in_threadpool(review_queue.stale_words, request.app.state.db, stale.current)
+        request.app.state.renderer.flash(request, words, "error")
+        return RedirectResponse(back, 303)
     request.app.state.renderer.flash(request, f"已采纳{count}项 / {count} accepted")
-    return RedirectResponse("/review", 303)
+    return RedirectResponse(back, 303)
 
 
 @router.post("/review/{observation_id}/{action}")
 def review_action(request: Request, user: Office, observation_id: DbId, action: str,
-                  reason: Annotated[str, Form()] = "", version: Annotated[int | None, Form()] = None) -> Response:
+                  reason: Annotated[str, Form()] = "", version: Annotated[int | None, Form()] = None,
+                  back: Annotated[str, Form()] = "") -> Response:
     if action not in ("accept", "return"):
         action = "invalid"
-    actions.review_one(request, user, observation_id, action, reason.strip() or None, version)
-    word = "已采纳" if action == "accept" else "已退回"
-    request.app.state.renderer.flash(request, f"{word} #{observation_id} / {action}ed #{observation_id}")
-    return RedirectResponse("/review", 303)
+    try:
+        actions.review_one(request, user, observation_id, action, reason.strip() or None, version)
+    except StaleEdit as stale:
+        request.app.state.renderer.flash(request, review_queue.stale_words(request.app.state.db, stale.current),
+                                         "error")
+        return RedirectResponse(_back(back), 303)
+    what = review_queue.describe(request.app.state.db, observation_id)
+    word = ("已采纳", "accepted") if action == "accept" else ("已退回", "returned")
+    request.app.state.renderer.flash(request, f"{word[0]}：{what} / {word[1]}: {what}")
+    return RedirectResponse(_back(back), 303)
 
 
 @router.post("/targets/{indicator_id}/quota")

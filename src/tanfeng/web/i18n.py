@@ -167,7 +167,7 @@ WORDS: dict[str, tuple[str, str]] = {
                     "PDF, images, Word, Excel, PowerPoint or OpenDocument files; the type is checked from the content and "
                     "files with macros are refused."),
     "back_to_workspace": ("← 返回填报", "← Back to my unit"),
-    "previous_value": ("上期值", "Previous period"), "expected_now": ("应达值", "Expected now"),
+    "previous_value": ("上期值", "Previous period"),
     "data_source": ("数据来源", "Data source"), "replaced": ("原报", "was"), "filter": ("筛选", "Filter"),
     "all": ("全部", "All"), "page_of": ("第{page}页，共{pages}页（{first}–{last}，共{total}项）",
                                         "page {page} of {pages} ({first}–{last} of {total})"),

@@ -26,7 +26,7 @@ from tanfeng.db.models import (
     Unit,
 )
 from tanfeng.db.session import Database
-from tanfeng.formatting import format_number
+from tanfeng.formatting import format_quantity
 from tanfeng.services import permissions
 from tanfeng.services.progress import STATUS_LABELS
 from tanfeng.services.queries import current_versions
@@ -159,6 +159,7 @@ class UnitIndicator:
     kind: str = "level"  # share | count | cumulative | rate | level (tracking.entry.ValueKind)
     previous: tuple[PreviousValue, ...] = ()  # the latest earlier values, newest first
     expected: float | None = None  # where the expected path stands at the end of the period
+    targets_en: str = ""  # ``targets`` in English
 
 
 @dataclass(frozen=True)
@@ -205,13 +206,14 @@ def unit_work(db: Database, unit_id: int, period: str) -> UnitWork:
         unit = session.get_one(Unit, unit_id)
         work = UnitWork(unit.id, unit.name, period)
         by_indicator: dict[int, list[str]] = defaultdict(list)
+        by_indicator_en: dict[int, list[str]] = defaultdict(list)
         roles: dict[int, str] = {}
         # a unit belongs to one region: only that region's plans can name it
         tracked = [t for t in load_tracked(session, unit.region) if any(u == unit_id for u, _ in t.units)]
         for item in tracked:
-            by_indicator[item.indicator.id].append(
-                f"{item.target.year or ''}年 {format_number(item.target.value) if item.target.value is not None else '待下达'}"
-                f"{item.target.unit or ''}")
+            goal = format_quantity(item.target.value, item.target.unit) if item.target.value is not None else None
+            by_indicator[item.indicator.id].append(f"{item.target.year or ''}年 {goal or '待下达'}")
+            by_indicator_en[item.indicator.id].append(f"{item.target.year or ''}: {goal or 'quota pending'}")
             roles[item.indicator.id] = next(r for u, r in item.units if u == unit_id)
         seen: set[int] = set()
         observations = {o.indicator_id: o for o in session.scalars(
@@ -234,7 +236,7 @@ def unit_work(db: Database, unit_id: int, period: str) -> UnitWork:
                 obs.value if obs else None, obs.status if obs else None, obs.reason if obs else None,
                 current_seq(session, obs.id) if obs else 0, obs.note if obs else None,
                 (basis_text(basis, "zh"), basis_text(basis, "en")), base, basis.kind.value, earlier,
-                _expected(session, ind, items_of[ind.id], parsed)))
+                _expected(session, ind, items_of[ind.id], parsed), "; ".join(by_indicator_en[ind.id])))
         for obs, name in session.execute(
                 select(Observation, Indicator.name).join(Indicator, Indicator.id == Observation.indicator_id)
                 .where(Observation.reporter_unit_id == unit_id, Observation.status == "returned")

@@ -174,9 +174,11 @@ def check_value(basis: Basis, value: float, period: Period, *, previous: tuple[s
     if jump is not None and abs(jump) > rules.jump_limit and not (note or "").strip():
         label, before = previous or ("", 0.0)
         sign = "+" if jump > 0 else ""
+        of_zh, of_en = ("（按指标本身计）", " (of the quantity itself)") if basis.cumulative else ("", "")
         problems.append(Problem(
-            "jump", f"较上年同期（{label}：{_n(before)}）变化{sign}{_n(jump)}%，超过{_n(rules.jump_limit)}%，请在备注中说明原因",
-            f"changes {sign}{_n(jump)} % against a year earlier ({label}: {_n(before)}), more than "
+            "jump", f"较上年同期（{label}：{_n(before)}）变化{sign}{_n(jump)}%{of_zh}，超过{_n(rules.jump_limit)}%，"
+                    "请在备注中说明原因",
+            f"changes {sign}{_n(jump)} %{of_en} against a year earlier ({label}: {_n(before)}), more than "
             f"{_n(rules.jump_limit)} %; explain it in the note", needs_note=True))
     return problems
 

@@ -112,7 +112,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "basis": ("填报口径", "Reporting basis"), "base_year_value": ("基期", "Base"),
     "earlier_values": ("以往数值", "Earlier values"), "expected_now": ("本期应达值", "Expected now"),
     "submit_draft": ("提交此草稿", "Submit this draft"), "entry_note": ("备注", "Note"),
-    "fix_entries": ("有{n}项填报未通过校验，未保存；原因见各项旁", "{n} entries failed the checks and nothing was saved; "
+    "fix_entries": ("有{n}项填报未通过校验，未保存；原因见各项旁", "Entries failing the checks: {n}. Nothing was saved; "
                     "the reasons are beside them"),
     "period_refused": ("期间“{asked}”不可填报，已显示{shown}", "Period '{asked}' cannot be reported; showing {shown}"),
     "draft_hint": ("草稿不进入审核，勾选“提交此草稿”或修改后提交才进入审核",

@@ -147,6 +147,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "new_indicator": ("新指标", "new indicator"),
     "proposed": ("建议：沿用「{name}」（相似度{similarity:.2f}）", "proposed: carry over from “{name}” (similarity {similarity:.2f})"),
     "same_as_above": ("同上", "same as above"),
+    "error_403": ("无权访问", "Not allowed"), "error_404": ("找不到页面", "Page not found"),
+    "error_405": ("请求方式不对", "Wrong kind of request"), "error_409": ("内容已被他人修改", "Changed meanwhile"),
+    "error_422": ("未能完成：输入有误", "Not done: the input has a problem"),
+    "error_500": ("服务器出错", "Server error"), "error_other": ("未能完成", "Not done"),
     "mapping_help": ("新版本的目标按相同名称或相同指标代码沿用已有指标（及已填报数据）；名称相近的只作建议，需在此确认。",
                      "Targets carry over a stored indicator (and its values) by the same name or code; similar names are only proposed and need your choice here."),
 }

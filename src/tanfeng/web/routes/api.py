@@ -6,9 +6,7 @@ CSRF token in the ``X-CSRF-Token`` header.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import asdict
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
@@ -45,6 +43,7 @@ from tanfeng.web.plan_upload import read_upload_limited
 from tanfeng.web.routes.auth import login_account
 from tanfeng.web.scoping import plan_context, require_read, scope_of
 from tanfeng.web.security import csrf_token
+from tanfeng.web.uploads import saved_upload, shown_name
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 Writer = Annotated[Account, Depends(writer(*WRITERS))]
@@ -213,15 +212,13 @@ def submit_progress(request: Request, user: Writer, body: ProgressCreate) -> dic
 
 @router.post("/uploads", status_code=201)
 async def upload_template(request: Request, user: Writer, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
-    suffix = Path(file.filename or "upload.xlsx").suffix.lower() or ".xlsx"
     data = await read_upload_bytes(file)
+    name = shown_name(file.filename, "upload.xlsx")
 
     def work() -> dict[str, Any]:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"upload{suffix}"
-            path.write_bytes(data)
-            parsed = read_template(path, file.filename or path.name)
-            return asdict(actions.upload(request, user, path, file.filename or path.name, parsed))
+        with saved_upload(request, data, name) as path:
+            parsed = read_template(path, name)
+            return asdict(actions.upload(request, user, path, name, parsed))
 
     return await run_in_threadpool(work)
 
@@ -248,7 +245,7 @@ async def preview_plan(request: Request, user: Office, file: Annotated[UploadFil
     data = await read_upload_bytes(file)
 
     def work() -> dict[str, Any]:
-        return read_upload_limited(data, file.filename or "plan.txt").model_dump(mode="json", exclude_none=True)
+        return read_upload_limited(data, shown_name(file.filename, "plan.txt")).model_dump(mode="json", exclude_none=True)
 
     return await run_in_threadpool(work)
 

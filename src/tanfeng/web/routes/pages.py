@@ -21,6 +21,7 @@ from tanfeng.services.upload_guard import check_inventory
 from tanfeng.services.workspace import plan_trees, responsibility_matrix, target_versions
 from tanfeng.web import actions
 from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, DbId, read_upload_bytes, reader, writer
+from tanfeng.web.export import MAX_ROWS, wants_export
 from tanfeng.web.inventory_view import inventory_summary
 from tanfeng.web.scoping import plan_context, require_read
 from tanfeng.web.uploads import saved_upload, shown_name
@@ -135,7 +136,10 @@ def inventory_record(request: Request, user: Annotated[Account, Depends(writer(*
 def audit_page(request: Request, user: Annotated[Account, Depends(reader(*OFFICE))], db: DbDep,
                page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
     page = max(page, 1)
-    entries = audit.recent(db, limit=100, offset=(page - 1) * 100)
+    if wants_export(request.query_params):  # the export is the whole log, not one screen of it
+        entries = audit.recent(db, limit=MAX_ROWS + 1)
+    else:
+        entries = audit.recent(db, limit=100, offset=(page - 1) * 100)
     return request.app.state.renderer.page(request, "audit.html", {"user": user, "entries": entries, "page": page})
 
 

@@ -25,7 +25,7 @@ from tanfeng.services.accounts import Account
 from tanfeng.services.errors import ImportValidationError, StaleEdit
 from tanfeng.services.login_throttle import DatabaseThrottle, Policy, RedisThrottle, Throttle
 from tanfeng.services.overview import is_demo
-from tanfeng.web.deps import AuthRequired, Forbidden
+from tanfeng.web.deps import AuthRequired, Forbidden, RateLimited
 from tanfeng.web.limits import BodyLimit
 from tanfeng.web.rendering import Renderer
 from tanfeng.web.routes import (
@@ -127,7 +127,7 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Forbidden)
     def _forbidden(request: Request, exc: Forbidden) -> Response:
-        return error_page(request, exc.message, 403)
+        return error_page(request, exc.message, 429 if isinstance(exc, RateLimited) else 403)
 
     @app.exception_handler(TanfengError)
     def _domain(request: Request, exc: TanfengError) -> Response:

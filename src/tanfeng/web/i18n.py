@@ -150,7 +150,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "error_403": ("无权访问", "Not allowed"), "error_404": ("找不到页面", "Page not found"),
     "error_405": ("请求方式不对", "Wrong kind of request"), "error_409": ("内容已被他人修改", "Changed meanwhile"),
     "error_422": ("未能完成：输入有误", "Not done: the input has a problem"),
-    "error_500": ("服务器出错", "Server error"), "error_other": ("未能完成", "Not done"),
+    "error_429": ("尝试过多", "Too many attempts"), "error_500": ("服务器出错", "Server error"), "error_other": ("未能完成", "Not done"),
     "export_excel": ("导出Excel", "Export to Excel"), "exported_at": ("导出时间：{time}", "Exported {time}"),
     "export_cut": ("只导出了前{n}行，请缩小筛选范围", "Only the first {n} rows were exported; narrow the filters"),
     "indicator_page": ("指标", "Indicator"),

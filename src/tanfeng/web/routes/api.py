@@ -154,6 +154,19 @@ async def me(request: Request, user: CurrentUser) -> dict[str, Any]:
     return {"user": _public(user), "csrf_token": csrf_token(request.session)}
 
 
+class PasswordChange(BaseModel):
+    current_password: str = Field(max_length=1000)
+    new_password: str = Field(max_length=1000)
+
+
+@router.post("/me/password")
+def change_password(request: Request, user: Annotated[Account, Depends(writer(*ROLES))],
+                    body: PasswordChange) -> dict[str, int]:
+    """Change one's own password (the current one first); the account's other sessions end."""
+    return {"other_sessions_ended": actions.change_own_password(request, user, body.current_password,
+                                                                body.new_password)}
+
+
 def _plan_ids(request: Request, user: Account, plan_id: int | None) -> list[int]:
     """The plans a read covers: the one named (must be visible), else every plan the account sees."""
     if plan_id is not None:

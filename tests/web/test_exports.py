@@ -50,13 +50,14 @@ def _table(ws: Worksheet) -> tuple[list[object], list[list[object]]]:
 
 
 def test_the_helper_writes_numbers_times_and_inert_text() -> None:
-    html = """<main><h1>审核</h1><h2>待审核</h2><table><thead><tr><th></th><th>指标</th><th>数值</th><th>时间</th>
+    html = """<main><h1>审核</h1><h2>待审核</h2><form><table><thead><tr><th></th><th>指标</th><th>数值</th><th>时间</th>
     <th>代码</th><th>期间</th></tr></thead><tbody>
     <tr><td><input type="checkbox"><form><button>采纳</button></form></td><td>=HYPERLINK("x")</td>
         <td data-value="80.125" data-unit="%">80.13 %</td><td>2026-12-01 09:30</td><td data-text>1.10</td>
         <td>2024</td></tr>
-    <tr><td></td><td>能耗</td><td>1,101.72</td><td>—</td><td>A1</td><td>2025</td></tr>
-    <tr><td colspan="6">无</td></tr></tbody></table></main>"""
+    <tr><td></td><td>能耗</td><td><form><input name="v" value="1,101.72"></form></td><td>—</td>
+        <td><select><option>A0</option><option selected>A1</option></select></td><td>2025</td></tr>
+    <tr><td colspan="6">无</td></tr></tbody></table></form></main>"""
     ws = _sheets(tables_workbook(html, notes=["示例数据"]))["待审核"]
     assert ws["A1"].value == "审核 · 待审核" and ws["A2"].value == "示例数据"
     header, rows = _table(ws)
@@ -69,7 +70,7 @@ def test_the_helper_writes_numbers_times_and_inert_text() -> None:
     assert first[3].value == "1.10" and first[4].value == 2024 and first[4].number_format == "0"
     second = ws[_header_row(ws) + 2]
     assert second[1].value == 1101.72 and second[1].number_format == "#,##0.00"
-    assert second[2].value == "—"
+    assert second[2].value == "—" and second[3].value == "A1"  # a field's value, a select's choice
     assert ws.freeze_panes == f"A{_header_row(ws) + 1}"
 
 

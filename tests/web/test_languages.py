@@ -45,6 +45,7 @@ def _pages(fx: Fixture) -> list[tuple[str, str]]:
             ("office", "/audit"), ("office", "/plans/upload"), ("office", "/inventory"),
             ("office", f"/targets/{target}"), ("office", f"/workspace?unit_id={fx.unit_ids[OWN_UNIT]}&period=2024"),
             ("office", "/targets/999999"), ("unit", "/workspace?period=2024"), ("unit", "/"), ("viewer", "/plan"),
+            ("unit", "/account"), ("office", "/no-such-page"), ("unit", "/audit"), (None, "/no-such-page"),
             (None, "/login")]
 
 

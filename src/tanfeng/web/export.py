@@ -8,7 +8,8 @@ Cells: a ``<td data-value="…" data-unit="…">`` is a numeric cell in the unit
 number as ``tanfeng.formatting`` writes it (1,101.72, or with a unit: 47万吨) is a numeric cell with
 the number format that shows it the same way; a time as the pages show it (2026-12-01 09:30) is a date-time cell; everything
 else is text, escaped with ``tanfeng.cells`` (never a formula). ``data-text`` keeps a cell text.
-Form controls (buttons, inputs, selects) are left out, and so are columns they leave empty.
+A field shows its value (a text field's, a select's chosen option); buttons, hidden fields and check
+boxes are left out, and so are columns they leave empty.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ _NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$|^-?\d+(\.\d+)?$")
 # A number with a short unit after it, as the pages write a quantity (1,234.5 %, 47万吨, 3 个).
 _QUANTITY = re.compile(r"^(?P<number>-?[\d,]+(?:\.\d+)?)(?:(?P<gap>\s?)(?P<unit>[^\d\s.,:：/-][^\d\s]{0,7}))?$")
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?$")
-_CONTROLS = ("form", "input", "select", "button", "textarea", "script", "style", "template", "noscript")
+_CONTROLS = ("input", "select", "button", "textarea", "script", "style", "template", "noscript")
+_VALUE_INPUTS = ("text", "number", "date", "email", "search", "tel", "url")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -102,12 +104,28 @@ def _sheet_name(title: str, taken: set[str]) -> str:
     return name
 
 
+def _controls_to_text(root: Tag) -> None:
+    """Forms are unwrapped (a table inside a form stays); a filled-in field becomes its value as text
+    (a text field, a chosen option); buttons, hidden fields, boxes and scripts go."""
+    for form in root.find_all("form"):
+        form.unwrap()
+    for control in root.find_all(_CONTROLS):
+        if control.name == "input" and str(control.get("type") or "text") in _VALUE_INPUTS:
+            control.replace_with(str(control.get("value") or ""))
+        elif control.name == "select":
+            chosen = control.find("option", selected=True)
+            control.replace_with(_text(chosen) if chosen is not None else "")
+        elif control.name == "textarea":
+            control.replace_with(control.get_text())
+        else:
+            control.decompose()
+
+
 def read_tables(html: str) -> tuple[str, list[Sheet]]:
     """The page's title (its h1) and each table of its main part as a sheet."""
     soup = BeautifulSoup(html, "lxml")
     main = soup.find("main") or soup
-    for control in main.find_all(_CONTROLS):
-        control.decompose()
+    _controls_to_text(main)
     h1 = main.find("h1")
     sheets: list[Sheet] = []
     taken: set[str] = set()

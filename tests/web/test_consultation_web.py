@@ -13,7 +13,7 @@ from docx import Document
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from integration.conftest import db, db_url, pg_url, sqlite_template  # noqa: F401
 from integration.consultation_helpers import final_plan
@@ -216,3 +216,34 @@ def test_required_contact_and_closed_round(app: FastAPI, db: Database) -> None: 
     office = login(app, "office")
     assert office.post(f"/consultation/{closed.id}/purge").status_code == 303
     assert office.post(f"/consultation/{required.id}/purge").status_code == 422  # still open
+
+
+def test_public_page_from_memory_is_the_rendered_page(app: FastAPI, db: Database) -> None:  # noqa: F811
+    """Repeat visits are served without the database, with a fresh question and token each, and every token works."""
+    office = login(app, "office")
+    round_id = _open_round(office, db)
+    public = TestClient(app, follow_redirects=False)
+    first = public.get(f"/consult/{round_id}")
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    pages = [public.get(f"/consult/{round_id}") for _ in range(3)]
+    event.remove(db.engine, "before_cursor_execute", count)
+    assert statements == []  # within the round's confirmation window: no query at all
+    assert all(p.status_code == 200 and "set-cookie" not in p.headers for p in pages)  # no session made for them
+
+    def slotless(text: str) -> str:
+        return re.sub(r'name="token" value="[^"]+"', "", re.sub(r'<strong id="question">.+?</strong>', "", text))
+
+    assert len({slotless(p.text) for p in [first, *pages]}) == 1  # the same page around the slots
+    assert len({_form(p.text)["token"] for p in [first, *pages]}) == 4
+    for n, page in enumerate(pages[:2]):
+        ok = public.post(f"/consult/{round_id}", data=_form(page.text) | {"c.general": f"第{n + 1}条意见"})
+        assert ok.status_code == 200, ok.text
+    assert public.get("/consult/9999").status_code == 404
+    english = TestClient(app, follow_redirects=False)
+    english.get(f"/lang/en?next=/consult/{round_id}")
+    assert 'lang="en"' in english.get(f"/consult/{round_id}").text  # the language is part of the page's key

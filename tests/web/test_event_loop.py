@@ -22,6 +22,7 @@ ASYNC_ENDPOINTS = {
     "me",  # reads the session only
     "upload_template", "preview_plan", "upload", "preview", "save", "submit_values", "review_bulk",
     "inventory_upload",
+    "public_page",  # serves from memory, renders in the thread pool
 }
 
 

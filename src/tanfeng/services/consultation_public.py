@@ -14,6 +14,7 @@ import re
 import secrets
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -189,30 +190,53 @@ def check_rate(db: Database, key: str, limits: PublicLimits) -> None:
 
 _cache: dict[tuple[str, int, datetime], PublicRound] = {}
 _cache_lock = threading.Lock()
+# Per database object (a new one after a restore or in each test starts empty): round id -> (monotonic time the
+# round was last confirmed to exist, the round).
+_confirmed: weakref.WeakKeyDictionary[Database, dict[int, tuple[float, PublicRound]]] = weakref.WeakKeyDictionary()
 
 
-def public_round(db: Database, round_id: int) -> PublicRound:
+def recent_round(db: Database, round_id: int, max_age: float) -> PublicRound | None:
+    """The round if it was confirmed to exist less than ``max_age`` seconds ago (no database work), else None."""
+    recent = _confirmed.get(db, {}).get(round_id)
+    if max_age > 0 and recent is not None and time.monotonic() - recent[0] < max_age:
+        return recent[1]
+    return None
+
+
+def public_round(db: Database, round_id: int, max_age: float = 0.0) -> PublicRound:
     """The round as the public sees it. Cached: a round's draft and settings do not change once opened; the key
-    carries the round's creation time, so a round id reused after a restore is never served from the cache."""
+    carries the round's creation time, so a round id reused after a restore is never served from the cache.
+
+    ``max_age`` > 0 (the public page's GET) skips even the creation-time check when the round was confirmed less
+    than that many seconds ago; a submission always checks (0), inside its own locked transaction as well.
+    """
+    recent = recent_round(db, round_id, max_age)
+    if recent is not None:
+        return recent
+    now = time.monotonic()
     with db.transaction() as session:
         stamp = session.scalar(select(ConsultationRound.created_at).where(ConsultationRound.id == round_id))
         if stamp is None:
+            _confirmed.get(db, {}).pop(round_id, None)
             raise StoreError(f"没有编号为{round_id}的征求意见", f"no consultation round {round_id}")
         key = (db.url, round_id, stamp)
-        cached = _cache.get(key)
-        if cached is not None:
-            return cached
-        row = round_row(session, round_id)
-        document = draft_document(session, row)
-        plan = session.get_one(PlanRecord, row.plan_id)
-        info = PublicRound(row.id, f"《{plan.title}（征求意见稿）》", KINDS[row.kind], row.opens_on, row.closes_on,
-                           list(row.channels), [CHANNELS[c] for c in row.channels], row.contact_policy == "required",
-                           row.office_name, row.email, row.phone, row.address, sections(document), refs(document),
-                           stamp)
+        info = _cache.get(key)
+        if info is None:
+            row = round_row(session, round_id)
+            document = draft_document(session, row)
+            plan = session.get_one(PlanRecord, row.plan_id)
+            info = PublicRound(row.id, f"《{plan.title}（征求意见稿）》", KINDS[row.kind], row.opens_on, row.closes_on,
+                               list(row.channels), [CHANNELS[c] for c in row.channels],
+                               row.contact_policy == "required", row.office_name, row.email, row.phone, row.address,
+                               sections(document), refs(document), stamp)
     with _cache_lock:
         if len(_cache) > 256:
             _cache.clear()
+        confirmed = _confirmed.setdefault(db, {})
+        if len(confirmed) > 256:
+            confirmed.clear()
         _cache[key] = info
+        confirmed[round_id] = (now, info)
     return info
 
 

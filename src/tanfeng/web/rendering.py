@@ -73,6 +73,9 @@ def export_url(request: Request) -> str:
 class Renderer:
     def __init__(self, directory: Path, settings: WebSettings) -> None:
         self.templates = Jinja2Templates(directory=str(directory))
+        # Templates ship inside the package: checking their files' times on every render (a stat per template and
+        # include) is only worth it while developing them.
+        self.templates.env.auto_reload = settings.mode == "development"
         self.templates.env.filters["num"] = format_number
         self.templates.env.filters["time"] = format_time
         self.templates.env.filters["msg"] = _message
@@ -121,12 +124,21 @@ class Renderer:
     def html(self, request: Request, name: str, context: dict[str, Any], export: str | None = None,
              keep_messages: bool = False) -> str:
         """The page's HTML; ``export``: the 导出Excel link, kept only if the page shows a table."""
+        html = self.templates.get_template(name).render(self.context(request, context, export=export,
+                                                                     keep_messages=keep_messages))
+        if export is not None and "<table" not in html.partition("<main>")[2]:
+            html = _EXPORT_LINK.sub("", html, count=1)  # conditional tables: nothing shown, nothing to export
+        return html
+
+    def context(self, request: Request, context: dict[str, Any], *, csrf: bool = True, export: str | None = None,
+                keep_messages: bool = False) -> dict[str, Any]:
+        """Every page's context; ``csrf=False`` for a page rendered for anyone (no session token is made)."""
         lang = self.language(request)
-        token = csrf_token(request.session)
         user = context.pop("user", None) or getattr(request.state, "user", None)
         messages = list(request.session.get("flash", [])) if keep_messages else request.session.pop("flash", [])
         base = {
-            "request": request, "user": user, "lang": lang, "csrf_field": CSRF_FIELD, "csrf": token,
+            "request": request, "user": user, "lang": lang, "csrf_field": CSRF_FIELD,
+            "csrf": csrf_token(request.session) if csrf else "",
             "demo": request.app.state.demo, "messages": messages, "plan_q": "", "plans": [], "chosen": None,
             "t": lambda key: word(key, lang), "tr": lambda zh, en: en if lang == "en" else zh, "status_word": lambda s: status_word(s, lang),
             "level_word": lambda lv: level_word(lv, lang), "version_word": lambda n: version_word(n, lang),
@@ -134,7 +146,4 @@ class Renderer:
             "detail_words": lambda d: detail_words(d, lang), "chart_labels": chart_labels(lang),
             "export_url": export,
         }
-        html = self.templates.get_template(name).render(base | context)
-        if export is not None and "<table" not in html.partition("<main>")[2]:
-            html = _EXPORT_LINK.sub("", html, count=1)  # conditional tables: nothing shown, nothing to export
-        return html
+        return base | context

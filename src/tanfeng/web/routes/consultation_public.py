@@ -13,7 +13,8 @@ from urllib.parse import parse_qsl, quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from markupsafe import Markup
+from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
 
 from tanfeng.reports.consultation import notice_docx
 from tanfeng.services.consultation import Actor, get_round
@@ -26,8 +27,10 @@ from tanfeng.services.consultation_public import (
     client_key,
     comment_items,
     form_context,
+    new_challenge,
     open_public_rounds,
     public_round,
+    recent_round,
     submit_public,
 )
 from tanfeng.services.errors import StoreError
@@ -128,9 +131,78 @@ def _missing(request: Request, round_id: int) -> Response | None:
     return None
 
 
+# How long a round confirmed to exist is served from memory: rounds do not change once opened, so this only bounds
+# how long a page outlives a round removed by a database restore (a submission always checks).
+PAGE_TTL = 5.0
+_QUESTION, _TOKEN = "tanfeng-slot-question-4b1d", "tanfeng-slot-token-4b1d"
+
+
+def _page_key(request: Request, info: PublicRound) -> tuple[object, ...]:
+    bounds = limits(request)
+    return (request.app.state.db.url, info.id, info.created_at, request.url.path, request.app.state.renderer.language(
+        request), info.accepts_web and info.state() == "open", bounds.max_comment, request.app.state.demo)
+
+
+Parts = tuple[str, str, str, bool]  # the page around its two slots; True when the question comes first
+
+
+def _from_parts(request: Request, parts: Parts, info: PublicRound) -> HTMLResponse:
+    challenge = new_challenge(secret(request), info.id)
+    slots = (str(escape(challenge.question)), str(escape(challenge.token)))
+    first, second = slots if parts[3] else slots[::-1]
+    return HTMLResponse(parts[0] + first + parts[1] + second + parts[2])
+
+
+def _pages(request: Request) -> dict[tuple[object, ...], Parts]:
+    cache: dict[tuple[object, ...], Parts] = request.app.state.__dict__.setdefault("consult_pages", {})
+    return cache
+
+
+def _anonymous_page(request: Request, round_id: int) -> HTMLResponse | None:
+    """The page of a recently confirmed round for a visitor with nothing waiting in the session, from memory:
+    only the check question and its token are new. No database or file work (this runs on the event loop)."""
+    if request.session.get("flash"):
+        return None
+    info = recent_round(request.app.state.db, round_id, PAGE_TTL)
+    if info is None:
+        return None
+    parts = _pages(request).get(_page_key(request, info))
+    return None if parts is None else _from_parts(request, parts, info)
+
+
+def _rendered_page(request: Request, round_id: int) -> Response:
+    missing = _missing(request, round_id)
+    if missing is not None:
+        return missing
+    if request.session.get("flash"):
+        return _page(request, round_id)
+    renderer, info = request.app.state.renderer, public_round(request.app.state.db, round_id)
+    lang = renderer.language(request)
+    context = {"round": info, "question": _QUESTION, "token": _TOKEN, "w": words(lang), "limits": limits(request),
+               "sections_html": _sections_html(request, info, lang, None)}
+    html = renderer.templates.get_template("consultation/public.html").render(
+        renderer.context(request, context, csrf=False))
+    if html.count(_QUESTION) != 1 or html.count(_TOKEN) != 1:  # a template that repeats them: no shortcut
+        return _page(request, round_id)
+    first, second = sorted((_QUESTION, _TOKEN), key=html.index)
+    head, _, rest = html.partition(first)
+    middle, _, tail = rest.partition(second)
+    parts = (head, middle, tail, first == _QUESTION)
+    pages = _pages(request)
+    if len(pages) > 256:
+        pages.clear()
+    pages[_page_key(request, info)] = parts
+    return _from_parts(request, parts, info)
+
+
 @router.get("/consult/{round_id}", response_class=HTMLResponse)
-def public_page(request: Request, round_id: int) -> Response:
-    return _missing(request, round_id) or _page(request, round_id)
+async def public_page(request: Request, round_id: int) -> Response:
+    """The most visited public page: served from memory when it can be, else rendered in the thread pool."""
+    fast = _anonymous_page(request, round_id)
+    if fast is not None:
+        return fast
+    rendered: Response = await run_in_threadpool(_rendered_page, request, round_id)
+    return rendered
 
 
 @router.post("/consult/{round_id}", response_class=HTMLResponse)

@@ -48,7 +48,8 @@ def _pages(fx: Fixture) -> list[tuple[str, str]]:
             ("office", "/enterprises/import"), ("unit", "/workspace?period=2024"), ("unit", "/"), ("viewer", "/plan"),
             ("office", f"/review?status=accepted&unit={fx.unit_ids[OWN_UNIT]}&indicator={target}&period=2024"),
             ("office", f"/attachments?indicator_id={target}&period=2024&unit_id={fx.unit_ids[OWN_UNIT]}"),
-            ("unit", f"/attachments?indicator_id={target}&period=2024"), (None, "/login")]
+            ("unit", f"/attachments?indicator_id={target}&period=2024"),             ("unit", "/account"), ("office", "/no-such-page"), ("unit", "/audit"), (None, "/no-such-page"),
+            (None, "/login")]
 
 
 def _activity(fx: Fixture, client_for: Callable[[str | None], TestClient]) -> None:

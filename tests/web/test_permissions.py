@@ -16,7 +16,7 @@ from builders import PlanBuilder
 from tanfeng.services.collection import submit_values
 from tanfeng.services.review import list_observations
 
-from .conftest import OTHER_UNIT, OWN_UNIT, Fixture
+from .conftest import OTHER_UNIT, OWN_UNIT, PASSWORD, Fixture
 
 ROLES = ("admin", "office", "unit", "viewer", None)
 
@@ -161,6 +161,9 @@ CASES = [
         "period": "2024", "due_on": "2025-04-30"}), OFFICE_ONLY),
     Case("logout", lambda c, fx: c.delete("/api/v1/session"), {"admin": 200, "office": 200, "unit": 200,
                                                               "viewer": 200, None: 401}),
+    Case("own password", lambda c, fx: c.post("/api/v1/me/password", json={
+        "current_password": PASSWORD, "new_password": "another-long-password"}),
+         {"admin": 200, "office": 200, "unit": 200, "viewer": 200, None: 401}),
 ]
 
 
@@ -285,6 +288,7 @@ def test_the_matrix_covers_every_write_endpoint_of_the_api(app: FastAPI) -> None
         ("POST", "/api/v1/plans/{plan_id}/tasks/units"), ("POST", "/api/v1/plans/{plan_id}/units"),
         ("PUT", "/api/v1/regions/{region_id}/quotas"),
         ("POST", "/api/v1/attachments"), ("DELETE", "/api/v1/attachments/{attachment_id}"),
+        ("POST", "/api/v1/me/password"),
     }
     assert writes == covered
     assert len(CASES) >= len(covered) - 1

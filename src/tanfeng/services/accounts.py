@@ -196,6 +196,27 @@ def update_user_in(
     return _account(session, user)
 
 
+def change_own_password_in(session: Session, user_id: int, current: str, new: str) -> Account:
+    """An account holder's own password change: the current password first, the same rules as a reset.
+
+    The caller ends the account's other sessions in the same transaction (``sessions.end_others_in``).
+    """
+    user = lock_user(session, user_id)
+    if user is None or not user.active:
+        raise StoreError("账号不存在或已停用", "the account does not exist or is inactive")
+    try:
+        _hasher.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError) as err:
+        raise StoreError("当前密码不正确，密码未修改", "the current password is wrong; nothing changed") from err
+    _check(user.role, user.unit_id if user.role == "unit" else None, new)
+    if new == current:
+        raise StoreError("新密码不能与当前密码相同", "the new password is the same as the current one")
+    user.password_hash = _hasher.hash(new)
+    user.session_version += 1  # an admin form opened before the change is now out of date
+    session.flush()
+    return _account(session, user)
+
+
 def authenticate(db: Database, username: str, password: str) -> Account | None:
     """The account when name and password match an active account, else None (same cost either way)."""
     with db.transaction() as session:

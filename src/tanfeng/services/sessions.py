@@ -11,6 +11,7 @@ import secrets
 import time
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from tanfeng.db.account_models import User, WebSession
 from tanfeng.db.models import Unit
@@ -54,3 +55,15 @@ def end(db: Database, token: object) -> None:
         with db.transaction() as session:
             session.execute(delete(WebSession).where(WebSession.id == _digest(token)))
 
+
+
+def end_others_in(session: Session, user_id: int, keep: object) -> int:
+    """End every session of ``user_id`` except the one of token ``keep`` (after a password change); how many."""
+    others = select(WebSession).where(WebSession.user_id == user_id)
+    if isinstance(keep, str):
+        others = others.where(WebSession.id != _digest(keep))
+    rows = session.scalars(others.with_for_update()).all()
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    return len(rows)

@@ -11,6 +11,7 @@ their scope writes (web.scoping). A write for a unit is for the unit's region, n
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from tanfeng.db.session import Database
 from tanfeng.plans.model import Plan
 from tanfeng.projection.scenarios import example_inventory_scenarios_path
 from tanfeng.reports.annual import build_annual_content, render
-from tanfeng.services import accounts, permissions, plan_admin, registry, review
+from tanfeng.services import accounts, permissions, plan_admin, registry, review, sessions
 from tanfeng.services.collection import (
     CollectionResult,
     ParsedFile,
@@ -42,7 +43,7 @@ from tanfeng.services.inventory_record import RecordResult, preview_inventory, r
 from tanfeng.services.plan_import import MappingChoices, PlanImportResult, import_plan
 from tanfeng.services.regions import regions_of_unit_names
 from tanfeng.services.scope import observation_region, region_ids_by_name, unit_region_id
-from tanfeng.web.deps import OFFICE, Forbidden, audit_in, record, written
+from tanfeng.web.deps import OFFICE, Forbidden, RateLimited, audit_in, record, written
 from tanfeng.web.inventory_view import compute_file
 from tanfeng.web.scoping import (
     chosen_plan_id,
@@ -249,6 +250,27 @@ def update_account(request: Request, user: accounts.Account, account_id: int, *,
                  active=active, role=role)
     written(request)
     return account
+
+
+def change_own_password(request: Request, user: accounts.Account, current: str, new: str,
+                        repeat: str | None = None) -> int:
+    """The logged-in user's own password: the current one first (throttled like logins); the account's
+    other sessions end, this one stays. Returns how many other sessions ended."""
+    if repeat is not None and repeat != new:
+        raise StoreError("两次输入的新密码不一致，密码未修改", "the two new passwords differ; nothing changed")
+    throttle = request.app.state.throttle
+    client = request.client.host if request.client else "?"
+    account_key, client_key = f"user:{user.username.casefold()}", f"ip:{client}"
+    wait = throttle.reserve(client_key, account_key)
+    if wait > 0:
+        raise RateLimited(f"尝试过多，请{math.ceil(wait)}秒后再试 / too many attempts; try again in {math.ceil(wait)} s")
+    with _db(request).write() as session:  # a wrong current password raises: the attempt stays counted
+        accounts.change_own_password_in(session, user.id, current, new)
+        ended = sessions.end_others_in(session, user.id, request.session.get("sid"))
+        audit_in(session, request, user, "change_own_password", "user", user.id, other_sessions_ended=ended)
+    throttle.succeeded(account_key, client_key)
+    written(request)
+    return ended
 
 
 def rename_unit(request: Request, user: accounts.Account, region: str, unit: str, new_name: str) -> None:

@@ -10,22 +10,24 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError, DBAPIError, StatementError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tanfeng.config import Settings, normalise_database_url
 from tanfeng.db.session import Database
 from tanfeng.errors import TanfengError
-from tanfeng.services import upload_guard
+from tanfeng.services import sessions, upload_guard
+from tanfeng.services.accounts import Account
 from tanfeng.services.attachments import AttachmentStore
 from tanfeng.services.attachments import default_directory as default_attachments_dir
 from tanfeng.services.errors import ImportValidationError, NotAllowed, StaleEdit
 from tanfeng.services.login_throttle import DatabaseThrottle, Policy, RedisThrottle, Throttle
 from tanfeng.services.overview import is_demo
-from tanfeng.web.deps import AuthRequired, Forbidden
+from tanfeng.web.deps import AuthRequired, Forbidden, RateLimited
 from tanfeng.web.limits import BodyLimit
 from tanfeng.web.rendering import Renderer
 from tanfeng.web.routes import (
@@ -44,6 +46,7 @@ from tanfeng.web.routes import (
     unit,
 )
 from tanfeng.web.settings import WebSettings
+from tanfeng.web.uploads import shown
 
 HERE = Path(__file__).parent
 log = logging.getLogger("tanfeng.web")
@@ -58,8 +61,9 @@ def plotly_js_path() -> Path:
 # Plotly adds inline styles, hence 'unsafe-inline' for styles only.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
-                    (b"referrer-policy", b"same-origin"), (b"content-security-policy", CSP.encode())]
+SECURITY_HEADERS_STR = [("x-content-type-options", "nosniff"), ("x-frame-options", "DENY"),
+                        ("referrer-policy", "same-origin"), ("content-security-policy", CSP)]
+SECURITY_HEADERS = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS_STR]
 
 
 class SecurityHeaders:
@@ -85,6 +89,40 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+# What an HTML page says for a bare HTTP status (an unknown address, a wrong method).
+STATUS_MESSAGES = {
+    404: "找不到该页面：地址可能有误，或该页面已不存在 / page not found: the address may be wrong or the page gone",
+    405: "此地址不接受这种请求 / this address does not accept this kind of request",
+}
+SERVER_ERROR = "服务器内部错误，未完成本次操作；请稍后重试或联系管理员 / internal error: nothing was done; " \
+               "try again later or tell the administrator"
+
+
+def _page_user(request: Request) -> Account | None:
+    """The logged-in account for an error page's menu (None when the session or the database fails)."""
+    try:
+        token = request.session.get("sid")
+        return sessions.resolve(request.app.state.db, token) if token else None
+    except Exception:  # an error page must render even when the error was the database
+        return None
+
+
+def error_page(request: Request, message: str, status_code: int, errors: list[str] | None = None,
+               **body: Any) -> Response:
+    """The error as the client reads it: JSON under /api, else a page in the normal layout.
+
+    Temporary upload paths in the message are replaced by the user's file name (web.uploads).
+    """
+    message = shown(request, message)
+    errors = None if errors is None else [shown(request, e) for e in errors]
+    if _is_api(request):
+        return JSONResponse({"detail": message, **({} if errors is None else {"errors": errors}), **body},
+                            status_code=status_code)
+    return request.app.state.renderer.page(request, "error.html", {
+        "message": message, "errors": errors or [], "code": status_code, "user": _page_user(request)},
+        status_code=status_code)
+
+
 def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(AuthRequired)
     async def _auth(request: Request, _exc: AuthRequired) -> Response:
@@ -94,33 +132,23 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Forbidden)
     def _forbidden(request: Request, exc: Forbidden) -> Response:
-        if _is_api(request):
-            return JSONResponse({"detail": exc.message}, status_code=403)
-        return app.state.renderer.page(request, "error.html", {"message": exc.message}, status_code=403)
+        return error_page(request, exc.message, 429 if isinstance(exc, RateLimited) else 403)
 
     @app.exception_handler(TanfengError)
     def _domain(request: Request, exc: TanfengError) -> Response:
         errors = [str(e) for e in exc.errors] if isinstance(exc, ImportValidationError) else []
         # 409: edited from an out-of-date version; 403: another enterprise's data (services.enterprise_scope)
         code = 409 if isinstance(exc, StaleEdit) else 403 if isinstance(exc, NotAllowed) else 422
-        if _is_api(request):
-            body: dict[str, Any] = {"detail": str(exc), "errors": errors}
-            if isinstance(exc, ImportValidationError):  # each reason by itself, for a client to show per field
-                body["problems"] = [{"row": e.row, "column": e.column, "sheet": e.sheet, "zh": e.zh, "en": e.en}
-                                    for e in exc.errors]
-            if isinstance(exc, StaleEdit):
-                body["current"] = exc.current
-            return JSONResponse(body, status_code=code)
-        return app.state.renderer.page(request, "error.html", {"message": str(exc), "errors": errors},
-                                       status_code=code)
+        extra: dict[str, Any] = {"current": exc.current} if isinstance(exc, StaleEdit) else {}
+        if isinstance(exc, ImportValidationError) and _is_api(request):  # each reason by itself, for a client
+            extra["problems"] = [{"row": e.row, "column": e.column, "sheet": e.sheet, "zh": e.zh, "en": e.en}
+                                 for e in exc.errors]
+        return error_page(request, str(exc), code, errors, **extra)
 
     def _out_of_range(request: Request, _exc: Exception) -> Response:
         # The database refused a value (an id past its integer range, a NUL byte): the request is
         # at fault, and nothing was stored (the transaction rolled back).
-        message = "输入的编号或数值超出范围或格式不对 / an id or value is out of range or malformed"
-        if _is_api(request):
-            return JSONResponse({"detail": message}, status_code=422)
-        return app.state.renderer.page(request, "error.html", {"message": message}, status_code=422)
+        return error_page(request, "输入的编号或数值超出范围或格式不对 / an id or value is out of range or malformed", 422)
 
     for kind in (OverflowError, DataError):
         app.add_exception_handler(kind, _out_of_range)
@@ -134,10 +162,26 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     def _invalid(request: Request, exc: RequestValidationError) -> Response:
         detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        message = f"请求内容不完整或格式不对 / invalid request: {detail}"
+        return error_page(request, f"请求内容不完整或格式不对 / invalid request: {detail}", 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if _is_api(request):
-            return JSONResponse({"detail": message}, status_code=422)
-        return app.state.renderer.page(request, "error.html", {"message": message}, status_code=422)
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        message = STATUS_MESSAGES.get(exc.status_code) or str(exc.detail)
+        response = error_page(request, message, exc.status_code)
+        response.headers.update(exc.headers or {})
+        return response
+
+    @app.exception_handler(Exception)
+    def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        try:
+            response = error_page(request, SERVER_ERROR, 500)
+        except Exception:  # the layout itself failed: plain text rather than nothing
+            response = PlainTextResponse(SERVER_ERROR, status_code=500)
+        response.headers.update(dict(SECURITY_HEADERS_STR))  # sent outside the middleware that adds them
+        return response
 
 
 def create_app(settings: WebSettings | None = None, db: Database | None = None) -> FastAPI:

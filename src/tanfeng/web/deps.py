@@ -14,6 +14,7 @@ from tanfeng.services.accounts import Account
 from tanfeng.services.errors import StoreError
 from tanfeng.services.validation import INT32_MAX
 from tanfeng.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
+from tanfeng.web.uploads import shown_name
 
 # A stored row's id: fits PostgreSQL's INTEGER, so both databases answer an impossible id alike (404/422).
 DbId = Annotated[int, Path(ge=1, le=INT32_MAX)]
@@ -147,7 +148,8 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 async def read_upload_bytes(file: UploadFile, limit: int = MAX_UPLOAD_BYTES) -> bytes:
     """The uploaded file's bytes; refuses an empty or oversized file with a clear message."""
     data = await file.read(limit + 1)
-    name = file.filename or "upload"
+
+    name = shown_name(file.filename, "upload")
     if not data:
         raise StoreError(f"{name}: 文件为空", f"{name}: the file is empty")
     if len(data) > limit:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup
 
 from tanfeng.formatting import format_number, format_quantity, format_time, local_time
+from tanfeng.web.deps import record
+from tanfeng.web.export import EXPORT_PARAM, XLSX, download_headers, tables_workbook, wants_export
 from tanfeng.web.i18n import (
     STATUS_WORDS,
     action_word,
@@ -60,6 +64,21 @@ def chart_labels(lang: str) -> dict[str, Any]:
             "target": word("chart_target", lang), "status": {s: status_word(s, lang) for s in STATUS_WORDS}}
 
 
+_EXPORT_LINK = re.compile(r'<p class="page-tools">.*?</p>', re.S)
+_INCLUDE = re.compile(r"""{%-?\s*include\s+["']([^"']+)["']""")
+# The file name of an export: the menu word of the page's first path segment.
+_PAGE_WORDS = {"overview": "overview", "plan": "plan", "matrix": "matrix", "review": "review", "audit": "audit",
+               "rollup": "rollup", "alignment": "alignment", "admin": "admin", "reminders": "reminders",
+               "library": "library", "setup": "setup", "quotas": "quotas", "workspace": "workspace",
+               "targets": "indicator_page", "consultation": "consultation", "inventory": "inventory"}
+
+
+def export_url(request: Request) -> str:
+    """This page's address with ``export=xlsx`` (its filters kept)."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != EXPORT_PARAM]
+    return f"{request.url.path}?{urlencode([*query, (EXPORT_PARAM, 'xlsx')])}"
+
+
 class Renderer:
     def __init__(self, directory: Path, settings: WebSettings) -> None:
         self.templates = Jinja2Templates(directory=str(directory))
@@ -77,6 +96,7 @@ class Renderer:
         self.templates.env.filters["filesize"] = filesize
         self.templates.env.filters["qty"] = format_quantity
         self.settings = settings
+        self._tables: dict[str, bool] = {}
 
     def language(self, request: Request) -> str:
         lang = request.session.get("lang") or self.settings.default_language
@@ -85,11 +105,51 @@ class Renderer:
     def flash(self, request: Request, message: str, kind: str = "ok") -> None:
         request.session.setdefault("flash", []).append([kind, message])
 
-    def context(self, request: Request, context: dict[str, Any], *, csrf: bool = True) -> dict[str, Any]:
+    def has_table(self, name: str) -> bool:
+        """The template (or one it includes) shows a table: its page offers 导出Excel."""
+        if name not in self._tables:
+            source = self.templates.env.loader.get_source(self.templates.env, name)[0]  # type: ignore[union-attr]
+            self._tables[name] = "<table" in source or any(self.has_table(inc) for inc in _INCLUDE.findall(source))
+        return self._tables[name]
+
+    def page(self, request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
+        exportable = status_code == 200 and self.has_table(name)
+        if exportable and wants_export(request.query_params):
+            return self._export(request, name, context)
+        html = self.html(request, name, context, export_url(request) if exportable else None)
+        return HTMLResponse(html, status_code=status_code)
+
+    def _export(self, request: Request, name: str, context: dict[str, Any]) -> Response:
+        """The page's tables as xlsx (web.export): rendered as the page is, so the same rows and words."""
+        lang = self.language(request)
+        html = self.html(request, name, dict(context), None, keep_messages=True)
+        notes = [word("demo", lang)] if request.app.state.demo else []
+        notes.append(word("exported_at", lang).format(time=format_time(datetime.now(UTC))))
+        data = tables_workbook(html, notes=notes, cut_note=word("export_cut", lang))
+        user = context.get("user") or getattr(request.state, "user", None)
+        if user is not None:
+            record(request, user, "export_table", None, None, page=request.url.path,
+                   query=str(request.url.query).replace(f"{EXPORT_PARAM}=xlsx", "").strip("&"))
+        slug = request.url.path.strip("/").replace("/", "-") or "overview"
+        stamp = local_time(datetime.now(UTC)).strftime("%Y%m%d")
+        title = word(_PAGE_WORDS.get(slug.split("-")[0], "app"), lang)
+        return Response(data, media_type=XLSX, headers=download_headers(f"{title}-{stamp}", f"tanfeng-{slug}-{stamp}"))
+
+    def html(self, request: Request, name: str, context: dict[str, Any], export: str | None = None,
+             keep_messages: bool = False) -> str:
+        """The page's HTML; ``export``: the 导出Excel link, kept only if the page shows a table."""
+        html = self.templates.get_template(name).render(self.context(request, context, export=export,
+                                                                     keep_messages=keep_messages))
+        if export is not None and "<table" not in html.partition("<main>")[2]:
+            html = _EXPORT_LINK.sub("", html, count=1)  # conditional tables: nothing shown, nothing to export
+        return html
+
+    def context(self, request: Request, context: dict[str, Any], *, csrf: bool = True, export: str | None = None,
+                keep_messages: bool = False) -> dict[str, Any]:
         """Every page's context; ``csrf=False`` for a page rendered for anyone (no session token is made)."""
         lang = self.language(request)
         user = context.pop("user", None) or getattr(request.state, "user", None)
-        messages = request.session.pop("flash", [])
+        messages = list(request.session.get("flash", [])) if keep_messages else request.session.pop("flash", [])
         base = {
             "request": request, "user": user, "lang": lang, "csrf_field": CSRF_FIELD,
             "csrf": csrf_token(request.session) if csrf else "",
@@ -98,8 +158,6 @@ class Renderer:
             "level_word": lambda lv: level_word(lv, lang), "version_word": lambda n: version_word(n, lang),
             "action_word": lambda a: action_word(a, lang), "entity_word": lambda e: entity_word(e, lang),
             "detail_words": lambda d: detail_words(d, lang), "chart_labels": chart_labels(lang),
+            "export_url": export,
         }
         return base | context
-
-    def page(self, request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-        return self.templates.TemplateResponse(request, name, self.context(request, context), status_code=status_code)

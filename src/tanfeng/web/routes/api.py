@@ -6,9 +6,7 @@ CSRF token in the ``X-CSRF-Token`` header.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import asdict
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
@@ -45,6 +43,7 @@ from tanfeng.web.plan_upload import read_upload_limited
 from tanfeng.web.routes.auth import login_account
 from tanfeng.web.scoping import plan_context, require_read, scope_of
 from tanfeng.web.security import csrf_token
+from tanfeng.web.uploads import saved_upload, shown_name
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 Writer = Annotated[Account, Depends(writer(*WRITERS))]
@@ -155,6 +154,19 @@ async def me(request: Request, user: CurrentUser) -> dict[str, Any]:
     return {"user": _public(user), "csrf_token": csrf_token(request.session)}
 
 
+class PasswordChange(BaseModel):
+    current_password: str = Field(max_length=1000)
+    new_password: str = Field(max_length=1000)
+
+
+@router.post("/me/password")
+def change_password(request: Request, user: Annotated[Account, Depends(writer(*ROLES))],
+                    body: PasswordChange) -> dict[str, int]:
+    """Change one's own password (the current one first); the account's other sessions end."""
+    return {"other_sessions_ended": actions.change_own_password(request, user, body.current_password,
+                                                                body.new_password)}
+
+
 def _plan_ids(request: Request, user: Account, plan_id: int | None) -> list[int]:
     """The plans a read covers: the one named (must be visible), else every plan the account sees."""
     if plan_id is not None:
@@ -213,15 +225,13 @@ def submit_progress(request: Request, user: Writer, body: ProgressCreate) -> dic
 
 @router.post("/uploads", status_code=201)
 async def upload_template(request: Request, user: Writer, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
-    suffix = Path(file.filename or "upload.xlsx").suffix.lower() or ".xlsx"
     data = await read_upload_bytes(file)
+    name = shown_name(file.filename, "upload.xlsx")
 
     def work() -> dict[str, Any]:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"upload{suffix}"
-            path.write_bytes(data)
-            parsed = read_template(path, file.filename or path.name)
-            return asdict(actions.upload(request, user, path, file.filename or path.name, parsed))
+        with saved_upload(request, data, name) as path:
+            parsed = read_template(path, name)
+            return asdict(actions.upload(request, user, path, name, parsed))
 
     return await run_in_threadpool(work)
 
@@ -248,7 +258,7 @@ async def preview_plan(request: Request, user: Office, file: Annotated[UploadFil
     data = await read_upload_bytes(file)
 
     def work() -> dict[str, Any]:
-        return read_upload_limited(data, file.filename or "plan.txt").model_dump(mode="json", exclude_none=True)
+        return read_upload_limited(data, shown_name(file.filename, "plan.txt")).model_dump(mode="json", exclude_none=True)
 
     return await run_in_threadpool(work)
 

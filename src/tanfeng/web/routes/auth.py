@@ -6,12 +6,13 @@ import math
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tanfeng.services import sessions
-from tanfeng.services.accounts import Account, authenticate
-from tanfeng.web.deps import Forbidden, MaybeUser, RateLimited, record
+from tanfeng.services.accounts import MIN_PASSWORD, ROLES, Account, authenticate
+from tanfeng.web import actions
+from tanfeng.web.deps import CurrentUser, Forbidden, MaybeUser, RateLimited, record, writer
 from tanfeng.web.security import csrf_valid
 
 router = APIRouter(include_in_schema=False)
@@ -90,3 +91,19 @@ def logout(request: Request, user: MaybeUser, csrf_token: Annotated[str, Form()]
 def set_language(request: Request, lang: str, next: str | None = None) -> Response:
     request.session["lang"] = "en" if lang == "en" else "zh"
     return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account_page(request: Request, user: CurrentUser) -> Response:
+    """我的账号: who is logged in, and the change of one's own password."""
+    return request.app.state.renderer.page(request, "account.html", {"user": user, "min_password": MIN_PASSWORD})
+
+
+@router.post("/account/password")
+def change_password(request: Request, user: Annotated[Account, Depends(writer(*ROLES))],
+                    current_password: Annotated[str, Form()], new_password: Annotated[str, Form()],
+                    repeat_password: Annotated[str, Form()]) -> Response:
+    ended = actions.change_own_password(request, user, current_password, new_password, repeat_password)
+    request.app.state.renderer.flash(request, f"密码已修改；其他设备上的{ended}个登录已失效 / password changed; "
+                                              f"{ended} other sessions logged out")
+    return RedirectResponse("/account", status_code=303)

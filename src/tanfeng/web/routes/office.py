@@ -20,6 +20,7 @@ from tanfeng.web import actions
 from tanfeng.web.deps import OFFICE, DbDep, DbId, read_upload_bytes, reader, writer
 from tanfeng.web.plan_upload import apply_corrections, read_upload_limited
 from tanfeng.web.scoping import plan_context
+from tanfeng.web.uploads import shown_name
 
 router = APIRouter(include_in_schema=False)
 Office = Annotated[Account, Depends(writer(*OFFICE))]
@@ -171,7 +172,7 @@ async def preview(request: Request, user: Office, file: Annotated[UploadFile, Fi
     data = await read_upload_bytes(file)
 
     def work() -> Response:
-        plan = read_upload_limited(data, file.filename or "plan.txt")
+        plan = read_upload_limited(data, shown_name(file.filename, "plan.txt"))
         db = request.app.state.db
         trial = import_plan(db, plan, actor=user.username, dry_run=True)
         later = trial.created and trial.version > 1  # a new version: show where each target goes

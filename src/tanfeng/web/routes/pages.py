@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -23,8 +21,10 @@ from tanfeng.services.upload_guard import check_inventory
 from tanfeng.services.workspace import plan_trees, responsibility_matrix, target_versions
 from tanfeng.web import actions
 from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, DbId, read_upload_bytes, reader, writer
+from tanfeng.web.export import MAX_ROWS, wants_export
 from tanfeng.web.inventory_view import inventory_summary
 from tanfeng.web.scoping import plan_context, require_read
+from tanfeng.web.uploads import saved_upload, shown_name
 
 router = APIRouter(include_in_schema=False)
 REPORT_READERS = (*OFFICE, "viewer")  # leaders download the annual report too
@@ -110,16 +110,13 @@ async def inventory_upload(request: Request, user: Annotated[Account, Depends(wr
                            fallback: Annotated[str, Form()] = "",
                            plan: Annotated[int | None, Form()] = None) -> Response:
     """Compute an uploaded activity-data file; with ``record`` show the preview of recording its indicators."""
-    suffix = Path(file.filename or "inventory.xlsx").suffix.lower() or ".xlsx"
     data = await read_upload_bytes(file)
+    name = shown_name(file.filename, "inventory.xlsx")
 
     def work() -> Response:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"inventory{suffix}"
-            path.write_bytes(data)
-            check_inventory(path, file.filename or path.name)
-            summary, preview = actions.inventory(request, user, path, file.filename or path.name, record == "on",
-                                                 fallback or None, plan)
+        with saved_upload(request, data, name) as path:
+            check_inventory(path, name)
+            summary, preview = actions.inventory(request, user, path, name, record == "on", fallback or None, plan)
         ctx = plan_context(request, user, plan)
         return request.app.state.renderer.page(request, "inventory.html", {"user": user, "inv": summary, **preview,
                                                                            **ctx.template_vars()})
@@ -141,7 +138,10 @@ def inventory_record(request: Request, user: Annotated[Account, Depends(writer(*
 def audit_page(request: Request, user: Annotated[Account, Depends(reader(*OFFICE))], db: DbDep,
                page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
     page = max(page, 1)
-    entries = audit.recent(db, limit=100, offset=(page - 1) * 100)
+    if wants_export(request.query_params):  # the export is the whole log, not one screen of it
+        entries = audit.recent(db, limit=MAX_ROWS + 1)
+    else:
+        entries = audit.recent(db, limit=100, offset=(page - 1) * 100)
     return request.app.state.renderer.page(request, "audit.html", {"user": user, "entries": entries, "page": page})
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import asdict
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
@@ -22,6 +20,7 @@ from tanfeng.services.rollup import rollup
 from tanfeng.services.scope import visible_plans
 from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, DbId, audit_in, read_upload_bytes, reader, writer, written
 from tanfeng.web.scoping import plan_context, require_read, require_write, scope_of
+from tanfeng.web.uploads import saved_upload, shown_name
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["api"])
@@ -146,11 +145,11 @@ async def quotas_upload(request: Request, user: Office, region_id: DbId,
     data = await read_upload_bytes(file)
     doc = str((await request.form()).get("doc") or "")
 
+    name = shown_name(file.filename, "quotas.xlsx")
+
     def work() -> int:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "quotas.xlsx"
-            path.write_bytes(data)
-            return save(request, user, region_id, quotas.parse_quota_file(path), doc, file.filename or "upload")
+        with saved_upload(request, data, name) as path:
+            return save(request, user, region_id, quotas.parse_quota_file(path), doc, name)
 
     changed = await run_in_threadpool(work)
     request.app.state.renderer.flash(request, f"已导入{changed}项下达指标（{doc.strip()}）")

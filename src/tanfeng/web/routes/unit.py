@@ -28,6 +28,7 @@ from tanfeng.web import actions
 from tanfeng.web.deps import WRITERS, CurrentUser, DbDep, read_upload_bytes, writer
 from tanfeng.web.notices import reminder_context
 from tanfeng.web.scoping import require_read, scope_of
+from tanfeng.web.uploads import saved_upload, shown_name
 
 router = APIRouter(include_in_schema=False)
 Writer = Annotated[Account, Depends(writer(*WRITERS))]
@@ -179,15 +180,13 @@ def submit_progress(request: Request, user: Writer, plan_id: Annotated[int, Form
 
 @router.post("/workspace/upload")
 async def upload(request: Request, user: Writer, file: Annotated[UploadFile, File()]) -> Response:
-    suffix = Path(file.filename or "upload.xlsx").suffix.lower() or ".xlsx"
     data = await read_upload_bytes(file)
+    name = shown_name(file.filename, "upload.xlsx")
 
     def work() -> CollectionResult:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"upload{suffix}"
-            path.write_bytes(data)
-            parsed = read_template(path, file.filename or path.name)
-            return actions.upload(request, user, path, file.filename or path.name, parsed)
+        with saved_upload(request, data, name) as path:
+            parsed = read_template(path, name)
+            return actions.upload(request, user, path, name, parsed)
 
     result = await run_in_threadpool(work)
     request.app.state.renderer.flash(request, _summary(result))

@@ -196,3 +196,4 @@ def test_the_rollup_export_shows_only_readable_regions(db_url: str) -> None:
         assert client("countyb").get(f"/rollup?region={CITY}&export=xlsx").status_code == 403
     finally:
         db.dispose()
+

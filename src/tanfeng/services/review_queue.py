@@ -27,6 +27,7 @@ from tanfeng.tracking.trajectory import Shape, Trajectory
 STATUSES = ("submitted", "returned", "accepted", "draft")
 PER_PAGE = 50
 MAX_PER_PAGE = 200
+MAX_EXPORT = 20_000  # one "page" of everything, for the Excel export of the filtered list
 
 
 def _pairs(rows: Iterable[Any]) -> dict[Any, Any]:
@@ -119,7 +120,7 @@ def _conditions(plan_ids: Collection[int], filters: Filters, *, status: bool = T
 
 def review_page(db: Database, plan_ids: Collection[int], filters: Filters) -> ReviewPage:
     """One page of the plans' values in one status, with their context; the filter choices of the plans."""
-    per_page = max(1, min(filters.per_page, MAX_PER_PAGE))
+    per_page = max(1, min(filters.per_page, MAX_EXPORT))
     with db.transaction() as session:
         base = select(Observation).join(Indicator, Indicator.id == Observation.indicator_id)
         counts = {s: 0 for s in STATUSES}

@@ -18,6 +18,7 @@ from tanfeng.services.status import compute_status
 from tanfeng.services.validation import INT32_MAX
 from tanfeng.web import actions
 from tanfeng.web.deps import OFFICE, DbDep, DbId, read_upload_bytes, reader, writer
+from tanfeng.web.export import wants_export
 from tanfeng.web.plan_upload import apply_corrections, read_upload_limited
 from tanfeng.web.scoping import plan_context
 from tanfeng.web.uploads import shown_name
@@ -55,9 +56,10 @@ def review_page(request: Request, user: OfficeReader, db: DbDep, status: str = "
     ctx = plan_context(request, user, plan)
     status = status if status in review_queue.STATUSES else "submitted"
     unit_id, indicator_id, period = _optional_id(unit), _optional_id(indicator), period.strip()[:10]
+    export = wants_export(request.query_params)  # the export is the whole filtered list, not one page of it
     result = review_queue.review_page(db, ctx.plan_ids, review_queue.Filters(
-        status=status, unit_id=unit_id, indicator_id=indicator_id, period=period or None, page=page,
-        per_page=per_page))
+        status=status, unit_id=unit_id, indicator_id=indicator_id, period=period or None,
+        page=1 if export else page, per_page=review_queue.MAX_EXPORT if export else per_page))
     # targets deferred to a quota from above
     quotas = [r for r in compute_status(db, plan_ids=ctx.plan_ids) if r.assigned]
     return request.app.state.renderer.page(request, "review.html", {

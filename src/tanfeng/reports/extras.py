@@ -39,6 +39,7 @@ class InventorySummary:
     indicators: list[tuple[str, float]]  # (Chinese name, value) for indicator_year vs the base year
     unverified_factors: int
     notes: list[str] = field(default_factory=list)
+    english: dict[str, str] = field(default_factory=dict)  # Chinese row name → its English name
 
     @property
     def demo(self) -> bool:
@@ -58,6 +59,7 @@ def inventory_summary(path: str | Path, year: int, fallback: str | None = None) 
     years = sorted(result.years)
     # the same rows, labels and numbers as the web page and the CLI (one number per label)
     summary = result.summary()
+    english = {zh: en for _key, zh, en, _vals in summary}
     sectors = [(key.removesuffix("_co2e").removesuffix("_co2_direct"), zh, [v / 1e4 for v in vals])
                for key, zh, _en, vals in summary if key in SUMMARY_SECTOR_KEYS and any(vals)]
     totals = [(zh, [v / 1e4 for v in vals]) for key, zh, _en, vals in summary if key not in SUMMARY_SECTOR_KEYS]
@@ -71,6 +73,15 @@ def inventory_summary(path: str | Path, year: int, fallback: str | None = None) 
             ind = None
         if ind is not None:
             ind_year = ind.year
+            english.update({
+                "能源消费总量（万吨标准煤）": "Total energy consumption (10^4 tce)",
+                "考核口径能源消费量（万吨标准煤）": "Energy consumption as assessed (10^4 tce)",
+                "单位地区生产总值能耗（吨标准煤/万元）": "Energy use per unit of GDP (tce per 10^4 yuan)",
+                f"能耗强度较{ind.base_year}年下降（%）": f"Energy intensity: reduction vs {ind.base_year} (%)",
+                "单位地区生产总值二氧化碳排放（吨/万元）": "CO2 emissions per unit of GDP (t per 10^4 yuan)",
+                f"碳排放强度较{ind.base_year}年下降（%）": f"Carbon intensity: reduction vs {ind.base_year} (%)",
+                "非化石能源消费比重（%）": "Non-fossil share of energy consumption (%)",
+            })
             ind_rows = [("能源消费总量（万吨标准煤）", ind.energy_total_tce / 1e4),
                         *((f"{what}（万吨标准煤）", -v / 1e4) for what, v in ind.deductions),
                         ("考核口径能源消费量（万吨标准煤）", ind.energy_assessed_tce / 1e4),
@@ -86,7 +97,7 @@ def inventory_summary(path: str | Path, year: int, fallback: str | None = None) 
         notes.insert(0, f"能耗双控指标口径：{applied}；单位地区生产总值能耗按扣除后的考核口径能源消费量计算，基准年同口径"
                         "（新增可再生能源电力只在考核年扣除）。")
     return InventorySummary(str(path), inp.sha256, inp.region, result.label, result.gwp_metric, years, sectors,
-                            totals, ind_year, ind_rows, _unverified(result), notes)
+                            totals, ind_year, ind_rows, _unverified(result), notes, english)
 
 
 @dataclass(frozen=True)

@@ -308,9 +308,10 @@ def annual_report(request: Request, user: accounts.Account, year: int | None, fm
         # the projection's base year from the same inventory, so both sections print the same figures
         extra = {"inventory": example_inventory_path(), "scenarios": example_inventory_scenarios_path()}
     content = build_annual_content(db, year, plan=plan_id, **extra)
-    data = render(content, fmt)
+    lang = request.app.state.renderer.language(request)  # the English UI downloads the English report
+    data = render(content, fmt, lang)
     record(request, user, "annual_report", "plan", content.facts.plan_id, year=year, format=fmt)
-    name = content.filename(fmt)
+    name = content.filename(fmt, lang)
     disposition = f"attachment; filename=\"annual-report-{year}.{fmt}\"; filename*=UTF-8''{quote(name)}"
     return Response(data, media_type=REPORT_TYPES.get(fmt, "application/octet-stream"),
                     headers={"Content-Disposition": disposition})

@@ -219,7 +219,7 @@ def _basis(report: AnnualReport, tr: Tr) -> str:
     if tr.en:
         kind = "consultation draft" if f.version_status == "draft" else "issued version"
         issued = ", ".join(x for x in (f.doc_number, f.issued_date) if x)
-        return (f"This report assesses the implementation in {f.region} in {report.year} of 《{f.title}》 "
+        return (f"This report assesses the implementation in {f.region} in {report.year} of “{f.title}” "
                 f"(version {f.version}, {kind}{', ' + issued if issued else ''}). Indicator values are those up to "
                 f"the end of {report.year} reported by the responsible units and reviewed; warning levels follow the "
                 "method of the energy dual-control barometer: the actual progress divided by the progress due.")
@@ -458,9 +458,9 @@ def _inventory(report: AnnualReport, tr: Tr) -> Section:
     inv = report.inventory
     title = tr("温室气体清单", "Greenhouse gas inventory")
     if inv is None:
-        return Section(title, blocks=[Para(tr("本报告未附清单核算数据（生成时可用 --inventory 指定活动水平文件）。",
-                                              "This report has no inventory (give an activity-data file with "
-                                              "--inventory when generating it)."), "note")])
+        return Section(title, blocks=[Para(tr("本报告未附清单核算数据（生成报告时可附活动水平数据文件）。",
+                                              "This report has no inventory (an activity-data file can be given "
+                                              "when the report is generated)."), "note")])
 
     def name(zh: str) -> str:
         return inv.english.get(zh, zh) if tr.en else zh
@@ -492,9 +492,9 @@ def _projection(report: AnnualReport, tr: Tr) -> Section:
     pr = report.projection
     title = tr("达峰预测", "Peak projection")
     if pr is None:
-        return Section(title, blocks=[Para(tr("本报告未附达峰情景预测（生成时可用 --scenarios 指定情景文件）。",
-                                              "This report has no peak projection (give a scenario file with "
-                                              "--scenarios when generating it)."), "note")])
+        return Section(title, blocks=[Para(tr("本报告未附达峰情景预测（生成报告时可附情景设定文件）。",
+                                              "This report has no peak projection (a scenario file can be given "
+                                              "when the report is generated)."), "note")])
     rows: list[list[Cell]] = [[s.title, s.peak_year if s.status == "peaked" else tr("预测期内未达峰", "no peak"),
                                s.peak_value, f"{s.probability * 100:.0f}%" if s.probability is not None else "—"]
                               for s in pr.scenarios]
@@ -528,7 +528,7 @@ def _provenance(report: AnnualReport, tr: Tr) -> Table:
     """Where each part of the report comes from, in words (file fingerprints, never internal names)."""
     f = report.facts
     rows: list[list[Cell]] = [
-        [tr("实施方案", "Implementation plan"), tr(f"《{f.title}》第{f.version}版", f"《{f.title}》 version {f.version}"),
+        [tr("实施方案", "Implementation plan"), tr(f"《{f.title}》第{f.version}版", f"“{f.title}” version {f.version}"),
          tr("方案库（导入的方案文件）", "the plan library (the imported plan file)"), "—"],
         [tr("指标数据和任务进展", "Indicator values and task progress"),
          tr(f"{report.year}年及以前各期", f"periods up to {report.year}"),

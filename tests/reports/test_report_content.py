@@ -84,12 +84,11 @@ def test_docx_matches_the_database(db: Database) -> None:
             target += f"（力争{stretch}）"
         assert row[6] == target
 
-        def value(v: float | None) -> str:  # a cumulative rate reads 下降12.12%, a level as the number
-            rate = {"decrease": "下降", "increase": "提高"}.get(s.value_reading, "")
-            return f"{rate}{fmt_num(v)}{s.unit}" if rate and v is not None else fmt_num(v)
-
-        assert row[8] == value(s.latest_value)
-        assert row[9] == value(s.expected_value) and row[10] == fmt_num(s.gap)
+        # a cumulative rate reads 下降12.12%, a level as the number
+        rate = {"decrease": "下降", "increase": "提高"}.get(s.value_reading, "")
+        shown = [f"{rate}{fmt_num(v)}{s.unit}" if rate and v is not None else fmt_num(v)
+                 for v in (s.latest_value, s.expected_value)]
+        assert row[8] == shown[0] and row[9] == shown[1] and row[10] == fmt_num(s.gap)
         if s.level != "none":
             assert row[11] == s.level_label
     assert {"energy_intensity", "renewable_capacity", "forest_coverage"} <= {status[r[0]].code for r in headline[1:]}

@@ -24,9 +24,10 @@ from tanfeng.cli import app
 from tanfeng.db.session import Database
 from tanfeng.reports.annual import build_annual_content, render
 from tanfeng.reports.content import AnnualReport
-from tanfeng.services.collection import submit_values
+from tanfeng.services.collection import submit_progress, submit_values
 from tanfeng.services.plan_admin import assign_units
 from tanfeng.services.plan_import import import_plan
+from tanfeng.services.progress import task_progress
 from tanfeng.services.status import compute_status
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -69,6 +70,10 @@ def two_plans(db: Database, builder: PlanBuilder) -> Iterator[Database]:
             elif row.indicator == "规模以上工业增加值":
                 values += [{"indicator_id": row.indicator_id, "period": "2023", "value": 15}]
         submit_values(db, values, reporter="县发改委", actor="clerk", region=region)
+        # progress: a task behind schedule this year, not reported the year before (a change)
+        plan_id = next(p.plan_id for p in task_progress(db, region=region))
+        submit_progress(db, [{"plan_id": plan_id, "task": "A1.2", "period": "2024", "status": "进展滞后",
+                              "text": "造林500亩", "version": 0}], reporter="县林业局", actor="clerk", region=region)
     yield db
 
 
@@ -134,6 +139,7 @@ def test_english_report_has_no_chinese_interface_words_and_chinese_no_english(tw
     leftover = sorted({m.group(0) for m in re.finditer(r"\S*" + CJK.pattern + r"\S*", en)})
     assert leftover == [], leftover
     assert "Main indicators" in en and "Annex table 1 Targets of the plan" in en and "Table 1 " in en
+    assert "behind schedule" in en and "not reported" in en  # the task's change: not reported → behind schedule
     zh = _without(_docx_text(render(report, "docx", "zh")), plan_words)
     words = {m.group(0) for m in LATIN_WORD.finditer(zh)} - CHINESE_ALLOWED
     assert words == set(), words
@@ -168,3 +174,22 @@ def test_cli_writes_the_english_report(two_plans: Database, tmp_path: Path) -> N
     bad = CliRunner().invoke(app, ["report", "annual", "--year", "2024", "--region", "另一县", "--lang", "fr",
                                    "--out", str(tmp_path / "x.docx"), "--db", url])
     assert bad.exit_code == 2 and not (tmp_path / "x.docx").exists()
+
+
+def test_english_report_with_inventory_and_projection(demo_db: Database) -> None:
+    from tanfeng.accounting import example_inventory_path
+    from tanfeng.projection.scenarios import example_inventory_scenarios_path
+
+    report = build_annual_content(demo_db, 2024, inventory=example_inventory_path(),
+                                  scenarios=example_inventory_scenarios_path())
+    assert report.inventory is not None and report.projection is not None
+    # the data files' own words (their label, scenario titles) stay as written, like the plan's
+    data_words = [report.inventory.label, report.inventory.region, report.projection.title,
+                  report.projection.label, *(s.title for s in report.projection.scenarios)]
+    en = _without(_docx_text(render(report, "docx", "en")), sorted(
+        {w for w in [*_plan_text(report), *data_words] if w}, key=len, reverse=True))
+    leftover = sorted({m.group(0) for m in re.finditer(r"\S*" + CJK.pattern + r"\S*", en)})
+    assert leftover == [], leftover
+    assert "Greenhouse gas emissions (10^4 t CO2e)" in en and "Energy dual-control indicators as assessed" in en
+    zh = "\n".join(_docx_text(render(report, "docx", "zh")))
+    assert "温室气体排放（万吨二氧化碳当量）" in zh and "Greenhouse" not in zh and "dual-control" not in zh

@@ -11,12 +11,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tanfeng.accounting import IndicatorError, IndicatorOptions, Indicators, compute, indicators, read_inventory
+from tanfeng.accounting.indicators import FEEDSTOCK_ZH, NEW_RENEWABLE_ZH, NON_FOSSIL_ZH
 from tanfeng.accounting.results import SUMMARY_SECTOR_KEYS, InventoryResult
 from tanfeng.errors import TanfengError
 from tanfeng.projection import ScenarioError, ScenarioSet, load, project_all, simulate
 from tanfeng.projection.render import METRIC_ZH
 
 DEMO_LABEL = "示例数据"
+# English names of the deductions of the assessed energy use (the English report)
+DEDUCTIONS_EN = {FEEDSTOCK_ZH: "feedstock energy deducted (NDRC 2022 No. 803)",
+                 NEW_RENEWABLE_ZH: "new renewable electricity deducted (2024 rule, the part added since the base year)",
+                 NON_FOSSIL_ZH: "non-fossil energy deducted"}
+METRIC_EN = {"energy_co2": "energy CO2 (imported electricity included)",
+             "co2": "CO2 (energy with imported electricity, and non-energy)", "gross": "gross greenhouse gas emissions",
+             "net": "net emissions (sinks deducted)"}
 # 能耗双控 as assessed: feedstock (发改环资〔2022〕803号) and new renewable electricity (2024 rule) deducted
 ASSESSMENT = IndicatorOptions(exclude_feedstock=True, exclude_new_renewable=True)
 MONTE_CARLO_RUNS = 2000  # enough for a probability to ±1 percentage point, well under a second
@@ -94,8 +102,15 @@ def inventory_summary(path: str | Path, year: int, fallback: str | None = None) 
     notes = list(result.notes)
     if ind_year is not None and ind is not None:
         applied = "、".join(what for what, _ in ind.deductions) or "未扣除任何项"
-        notes.insert(0, f"能耗双控指标口径：{applied}；单位地区生产总值能耗按扣除后的考核口径能源消费量计算，基准年同口径"
-                        "（新增可再生能源电力只在考核年扣除）。")
+        note = (f"能耗双控指标口径：{applied}；单位地区生产总值能耗按扣除后的考核口径能源消费量计算，基准年同口径"
+                "（新增可再生能源电力只在考核年扣除）。")
+        applied_en = "; ".join(DEDUCTIONS_EN.get(what, what) for what, _ in ind.deductions) or "nothing deducted"
+        english[note] = (f"Energy dual-control indicators as assessed: {applied_en}. Energy use per unit of GDP is "
+                         "computed from the assessed energy consumption after the deductions, the base year likewise "
+                         "(new renewable electricity is deducted in the assessed year only).")
+        english.update({f"{what}（万吨标准煤）": f"{DEDUCTIONS_EN.get(what, what)} (10^4 tce)"
+                        for what, _ in ind.deductions})
+        notes.insert(0, note)
     return InventorySummary(str(path), inp.sha256, inp.region, result.label, result.gwp_metric, years, sectors,
                             totals, ind_year, ind_rows, _unverified(result), notes, english)
 

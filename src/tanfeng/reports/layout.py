@@ -16,6 +16,7 @@ from functools import partial
 from tanfeng.formatting import display_zone, format_number, format_quantity, format_target, local_time
 from tanfeng.reports import charts
 from tanfeng.reports.content import AnnualReport, Series, TargetLine
+from tanfeng.reports.extras import METRIC_EN
 from tanfeng.services.evaluation import ActionFacts
 from tanfeng.services.templates import PROGRESS_STATUSES
 from tanfeng.tracking.trajectory import target_reading, value_reading
@@ -41,6 +42,7 @@ DEMO_BANNER_EN = "Demo data: this report contains illustrative data and does not
 # " / English" after a Chinese note (the store keeps both languages in one string)
 _ENGLISH_TAIL = re.compile(r"\s*/\s*(?=[A-Za-z(])[^\u4e00-\u9fff]*$")
 LANGS = ("zh", "en")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 LEVEL_EN = {"green": "green (on track)", "yellow": "yellow (fairly serious)", "red": "red (very serious)",
             "none": "— (not assessable)"}
 _LEVEL_OF_LABEL = {label: level.value for level, label in LEVEL_LABELS.items()}
@@ -66,8 +68,11 @@ class Tr:
         """A stored bilingual note (中文 / English) in the report's language."""
         if not self.en:
             return chinese(text)
-        tail = _ENGLISH_TAIL.search(text)
-        return tail.group(0).strip().lstrip("/").strip() if tail else text
+        head, sep, tail = text.rpartition(" / ")
+        if sep and not _HAN.search(tail) and _HAN.search(head):
+            return tail.strip()
+        found = _ENGLISH_TAIL.search(text)
+        return found.group(0).strip().lstrip("/").strip() if found else text
 
     def level(self, level: str, label: str | None = None) -> str:
         """A warning level in words (绿色（进展顺利） / green (on track))."""
@@ -81,7 +86,7 @@ class Tr:
 
     def progress(self, label: str | None) -> str:
         """A task progress status label (按计划推进) in the report's language; None → not reported."""
-        if label is None:
+        if label is None or label == NOT_REPORTED[0]:
             return self(*NOT_REPORTED)
         return PROGRESS_EN.get(PROGRESS_STATUSES.get(label, ""), label) if self.en else label
 
@@ -241,7 +246,7 @@ def _counts_text(report: AnnualReport, tr: Tr) -> str:
         return (f"The plan sets {len(report.targets)} targets, {len(scored)} of them numeric: {by['green']} green "
                 f"(on track), {by['yellow']} yellow (fairly serious), {by['red']} red (very serious) and "
                 f"{len(unscored)} not assessable yet{' (' + reason_text + ')' if reason_text else ''}; "
-                f"{milestones} milestone targets.")
+                f"milestone targets: {milestones}.")
     reason_text = "、".join(f"{r}{n}项" for r, n in reasons.most_common())
     return (f"方案共{len(report.targets)}项目标，其中数值目标{len(scored)}项：绿色（进展顺利）{by['green']}项、"
             f"黄色（形势比较严峻）{by['yellow']}项、红色（形势十分严峻）{by['red']}项，"
@@ -270,7 +275,7 @@ def _summary(report: AnnualReport, tr: Tr) -> Section:
     blocks: list[Block] = [Para(_basis(report, tr))]
     for t in report.peak_targets:
         if tr.en:
-            blocks.append(Para(f"Peak target: {t.sentence}" + (f" The plan sets the peak year {f.peak_year}."
+            blocks.append(Para(f"Peak target: {t.sentence}." + (f" The plan sets the peak year {f.peak_year}."
                                                                  if f.peak_year else "")))
         else:
             blocks.append(Para(f"达峰目标：{t.sentence}。" + (f"方案确定的达峰年份为{f.peak_year}年。" if f.peak_year else "")))
@@ -484,7 +489,7 @@ def _inventory(report: AnnualReport, tr: Tr) -> Section:
                                f"Energy and carbon intensity in {inv.indicator_year} (from the inventory)"),
                             tr("清单指标", "Inventory indicators"), [tr("指标", "Indicator"), tr("数值", "Value")],
                             [[name(n), value] for n, value in inv.indicators]))
-    blocks += [Para(tr.note(n), "note") for n in inv.notes]
+    blocks += [Para(name(n) if n in inv.english else tr.note(n), "note") for n in inv.notes]
     return Section(title, blocks=blocks)
 
 
@@ -498,7 +503,7 @@ def _projection(report: AnnualReport, tr: Tr) -> Section:
     rows: list[list[Cell]] = [[s.title, s.peak_year if s.status == "peaked" else tr("预测期内未达峰", "no peak"),
                                s.peak_value, f"{s.probability * 100:.0f}%" if s.probability is not None else "—"]
                               for s in pr.scenarios]
-    metric = tr(pr.metric_zh or "二氧化碳", pr.metric or "CO2")
+    metric = tr(pr.metric_zh or "二氧化碳", METRIC_EN.get(pr.metric, "CO2"))
     blocks: list[Block] = [
         Para(tr(f"预测依据情景设定“{pr.title}”（数据来源见附件2）；达峰概率为按各情景不确定性抽样{pr.runs}次、"
                 f"在{pr.peak_by}年及以前达峰的比例。",

@@ -193,3 +193,22 @@ def test_english_report_with_inventory_and_projection(demo_db: Database) -> None
     assert "Greenhouse gas emissions (10^4 t CO2e)" in en and "Energy dual-control indicators as assessed" in en
     zh = "\n".join(_docx_text(render(report, "docx", "zh")))
     assert "温室气体排放（万吨二氧化碳当量）" in zh and "Greenhouse" not in zh and "dual-control" not in zh
+
+
+def test_english_report_reads_as_sent(db: Database, builder: PlanBuilder) -> None:
+    """The same checks as the Chinese report: 四舍五入, units in prose, no internal names."""
+    import_plan(db, builder.plan(), actor="office")
+    rows = {r.code: r for r in compute_status(db)}
+    forest, solar = rows["forest_coverage"], rows["renewable_capacity"]
+    submit_values(db, [{"indicator_id": forest.indicator_id, "period": "2020", "value": 80},
+                       {"indicator_id": forest.indicator_id, "period": "2024", "value": 80.125}],
+                  reporter="县林业局", actor="clerk")
+    submit_values(db, [{"indicator_id": solar.indicator_id, "period": "2020", "value": 10},
+                       {"indicator_id": solar.indicator_id, "period": "2024", "value": 12.5}],
+                  reporter="县发改委", actor="clerk")
+    body = "\n".join(_docx_text(render(build_annual_content(db, 2024), "docx", "en")))
+    assert "80.13" in body and "80.12" not in body
+    assert re.search(r"latest 12\.5 万千瓦, due [\d.,]+ 万千瓦", body), body[:2000]
+    assert not re.search(r"(latest|due) -?[\d.,]+[,;)]", body)  # a number in prose has its unit
+    assert "tanfeng." not in body and ".toml" not in body and ".py" not in body
+    assert "Beijing time" in body and "UTC" not in body

@@ -120,6 +120,9 @@ def test_reductions_and_stretch_values_read_the_right_way_in_both_languages(two_
                 "另一县": ("下降14%（力争14.5%）", "down 14 % (stretch 14.5 %)")}[region]
     zh, en = _docx_text(render(report, "docx", "zh")), _docx_text(render(report, "docx", "en"))
     assert expected[0] in zh and expected[1] in en
+    # the chart of the reduction rate is titled as one (not as consumption rising from 0 to 13)
+    assert any(re.fullmatch(r"图\d+ T1 单位地区生产总值能源消耗：较2020年累计下降（%），实际值与应达进度", t) for t in zh)
+    assert any("T1 单位地区生产总值能源消耗: cumulative reduction vs 2020 (%)" in t for t in en)
     assert not any("下降" in t for t in en if "stretch" in t)
     if region == "另一县":
         # the cumulative increase reads 提高30% (its own verb), its value 提高15%; the level keeps its stretch value

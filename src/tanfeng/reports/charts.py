@@ -133,6 +133,9 @@ def trajectory_chart(data: TrajectoryData) -> bytes:
                     label="力争值" if zh else "stretch")
         ax.axvline(data.year, color="#9e9e9e", linewidth=0.8)
         title = f"{data.code} {data.title}" if zh else data.code
+        if data.reading in ("decrease", "increase"):  # titled as the reduction it is, not as the indicator rising
+            word = ("下降" if zh else "reduction") if data.reading == "decrease" else ("提高" if zh else "increase")
+            title += f"（累计{word}）" if zh else f" (cumulative {word})"
         ax.set_title(title, fontsize=10)
         ax.set_ylabel(_axis_title(data, zh))
         ax.set_xlabel("年份" if zh else "year")

@@ -12,6 +12,7 @@ import docx
 import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 
 from integration.conftest import db  # noqa: F401  (SQLite and PostgreSQL)
 from tanfeng.db.session import Database
@@ -125,3 +126,9 @@ def test_the_english_ui_downloads_the_english_report(rg: Regions, office: TestCl
     assert "Main indicators" in en and "主要指标完成情况" not in en
     assert "down 12 % (stretch 13.5 %)" in cells
     assert re.search(r"assessment.*2024\.docx", english.headers["content-disposition"])
+    # the API: the UI's language by default, or the one asked for
+    api = office.post("/api/v1/reports/annual", json={"year": 2024, "format": "xlsx", "plan_id": rg.plan[COUNTY_A]})
+    assert api.status_code == 200 and load_workbook(BytesIO(api.content)).sheetnames[0] == "About"
+    asked = office.post("/api/v1/reports/annual", json={"year": 2024, "format": "xlsx", "plan_id": rg.plan[COUNTY_A],
+                                                        "lang": "zh"})
+    assert asked.status_code == 200 and load_workbook(BytesIO(asked.content)).sheetnames[0] == "说明"

@@ -57,37 +57,41 @@ def format_number(value: Number | None, digits: int = 2, *, thousands: bool = Tr
     return "0" if text in ("-0", "") else text
 
 
-def format_quantity(value: Number | None, unit: str | None, digits: int = 2) -> str:
-    """A number with its unit, as written in Chinese prose: 47万吨, 13%, 1,101.72万立方米."""
+def format_quantity(value: Number | None, unit: str | None, digits: int = 2, lang: str = "zh") -> str:
+    """A number with its unit, as written in Chinese prose: 47万吨, 13%, 1,101.72万立方米; English: 13 %, 5 km."""
     number = format_number(value, digits)
     if value is None or not unit:
         return number
-    if unit.startswith(_TIGHT_UNITS) or any("\u4e00" <= ch <= "\u9fff" for ch in unit[:1]):
+    if lang != "en" and (unit.startswith(_TIGHT_UNITS) or any("\u4e00" <= ch <= "\u9fff" for ch in unit[:1])):
         return f"{number}{unit}"
     return f"{number} {unit}"
 
 
-def format_reduction(value: Number | None, stretch: Number | None = None, unit: str | None = "%",
-                     lang: str = "zh") -> str:
-    """A reduction target read the right way round: 下降13%（力争13.5%） / down 13% (aim 13.5%)."""
-    main = format_quantity(value, unit)
-    if lang == "en":
-        return f"down {main}" + (f" (aim {format_quantity(stretch, unit)})" if stretch is not None else "")
-    return f"下降{main}" + (f"（力争{format_quantity(stretch, unit)}）" if stretch is not None else "")
+# How a target reads (tanfeng.tracking.trajectory.target_reading): the verb before its number.
+CHANGE_WORDS = {"decrease": ("下降", "down"), "increase": ("提高", "up")}
 
 
-def format_target(value: Number | None, stretch: Number | None, unit: str | None, *, reduction: bool,
+def format_target(value: Number | None, stretch: Number | None, unit: str | None, *, change: str = "level",
                   lang: str = "zh") -> str:
-    """A target value with its stretch value: reductions as 下降…, others as 50万千瓦（力争55万千瓦）."""
+    """A target with its stretch value (力争), read the right way round.
+
+    ``change`` is the target's reading: ``decrease`` → 下降13%（力争13.5%） / down 13 % (stretch 13.5 %),
+    ``increase`` → 提高…, ``level`` → 50万千瓦（力争55万千瓦）.
+    """
     if value is None:
         return DASH
-    if reduction:
-        return format_reduction(value, stretch, unit, lang)
-    main = format_quantity(value, unit)
-    if stretch is None:
-        return main
-    aim = format_quantity(stretch, unit)
-    return f"{main} (aim {aim})" if lang == "en" else f"{main}（力争{aim}）"
+    verb = CHANGE_WORDS.get(change, ("", ""))[1 if lang == "en" else 0]
+    main = format_quantity(value, unit, lang=lang)
+    if lang == "en":
+        text = f"{verb} {main}" if verb else main
+        return text + (f" (stretch {format_quantity(stretch, unit, lang=lang)})" if stretch is not None else "")
+    return verb + main + (f"（力争{format_quantity(stretch, unit)}）" if stretch is not None else "")
+
+
+def format_reduction(value: Number | None, stretch: Number | None = None, unit: str | None = "%",
+                     lang: str = "zh") -> str:
+    """A reduction target: 下降13%（力争13.5%） / down 13 % (stretch 13.5 %)."""
+    return format_target(value, stretch, unit, change="decrease", lang=lang)
 
 
 def excel_format(value: Number | None, digits: int = 2) -> str:

@@ -74,15 +74,21 @@ def test_docx_matches_the_database(db: Database) -> None:
     for row in headline[1:]:
         s = status[row[0]]
         assert row[1] == s.indicator
-        # reductions read 下降13%（力争13.5%）, others the number and any stretch value
+        # reductions read 下降13%（力争13.5%） (from the target's own verb), others the number and any stretch value
+        verb = {"decrease": "下降", "increase": "提高"}.get(s.reading, "")
         target = fmt_num(s.target_value)
-        if s.target_value is not None and s.shape == "compound":
-            target = f"下降{target}{s.unit}"
+        if s.target_value is not None and verb:
+            target = f"{verb}{target}{s.unit}"
         if s.stretch_value is not None:
-            stretch = fmt_num(s.stretch_value) + (s.unit or "" if s.shape == "compound" else "")
+            stretch = fmt_num(s.stretch_value) + (s.unit or "" if verb else "")
             target += f"（力争{stretch}）"
-        assert row[6] == target and row[8] == fmt_num(s.latest_value)
-        assert row[9] == fmt_num(s.expected_value) and row[10] == fmt_num(s.gap)
+        assert row[6] == target
+
+        # a cumulative rate reads 下降12.12%, a level as the number
+        rate = {"decrease": "下降", "increase": "提高"}.get(s.value_reading, "")
+        shown = [f"{rate}{fmt_num(v)}{s.unit}" if rate and v is not None else fmt_num(v)
+                 for v in (s.latest_value, s.expected_value)]
+        assert row[8] == shown[0] and row[9] == shown[1] and row[10] == fmt_num(s.gap)
         if s.level != "none":
             assert row[11] == s.level_label
     assert {"energy_intensity", "renewable_capacity", "forest_coverage"} <= {status[r[0]].code for r in headline[1:]}

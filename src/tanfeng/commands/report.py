@@ -18,6 +18,11 @@ def _reports() -> None:
     """报告 / reports for the leading group."""
 
 
+class ReportLanguage(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
 class ReportFormat(StrEnum):
     docx = "docx"
     html = "html"
@@ -40,6 +45,8 @@ def annual(
     fallback: str | None = typer.Option(None, "--fallback", help="清单中燃料所选因子集缺少参数时允许补充的因子集（如 "
                                         "ipcc2006，逐行列入说明）/ set allowed to fill a missing inventory parameter"),
     accepted_only: bool = typer.Option(False, "--accepted-only", help="只用已审核的数据 / accepted values only"),
+    lang: ReportLanguage = typer.Option(ReportLanguage.zh, "--lang",
+                                        help="报告语言：zh（中文，默认）或 en（英文）/ the report's language"),
     database: DbOption = None,
 ) -> None:
     """生成年度评估报告 / write the annual evaluation report (Word, web page or Excel)."""
@@ -47,7 +54,7 @@ def annual(
     chosen = fmt.value if fmt else (suffix.lstrip(".") if suffix in (".html", ".xlsx") else "docx")
     content = build_annual_content(open_db(database), year, region=region, plan=plan, inventory=inventory,
                                    scenarios=scenarios, accepted_only=accepted_only, fallback=fallback)
-    data = render(content, chosen)
-    out = out or Path(content.filename(chosen))
+    data = render(content, chosen, lang.value)
+    out = out or Path(content.filename(chosen, lang.value))
     write_atomic(out, data)
     typer.echo(f"{out}（{chosen}，{len(data) // 1024} KB）")

@@ -21,12 +21,13 @@ from tanfeng.commands.common import (
     write_xlsx,
 )
 from tanfeng.config import Settings
+from tanfeng.formatting import format_target
 from tanfeng.reports.layout import fmt_num
 from tanfeng.services import registry
 from tanfeng.services.errors import StoreError
 from tanfeng.services.responsibility import OpenReport, unit_matrix
 from tanfeng.services.rollup import Rollup, rollup
-from tanfeng.services.status import compute_status
+from tanfeng.services.status import StatusRow, compute_status
 from tanfeng.tracking.warnings import Thresholds
 
 status_app = typer.Typer(help="各目标进展与预警 / status and warnings of every target")
@@ -39,10 +40,17 @@ OutOption = typer.Option(None, "--out", "-o", help="输出文件（xlsx 必填�
 
 STATUS_COLUMNS = [
     ("plan", "方案"), ("target", "目标"), ("indicator", "指标"), ("unit", "单位"), ("baseline_year", "基期年"),
-    ("baseline_value", "基期值"), ("target_year", "目标年"), ("target_value", "目标值"),
+    ("baseline_value", "基期值"), ("target_year", "目标年"), ("target_value", "目标值"), ("target_text", "目标表述"),
     ("latest_period", "最新期"), ("latest_value", "最新值"), ("expected_value", "应达值"), ("gap", "差距"),
     ("level_label", "预警"), ("lead_unit", "牵头单位"), ("note", "说明"),
 ]
+
+
+def _status_cell(row: StatusRow, key: str) -> object:
+    """A status column; ``target_text`` is the target as it reads (下降13%（力争13.5%）), the number stays beside it."""
+    if key == "target_text":
+        return format_target(row.target_value, row.stretch_value, row.unit, change=row.reading)
+    return getattr(row, key)
 
 
 def _emit(fmt: OutputFormat, out: Path | None, text_json: str, text_table: str, xlsx: tuple[str, list[str], list[list[object]]]) -> None:
@@ -83,7 +91,7 @@ def status(
                             red=settings.warn_red if red is None else red)
     rows = compute_status(open_db(db), region=region, thresholds=thresholds, accepted_only=accepted_only,
                           as_of=as_of)
-    values = [[getattr(r, key) for key, _ in STATUS_COLUMNS] for r in rows]
+    values = [[_status_cell(r, key) for key, _ in STATUS_COLUMNS] for r in rows]
     headers = [label for _, label in STATUS_COLUMNS]
     _emit(fmt, out, to_json(rows), table(headers, values), ("进展与预警", headers, values))
 

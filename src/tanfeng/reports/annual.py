@@ -38,7 +38,7 @@ def _target_lines(rows: list[StatusRow], before: dict[str, StatusRow], facts: Pl
             r.target, r.indicator_id, r.indicator, r.code, headline, r.shape, r.unit, r.baseline_year,
             r.baseline_value, r.target_year, r.target_value, r.stretch_value, r.latest_period, r.latest_value,
             r.expected_value, r.gap, r.level, r.level_label, prev.level_label if prev else LEVEL_LABELS[Level.none],
-            r.lead_unit, text.task if text else None, r.note, text.sentence if text else r.indicator))
+            r.lead_unit, text.task if text else None, r.note, text.sentence if text else r.indicator, r.change))
     return out
 
 
@@ -71,7 +71,8 @@ def _series(db: Database, targets: list[TargetLine], year: int, accepted_only: b
         if not s.expected and not values:
             continue
         out.append(Series(t.code, s.indicator, s.unit, [(float(y), v) for y, v in s.expected], values,
-                          [(float(y), v) for y, v in s.milestones]))
+                          [(float(y), v) for y, v in s.milestones], [(float(y), v) for y, v in s.stretches],
+                          s.reading, s.baseline_year))
     return out
 
 
@@ -108,21 +109,27 @@ def build_annual_content(
                         datetime.now(UTC), inv, proj, enterprises=enterprise_summary(db, facts.region))
 
 
-def render(report: AnnualReport, fmt: str = "docx") -> bytes:
-    """The report as a Word (docx), web page (html) or Excel (xlsx) file."""
+LANGS = ("zh", "en")
+
+
+def render(report: AnnualReport, fmt: str = "docx", lang: str = "zh") -> bytes:
+    """The report as a Word (docx), web page (html) or Excel (xlsx) file, in Chinese (zh) or English (en)."""
     renderers = {"docx": docx.render, "html": html.render, "xlsx": xlsx.render}
     if fmt not in renderers:
         raise ReportError(f"未知格式“{fmt}”（可选 docx、html、xlsx）", f"unknown format '{fmt}' (docx, html, xlsx)")
-    return renderers[fmt](scrub(report))  # stored text may hold characters Word/Excel refuse
+    if lang not in LANGS:
+        raise ReportError(f"未知语言“{lang}”（可选 zh、en）", f"unknown language '{lang}' (zh, en)")
+    return renderers[fmt](scrub(report), lang)  # stored text may hold characters Word/Excel refuse
 
 
 def build_annual_report(
     db: Database, year: int, region: str | None = None, fmt: str = "docx", *, plan: str | int | None = None,
     inventory: str | Path | None = None, scenarios: str | Path | None = None, accepted_only: bool = False,
+    lang: str = "zh",
 ) -> bytes:
     """The annual evaluation report of one plan for ``year``, as file bytes (``fmt``: docx | html | xlsx)."""
     if fmt not in FORMATS:
         raise ReportError(f"未知格式“{fmt}”（可选 docx、html、xlsx）", f"unknown format '{fmt}' (docx, html, xlsx)")
     content = build_annual_content(db, year, region=region, plan=plan, inventory=inventory, scenarios=scenarios,
                                    accepted_only=accepted_only)
-    return render(content, fmt)
+    return render(content, fmt, lang)

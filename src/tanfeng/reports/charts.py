@@ -72,6 +72,10 @@ class TrajectoryData:
     expected: Sequence[tuple[float, float]]
     values: Sequence[tuple[float, float]]
     milestones: Sequence[tuple[float, float]]
+    stretches: Sequence[tuple[float, float]] = ()  # 力争 values, drawn next to the targets
+    reading: str = "level"  # decrease: the values are a cumulative reduction, titled as one
+    baseline_year: int | None = None
+    english: bool = False  # English labels (the English report)
 
 
 def _figure(width: float = 6.4, height: float = 3.4) -> Figure:
@@ -100,9 +104,21 @@ def _style() -> Iterator[bool]:
         yield family is not None
 
 
+def _axis_title(data: TrajectoryData, zh: bool) -> str:
+    """累计下降（%） for a reduction rate (not the indicator's name over a rising line), else the unit."""
+    if data.reading in ("decrease", "increase"):
+        if zh:
+            return f"较{data.baseline_year or '基期'}年累计{'下降' if data.reading == 'decrease' else '提高'}（%）"
+        base = f" vs {data.baseline_year}" if data.baseline_year else ""
+        return f"cumulative {'reduction' if data.reading == 'decrease' else 'increase'}{base} (%)"
+    return (data.unit or "") if zh else ""
+
+
 def trajectory_chart(data: TrajectoryData) -> bytes:
-    """Expected path (dashed), reported values (dots), targets (stars), the report year (grey line)."""
-    with _style() as zh:
+    """Expected path (dashed), reported values (dots), targets (stars), stretch values (open stars), the report
+    year (grey line); a reduction rate is titled and labelled as the reduction it is."""
+    with _style() as has_font:
+        zh = has_font and not data.english
         fig = _figure()
         ax = fig.add_subplot()
         if data.expected:
@@ -112,9 +128,16 @@ def trajectory_chart(data: TrajectoryData) -> bytes:
         if data.milestones:
             ax.plot(*zip(*data.milestones, strict=True), "*", markersize=12, color="#2e7d32",
                     label="目标值" if zh else "target")
+        if data.stretches:
+            ax.plot(*zip(*data.stretches, strict=True), "*", markersize=12, markerfacecolor="none", color="#2e7d32",
+                    label="力争值" if zh else "stretch")
         ax.axvline(data.year, color="#9e9e9e", linewidth=0.8)
         title = f"{data.code} {data.title}" if zh else data.code
-        ax.set_title(title + (f"（{data.unit}）" if zh and data.unit else ""), fontsize=10)
+        if data.reading in ("decrease", "increase"):  # titled as the reduction it is, not as the indicator rising
+            word = ("下降" if zh else "reduction") if data.reading == "decrease" else ("提高" if zh else "increase")
+            title += f"（累计{word}）" if zh else f" (cumulative {word})"
+        ax.set_title(title, fontsize=10)
+        ax.set_ylabel(_axis_title(data, zh))
         ax.set_xlabel("年份" if zh else "year")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(True, alpha=0.3)
@@ -123,9 +146,10 @@ def trajectory_chart(data: TrajectoryData) -> bytes:
 
 
 def sector_chart(years: Sequence[int], sectors: Sequence[tuple[str, Sequence[float]]], unit: str,
-                 codes: Sequence[str]) -> bytes:
+                 codes: Sequence[str], english: bool = False) -> bytes:
     """Stacked bars of emissions by sector per year (negative sinks below zero)."""
-    with _style() as zh:
+    with _style() as has_font:
+        zh = has_font and not english
         fig = _figure()
         ax = fig.add_subplot()
         pos = [0.0] * len(years)
@@ -133,7 +157,7 @@ def sector_chart(years: Sequence[int], sectors: Sequence[tuple[str, Sequence[flo
         labels = [str(y) for y in years]
         for (name, values), code in zip(sectors, codes, strict=True):
             bottoms = [p if v >= 0 else n for v, p, n in zip(values, pos, neg, strict=True)]
-            ax.bar(labels, values, bottom=bottoms, label=name if zh else code)
+            ax.bar(labels, values, bottom=bottoms, label=name if zh or (english and name.isascii()) else code)
             pos = [p + max(v, 0) for p, v in zip(pos, values, strict=True)]
             neg = [n + min(v, 0) for n, v in zip(neg, values, strict=True)]
         ax.axhline(0, color="black", linewidth=0.6)
@@ -143,12 +167,13 @@ def sector_chart(years: Sequence[int], sectors: Sequence[tuple[str, Sequence[flo
         return _png(fig)
 
 
-def levels_chart(counts: Sequence[tuple[str, str, int]]) -> bytes:
+def levels_chart(counts: Sequence[tuple[str, str, int]], english: bool = False) -> bytes:
     """Horizontal bars: how many targets at each warning level (level code, label, count)."""
-    with _style() as zh:
+    with _style() as has_font:
+        zh = has_font and not english
         fig = _figure(6.4, 2.2)
         ax = fig.add_subplot()
-        names = [label if zh else code for code, label, _ in counts]
+        names = [label if zh or (english and label.isascii()) else code for code, label, _ in counts]
         ax.barh(names, [n for _, _, n in counts], color=[LEVEL_COLOURS.get(code, "#9e9e9e") for code, _, _ in counts])
         for i, (_, _, n) in enumerate(counts):
             ax.text(n, i, f" {n}", va="center", fontsize=9)
@@ -159,9 +184,10 @@ def levels_chart(counts: Sequence[tuple[str, str, int]]) -> bytes:
 
 
 def projection_chart(years: Sequence[int], paths: Sequence[tuple[str, Sequence[float]]], unit: str,
-                     peak_by: int | None) -> bytes:
+                     peak_by: int | None, english: bool = False) -> bytes:
     """Projected emissions per scenario, with the committed peak year."""
-    with _style() as zh:
+    with _style() as has_font:
+        zh = has_font and not english
         fig = _figure()
         ax = fig.add_subplot()
         for i, (name, values) in enumerate(paths):

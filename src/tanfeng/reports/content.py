@@ -47,6 +47,7 @@ class TargetLine:
     task: str | None
     note: str | None
     sentence: str
+    change: str | None = None  # the plan's verb (decrease / increase / level): how the target reads
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,9 @@ class Series:
     expected: list[tuple[float, float]]
     values: list[tuple[float, float]]
     milestones: list[tuple[float, float]]
+    stretches: list[tuple[float, float]] = field(default_factory=list)  # 力争 values by target year
+    reading: str = "level"  # how the values read: decrease (a cumulative reduction), increase or level
+    baseline_year: int | None = None
 
 
 @dataclass
@@ -88,11 +92,17 @@ class AnnualReport:
 
     @property
     def title(self) -> str:
+        return self.title_in("zh")
+
+    def title_in(self, lang: str) -> str:
+        """The report's title in ``lang`` (the plan's own title as written)."""
+        if lang == "en":
+            return f"{self.facts.title}: assessment of the implementation in {self.year}"
         return f"{self.facts.title}{self.year}年度实施情况评估报告"
 
-    def filename(self, fmt: str) -> str:
+    def filename(self, fmt: str, lang: str = "zh") -> str:
         """A file name for downloads: the title plus the format's suffix."""
-        return f"{self.title}.{fmt}"
+        return f"{self.title_in(lang).replace(':', '')}.{fmt}"
 
     @property
     def demo(self) -> bool:

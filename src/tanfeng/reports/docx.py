@@ -270,6 +270,6 @@ def render_outline(outline: Outline) -> bytes:
     return buf.getvalue()
 
 
-def render(report: AnnualReport) -> bytes:
+def render(report: AnnualReport, lang: str = "zh") -> bytes:
     """The report as a .docx file."""
-    return render_outline(build_outline(report))
+    return render_outline(build_outline(report, lang))

@@ -11,12 +11,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tanfeng.accounting import IndicatorError, IndicatorOptions, Indicators, compute, indicators, read_inventory
+from tanfeng.accounting.indicators import FEEDSTOCK_ZH, NEW_RENEWABLE_ZH, NON_FOSSIL_ZH
 from tanfeng.accounting.results import SUMMARY_SECTOR_KEYS, InventoryResult
 from tanfeng.errors import TanfengError
 from tanfeng.projection import ScenarioError, ScenarioSet, load, project_all, simulate
 from tanfeng.projection.render import METRIC_ZH
 
 DEMO_LABEL = "示例数据"
+# English names of the deductions of the assessed energy use (the English report)
+DEDUCTIONS_EN = {FEEDSTOCK_ZH: "feedstock energy deducted (NDRC 2022 No. 803)",
+                 NEW_RENEWABLE_ZH: "new renewable electricity deducted (2024 rule, the part added since the base year)",
+                 NON_FOSSIL_ZH: "non-fossil energy deducted"}
+METRIC_EN = {"energy_co2": "energy CO2 (imported electricity included)",
+             "co2": "CO2 (energy with imported electricity, and non-energy)", "gross": "gross greenhouse gas emissions",
+             "net": "net emissions (sinks deducted)"}
 # 能耗双控 as assessed: feedstock (发改环资〔2022〕803号) and new renewable electricity (2024 rule) deducted
 ASSESSMENT = IndicatorOptions(exclude_feedstock=True, exclude_new_renewable=True)
 MONTE_CARLO_RUNS = 2000  # enough for a probability to ±1 percentage point, well under a second
@@ -39,6 +47,7 @@ class InventorySummary:
     indicators: list[tuple[str, float]]  # (Chinese name, value) for indicator_year vs the base year
     unverified_factors: int
     notes: list[str] = field(default_factory=list)
+    english: dict[str, str] = field(default_factory=dict)  # Chinese row name → its English name
 
     @property
     def demo(self) -> bool:
@@ -58,6 +67,7 @@ def inventory_summary(path: str | Path, year: int, fallback: str | None = None) 
     years = sorted(result.years)
     # the same rows, labels and numbers as the web page and the CLI (one number per label)
     summary = result.summary()
+    english = {zh: en for _key, zh, en, _vals in summary}
     sectors = [(key.removesuffix("_co2e").removesuffix("_co2_direct"), zh, [v / 1e4 for v in vals])
                for key, zh, _en, vals in summary if key in SUMMARY_SECTOR_KEYS and any(vals)]
     totals = [(zh, [v / 1e4 for v in vals]) for key, zh, _en, vals in summary if key not in SUMMARY_SECTOR_KEYS]
@@ -71,6 +81,15 @@ def inventory_summary(path: str | Path, year: int, fallback: str | None = None) 
             ind = None
         if ind is not None:
             ind_year = ind.year
+            english.update({
+                "能源消费总量（万吨标准煤）": "Total energy consumption (10^4 tce)",
+                "考核口径能源消费量（万吨标准煤）": "Energy consumption as assessed (10^4 tce)",
+                "单位地区生产总值能耗（吨标准煤/万元）": "Energy use per unit of GDP (tce per 10^4 yuan)",
+                f"能耗强度较{ind.base_year}年下降（%）": f"Energy intensity: reduction vs {ind.base_year} (%)",
+                "单位地区生产总值二氧化碳排放（吨/万元）": "CO2 emissions per unit of GDP (t per 10^4 yuan)",
+                f"碳排放强度较{ind.base_year}年下降（%）": f"Carbon intensity: reduction vs {ind.base_year} (%)",
+                "非化石能源消费比重（%）": "Non-fossil share of energy consumption (%)",
+            })
             ind_rows = [("能源消费总量（万吨标准煤）", ind.energy_total_tce / 1e4),
                         *((f"{what}（万吨标准煤）", -v / 1e4) for what, v in ind.deductions),
                         ("考核口径能源消费量（万吨标准煤）", ind.energy_assessed_tce / 1e4),
@@ -83,10 +102,17 @@ def inventory_summary(path: str | Path, year: int, fallback: str | None = None) 
     notes = list(result.notes)
     if ind_year is not None and ind is not None:
         applied = "、".join(what for what, _ in ind.deductions) or "未扣除任何项"
-        notes.insert(0, f"能耗双控指标口径：{applied}；单位地区生产总值能耗按扣除后的考核口径能源消费量计算，基准年同口径"
-                        "（新增可再生能源电力只在考核年扣除）。")
+        note = (f"能耗双控指标口径：{applied}；单位地区生产总值能耗按扣除后的考核口径能源消费量计算，基准年同口径"
+                "（新增可再生能源电力只在考核年扣除）。")
+        applied_en = "; ".join(DEDUCTIONS_EN.get(what, what) for what, _ in ind.deductions) or "nothing deducted"
+        english[note] = (f"Energy dual-control indicators as assessed: {applied_en}. Energy use per unit of GDP is "
+                         "computed from the assessed energy consumption after the deductions, the base year likewise "
+                         "(new renewable electricity is deducted in the assessed year only).")
+        english.update({f"{what}（万吨标准煤）": f"{DEDUCTIONS_EN.get(what, what)} (10^4 tce)"
+                        for what, _ in ind.deductions})
+        notes.insert(0, note)
     return InventorySummary(str(path), inp.sha256, inp.region, result.label, result.gwp_metric, years, sectors,
-                            totals, ind_year, ind_rows, _unverified(result), notes)
+                            totals, ind_year, ind_rows, _unverified(result), notes, english)
 
 
 @dataclass(frozen=True)

@@ -50,11 +50,12 @@ def _blocks(blocks: list[Block]) -> str:
 def render_outline(outline: Outline) -> str:
     banner = f'<p class="banner">{escape(outline.banner)}</p>' if outline.banner else ""
     subtitle = "".join(f'<p class="sub">{escape(s)}</p>' for s in outline.subtitle)
-    return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(outline.title)}</title>'
+    lang = "en" if outline.lang == "en" else "zh-CN"
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(outline.title)}</title>'
             f"<style>{STYLE}</style></head><body>{banner}<h1>{escape(outline.title)}</h1>{subtitle}"
             f"{_blocks(list(outline.sections))}<hr>{_blocks([outline.appendix])}</body></html>")
 
 
-def render(report: AnnualReport) -> bytes:
+def render(report: AnnualReport, lang: str = "zh") -> bytes:
     """The report as one UTF-8 HTML page."""
-    return render_outline(build_outline(report)).encode("utf-8")
+    return render_outline(build_outline(report, lang)).encode("utf-8")

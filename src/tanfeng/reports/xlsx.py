@@ -25,7 +25,7 @@ def _value(cell: Cell) -> object:
 
 
 def _sheet_name(table: Table, used: set[str]) -> str:
-    base = table.sheet.translate(INVALID_SHEET_CHARS)[:28] or "表"
+    base = table.sheet.translate(INVALID_SHEET_CHARS)[:28] or "Table"
     name, n = base, 1
     while name in used:
         n += 1
@@ -34,12 +34,16 @@ def _sheet_name(table: Table, used: set[str]) -> str:
     return name
 
 
+def about_name(outline: Outline) -> str:
+    return "About" if outline.lang == "en" else "说明"
+
+
 def _about(wb: Workbook, outline: Outline) -> None:
     ws = wb.active
     assert ws is not None
-    ws.title = "说明"
-    lines = ([outline.banner] if outline.banner else []) + [outline.title, *outline.subtitle, "",
-                                                              "各工作表与报告中的表格一一对应：", ]
+    ws.title = about_name(outline)
+    index = "Each worksheet is one table of the report:" if outline.lang == "en" else "各工作表与报告中的表格一一对应："
+    lines = ([outline.banner] if outline.banner else []) + [outline.title, *outline.subtitle, "", index]
     for line in lines:
         ws.append([cell(line)])
     ws["A1"].font = Font(bold=True, color="C00000" if outline.banner else "000000")
@@ -50,8 +54,8 @@ def _about(wb: Workbook, outline: Outline) -> None:
 def render_outline(outline: Outline) -> bytes:
     wb = Workbook()
     _about(wb, outline)
-    about = wb["说明"]
-    used = {"说明"}
+    about = wb[about_name(outline)]
+    used = {about_name(outline)}
     for table in outline.tables():
         name = _sheet_name(table, used)
         about.append([cell(name), cell(table.title)])
@@ -80,6 +84,6 @@ def render_outline(outline: Outline) -> bytes:
     return buf.getvalue()
 
 
-def render(report: AnnualReport) -> bytes:
+def render(report: AnnualReport, lang: str = "zh") -> bytes:
     """The report's tables as an .xlsx workbook (one sheet per table, a 说明 sheet first)."""
-    return render_outline(build_outline(report))
+    return render_outline(build_outline(report, lang))

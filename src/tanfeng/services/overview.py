@@ -66,14 +66,29 @@ def is_demo(db: Database) -> bool:
 
 
 def series_chart(db: Database, indicator_id: int, title: str | None = None) -> dict[str, Any]:
-    """Chart data (plain JSON) of an indicator: reported values by status and the expected path."""
+    """Chart data (plain JSON) of an indicator: reported values by status, the expected path, targets and
+    stretch values (力争); ``reading`` says how the values read (decrease: a cumulative reduction, titled as
+    one) and ``missing`` what is lacking (no_values, no_base_year, no_base_value, no_target) so the page can
+    say so in words, and draws nothing when there is nothing to draw (``empty``)."""
     s = indicator_series(db, indicator_id)
+    missing = []
+    if not s.values:
+        missing.append("no_values")
+    if not s.milestones:
+        missing.append("no_target")
+    if s.baseline_year is None:
+        missing.append("no_base_year")
+    elif s.baseline_value is None:
+        missing.append("no_base_value")
     return {
-        "id": s.indicator_id, "title": title or s.indicator, "unit": s.unit or "",
+        "id": s.indicator_id, "title": title or s.indicator, "unit": s.unit or "", "reading": s.reading,
+        "base_year": s.baseline_year,
         "expected": {"x": [y for y, _ in s.expected], "y": [round(v, 4) for _, v in s.expected]},
         "observed": {"x": [p.year for p in s.values], "y": [p.value for p in s.values],
                      "status": [p.status for p in s.values], "period": [p.period for p in s.values]},
         "milestones": {"x": [y for y, _ in s.milestones], "y": [v for _, v in s.milestones]},
+        "stretch": {"x": [y for y, _ in s.stretches], "y": [v for _, v in s.stretches]},
+        "missing": missing, "empty": not s.values and not s.expected,
     }
 
 

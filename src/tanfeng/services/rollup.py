@@ -30,6 +30,9 @@ class RollupCell:
     target_value: float | None
     target_year: int | None
     unit: str | None
+    stretch_value: float | None = None
+    reading: str = "level"  # how the target reads (decrease: 下降13%), tracking.target_reading
+    value_reading: str = "level"  # how its latest value reads (a cumulative rate: 下降8.2%)
 
 
 @dataclass
@@ -56,7 +59,8 @@ def _cell(rows: list[StatusRow]) -> RollupCell:
     tracked = [r for r in rows if r.target_value is not None] or rows
     row = min(tracked, key=lambda r: r.target_year or 9999)
     return RollupCell(row.indicator_id, row.target, row.level, row.latest_value, row.latest_period,
-                      row.target_value, row.target_year, row.unit)
+                      row.target_value, row.target_year, row.unit, row.stretch_value, row.reading,
+                      row.value_reading)
 
 
 def rollup(db: Database, region: str, *, today: date | None = None, max_codes: int = 12) -> Rollup:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -23,7 +23,7 @@ from tanfeng.services.tracked import (
     load_tracked,
 )
 from tanfeng.tracking.periods import Period, parse_period, year_period
-from tanfeng.tracking.trajectory import Direction, Shape, Trajectory
+from tanfeng.tracking.trajectory import Direction, Shape, Trajectory, target_reading, value_reading
 from tanfeng.tracking.warnings import LEVEL_LABELS, Level, Thresholds, assess
 
 
@@ -40,6 +40,7 @@ class StatusRow:
     code: str | None
     shape: str
     direction: str
+    change: str | None  # the plan's verb (下降 decrease / 提高 increase / 达到 level), plan JSON ``change``
     unit: str | None
     baseline_year: int | None
     baseline_value: float | None
@@ -61,6 +62,16 @@ class StatusRow:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @property
+    def reading(self) -> str:
+        """How the target reads: decrease (下降13%), increase (提高) or level (tanfeng.tracking.trajectory)."""
+        return target_reading(self.change, self.shape)
+
+    @property
+    def value_reading(self) -> str:
+        """How its latest and expected values read (a cumulative rate as 下降8.2%)."""
+        return value_reading(self.change, self.shape)
 
 
 def target_value(target: Target, indicator: Indicator) -> float | None:
@@ -85,6 +96,17 @@ def trajectory_for(
         return None, f"缺少{base_year}年基期值 / no {base_year} baseline value"
     return Trajectory(shape, Direction(indicator.direction), base_year, baseline_value, target.year, goal,
                       reduction=(target.change != "increase"), waypoints=waypoints), None
+
+
+def _stretches(tracked: list[TrackedTarget]) -> dict[int, list[tuple[int, float]]]:
+    """indicator id → (year, stretch value 力争) of each of its targets that states one."""
+    out: dict[int, list[tuple[int, float]]] = {}
+    for item in tracked:
+        t, ind = item.target, item.indicator
+        stretch = in_indicator_unit(t.stretch_value, t.unit or ind.unit, ind)
+        if t.year is not None and stretch is not None and not t.assigned:
+            out.setdefault(ind.id, []).append((t.year, stretch))
+    return out
 
 
 def _milestones(tracked: list[TrackedTarget]) -> dict[int, list[tuple[int, float]]]:
@@ -171,7 +193,7 @@ def compute_status(
             rows.append(StatusRow(
                 region=item.ref.region.name, plan_id=item.ref.plan.id, plan=item.ref.plan.title,
                 version=item.ref.version.number, version_status=item.ref.version.status, target=tgt.code,
-                indicator_id=ind.id, indicator=ind.name, code=ind.code, shape=ind.shape, direction=ind.direction,
+                indicator_id=ind.id, indicator=ind.name, code=ind.code, shape=ind.shape, direction=ind.direction, change=tgt.change,
                 unit=ind.unit, baseline_year=ind.baseline_year or tgt.baseline_year, target_year=tgt.year,
                 stretch_value=in_indicator_unit(tgt.stretch_value, tgt.unit or ind.unit, ind),
                 assigned=tgt.assigned, latest_period=obs.period if obs else None,
@@ -217,6 +239,8 @@ class IndicatorSeries:
     milestones: list[tuple[int, float]]
     expected: list[tuple[int, float]]  # one point per year from the base year to the last milestone
     values: list[SeriesPoint]
+    stretches: list[tuple[int, float]] = field(default_factory=list)  # 力争 values by target year
+    reading: str = "level"  # how the values read: decrease (累计下降 %), increase or level (value_reading)
 
 
 def indicator_series(db: Database, indicator_id: int, *, accepted_only: bool = False) -> IndicatorSeries:
@@ -243,8 +267,11 @@ def indicator_series(db: Database, indicator_id: int, *, accepted_only: bool = F
             base_value = next((pt.value for pt in values if pt.period == str(indicator.baseline_year)
                                and pt.status in statuses), None)
         expected: list[tuple[int, float]] = []
+        last_target = max(tracked, key=lambda t: t.target.year or 0).target if tracked else None
+        reading = value_reading(last_target.change if last_target else None, indicator.shape)
         path = expected_path(indicator, tracked, base_value)
         if path is not None and indicator.baseline_year is not None:
             expected = [(y, path.expected(y)) for y in range(indicator.baseline_year, milestones[-1][0] + 1)]
         return IndicatorSeries(indicator.id, indicator.name, indicator.unit, indicator.shape, indicator.direction,
-                               indicator.baseline_year, base_value, milestones, expected, values)
+                               indicator.baseline_year, base_value, milestones, expected, values,
+                               sorted(_stretches(tracked).get(indicator_id, [])), reading)

@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session
 from tanfeng.cells import cell, neutralise_formulas
 from tanfeng.db.models import Observation, PlanVersion, Responsibility, Task, TaskProgress
 from tanfeng.db.session import Database
-from tanfeng.formatting import format_quantity
+from tanfeng.formatting import format_quantity, format_target
 from tanfeng.services.errors import StoreError
 from tanfeng.services.queries import current_versions
 from tanfeng.services.registry import get_region, require_unit
 from tanfeng.services.tracked import TrackedTarget, indicator_basis, load_tracked
 from tanfeng.tracking.entry import basis_text
 from tanfeng.tracking.periods import parse_period
+from tanfeng.tracking.trajectory import target_reading
 
 TEMPLATE_VERSION = "1"
 MAX_PROGRESS_TEXT = 500
@@ -74,11 +75,13 @@ def _targets_text(items: list[TrackedTarget]) -> str:
     parts = []
     for item in items:
         t = item.target
-        goal = "待下达" if t.assigned and t.quota_value is None else (t.quota_value if t.assigned else t.value)
-        stretch = f"（力争{t.stretch_value:g}）" if t.stretch_value is not None else ""
-        unit = t.quota_unit if t.assigned else t.unit
-        goal_text = f"{goal:g}" if isinstance(goal, float) else str(goal)
-        parts.append(f"{t.year or '?'}年 {goal_text}{unit or ''}{stretch}")
+        if t.assigned and t.quota_value is None:
+            goal_text = "待下达"
+        else:
+            value, unit = (t.quota_value, t.quota_unit) if t.assigned else (t.value, t.unit)
+            # read the right way round: 下降13%（力争13.5%）, from the target's own verb
+            goal_text = format_target(value, t.stretch_value, unit, change=target_reading(t.change, item.indicator.shape))
+        parts.append(f"{t.year or '?'}年 {goal_text}")
     return "；".join(parts)
 
 

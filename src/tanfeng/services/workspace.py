@@ -35,6 +35,7 @@ from tanfeng.services.tracked import VISIBLE_STATUSES, TrackedTarget, in_indicat
 from tanfeng.services.writes import current_seq
 from tanfeng.tracking.entry import base_text, basis_text
 from tanfeng.tracking.periods import Period, parse_period, year_period
+from tanfeng.tracking.trajectory import target_reading
 
 DEMO_MARK = "示例数据"
 
@@ -57,6 +58,12 @@ class TargetItem:
     change: str | None
     assigned: bool
     sentence: str
+    stretch_value: float | None = None  # 力争
+    shape: str = "linear"  # the indicator's (with change: how the target reads, tracking.target_reading)
+
+    @property
+    def reading(self) -> str:
+        return target_reading(self.change, self.shape)
 
 
 @dataclass
@@ -116,9 +123,11 @@ def plan_trees(db: Database, query: str | None = None, plan_ids: Collection[int]
                 tasks[task.id] = item
                 action = actions.setdefault(task.action_code or "-", ActionItem(task.action_code or "-", "其他 / other"))
                 action.tasks.append(item)
-            for t in session.scalars(select(Target).where(Target.version_id == v.id).order_by(Target.position)):
+            for t, shape in session.execute(select(Target, Indicator.shape)
+                                            .join(Indicator, Indicator.id == Target.indicator_id)
+                                            .where(Target.version_id == v.id).order_by(Target.position)):
                 target = TargetItem(t.code, t.indicator_id, t.indicator_text, t.value, t.unit, t.year, t.change,
-                                    t.assigned, t.sentence)
+                                    t.assigned, t.sentence, t.stretch_value, shape)
                 (tasks[t.task_id].targets if t.task_id in tasks else tree.plan_targets).append(target)
             for action in actions.values():
                 if needle:
@@ -386,16 +395,21 @@ class TargetVersion:
     quota_value: float | None
     sentence: str
     quota_version: int = 0
+    stretch_value: float | None = None
+    reading: str = "level"  # decrease | increase | level (tracking.target_reading)
 
 
 def target_versions(db: Database, indicator_id: int) -> list[TargetVersion]:
     """The indicator's targets in every stored plan version (draft → final …), oldest first."""
     with db.transaction() as session:
-        rows = session.execute(select(Target, PlanVersion).join(PlanVersion, PlanVersion.id == Target.version_id)
+        rows = session.execute(select(Target, PlanVersion, Indicator.shape)
+                               .join(PlanVersion, PlanVersion.id == Target.version_id)
+                               .join(Indicator, Indicator.id == Target.indicator_id)
                                .where(Target.indicator_id == indicator_id)
                                .order_by(PlanVersion.number, Target.position))
         return [TargetVersion(v.number, v.status, v.issued_date, v.imported_by, t.code, t.value, t.unit, t.year,
-                              t.assigned, t.quota_value, t.sentence, t.quota_version) for t, v in rows]
+                              t.assigned, t.quota_value, t.sentence, t.quota_version, t.stretch_value,
+                              target_reading(t.change, shape)) for t, v, shape in rows]
 
 
 def unit_ids_for_names(db: Database, names: set[str], region: str | None = None) -> dict[str, int | None]:

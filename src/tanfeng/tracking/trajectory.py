@@ -56,6 +56,22 @@ def classify(
     return Shape.linear, Direction.up
 
 
+def target_reading(change: str | None, shape: str | None) -> str:
+    """How a target reads, from the plan's own verb: ``decrease`` (下降13%), ``increase`` (提高) or ``level``.
+
+    ``change`` is the target's field in the plan JSON (下降 / 提高 / 达到). A cumulative rate without a
+    verb (a deferred quota: 完成省下达的能耗强度降低指标) is a reduction, as :class:`Trajectory` reads it.
+    """
+    if change in ("decrease", "increase"):
+        return change
+    return "decrease" if shape == Shape.compound.value else "level"
+
+
+def value_reading(change: str | None, shape: str | None) -> str:
+    """How a tracked *value* of the target reads: a cumulative rate as 下降8.2%, a level as the level itself."""
+    return target_reading(change, shape) if shape == Shape.compound.value else "level"
+
+
 @dataclass(frozen=True)
 class Trajectory:
     """Baseline (year, value) → target (year, value). For ``compound`` the values are cumulative %.

@@ -317,7 +317,7 @@ REPORT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordproce
 
 
 def annual_report(request: Request, user: accounts.Account, year: int | None, fmt: str,
-                  plan_id: int | None) -> Response:
+                  plan_id: int | None, lang: str | None = None) -> Response:
     """生成年度评估报告: the annual evaluation report (tanfeng.reports) as a download.
 
     On the demo database the bundled example inventory and scenario file (示例数据) go into the report too.
@@ -330,9 +330,10 @@ def annual_report(request: Request, user: accounts.Account, year: int | None, fm
         # the projection's base year from the same inventory, so both sections print the same figures
         extra = {"inventory": example_inventory_path(), "scenarios": example_inventory_scenarios_path()}
     content = build_annual_content(db, year, plan=plan_id, **extra)
-    data = render(content, fmt)
+    lang = lang or request.app.state.renderer.language(request)  # the English UI gets the English report
+    data = render(content, fmt, lang)
     record(request, user, "annual_report", "plan", content.facts.plan_id, year=year, format=fmt)
-    name = content.filename(fmt)
+    name = content.filename(fmt, lang)
     disposition = f"attachment; filename=\"annual-report-{year}.{fmt}\"; filename*=UTF-8''{quote(name)}"
     return Response(data, media_type=REPORT_TYPES.get(fmt, "application/octet-stream"),
                     headers={"Content-Disposition": disposition})

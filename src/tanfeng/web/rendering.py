@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from tanfeng.formatting import format_number, format_quantity, format_time, local_time
+from tanfeng.formatting import format_number, format_quantity, format_target, format_time, local_time
 from tanfeng.web.deps import record
 from tanfeng.web.export import EXPORT_PARAM, XLSX, download_headers, tables_workbook, wants_export
 from tanfeng.web.i18n import (
@@ -61,7 +61,39 @@ def filesize(size: int | None) -> str:
 def chart_labels(lang: str) -> dict[str, Any]:
     """Legend and hover words of the web charts, in the page's language."""
     return {"expected": word("chart_expected", lang), "observed": word("chart_observed", lang),
-            "target": word("chart_target", lang), "status": {s: status_word(s, lang) for s in STATUS_WORDS}}
+            "target": word("chart_target", lang), "stretch": word("chart_stretch", lang),
+            "status": {s: status_word(s, lang) for s in STATUS_WORDS}}
+
+
+def chart_title(chart: dict[str, Any], lang: str) -> str:
+    """A chart's title: a cumulative rate titled as the reduction (or increase) it is, else name（unit）."""
+    reading = chart.get("reading", "level")
+    if reading in ("decrease", "increase") and chart.get("base_year"):
+        key = "chart_reduction" if reading == "decrease" else "chart_increase"
+        return word(key, lang).format(title=chart["title"], year=chart["base_year"])
+    unit = chart.get("unit") or ""
+    if not unit:
+        return str(chart["title"])
+    return f"{chart['title']} ({unit})" if lang == "en" else f"{chart['title']}（{unit}）"
+
+
+def chart_axis(chart: dict[str, Any], lang: str) -> str:
+    """The y-axis title: 累计下降（%） for a reduction rate, the unit otherwise."""
+    reading = chart.get("reading", "level")
+    if reading in ("decrease", "increase"):
+        return word("axis_reduction" if reading == "decrease" else "axis_increase", lang)
+    return str(chart.get("unit") or "")
+
+
+def chart_missing(chart: dict[str, Any], lang: str) -> str:
+    """What the chart lacks, in words (尚无填报数据，缺少2020年基期值); empty when nothing is lacking."""
+    words = [word(key, lang).format(year=chart.get("base_year") or "") for key in chart.get("missing", [])]
+    return ("、" if lang != "en" else ", ").join(words)
+
+
+def goal_text(value: float | None, stretch: float | None, unit: str | None, reading: str, lang: str) -> str:
+    """A target as it reads: 下降13%（力争13.5%） / down 13 % (stretch 13.5 %); 50万千瓦（力争55万千瓦）."""
+    return format_target(value, stretch, unit, change=reading, lang=lang)
 
 
 _EXPORT_LINK = re.compile(r'<p class="page-tools">.*?</p>', re.S)
@@ -159,5 +191,8 @@ class Renderer:
             "action_word": lambda a: action_word(a, lang), "entity_word": lambda e: entity_word(e, lang),
             "detail_words": lambda d: detail_words(d, lang), "chart_labels": chart_labels(lang),
             "export_url": export,
+            "chart_title": lambda c: chart_title(c, lang), "chart_axis": lambda c: chart_axis(c, lang),
+            "chart_missing": lambda c: chart_missing(c, lang),
+            "goal": lambda value, stretch, unit, reading="level": goal_text(value, stretch, unit, reading, lang),
         }
         return base | context

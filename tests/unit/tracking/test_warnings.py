@@ -51,3 +51,32 @@ def test_thresholds_are_configurable() -> None:
     assert assess(INTENSITY, actual, 2023, Thresholds(green=1.0, red=0.9)).level is Level.red
     with pytest.raises(ValueError):
         Thresholds(green=0.5, red=0.8)
+
+
+def test_a_value_equal_to_the_expected_one_as_shown_is_green() -> None:
+    # a compound path expects 2.0308… one year in; 2.03 reported reads "2.03 vs 2.03" and must be green
+    path = Trajectory(Shape.compound, Direction.up, 2020, 0.0, 2025, 9.75)
+    expected = path.expected(2021)
+    assert f"{expected:.2f}" == "2.03" and expected > 2.03
+    result = assess(path, 2.03, 2021)
+    assert result.progress_ratio is not None and result.progress_ratio < 1.0
+    assert result.level is Level.green
+    # one shown digit behind is not equal: yellow as before
+    assert assess(path, 2.02, 2021).level is Level.yellow
+
+
+def test_tolerance_follows_the_shown_precision_and_direction() -> None:
+    down = Trajectory(Shape.linear, Direction.down, 2020, 100.0, 2030, 80.0)
+    assert down.expected(2025) == 90.0
+    assert assess(down, 90.004, 2025).level is Level.green  # shows as 90
+    assert assess(down, 90.006, 2025).level is Level.yellow  # shows as 90.01, above the path
+    assert assess(down, 90.006, 2025, Thresholds(digits=1)).level is Level.green
+    # a target met as shown is met
+    assert assess(down, 80.004, 2030).target_met
+
+
+def test_tiny_values_are_judged_exactly() -> None:
+    # below the shown precision every value rounds to 0: the exact ratio decides, not the rounding
+    tiny = Trajectory(Shape.linear, Direction.down, 2020, 0.004, 2030, 0.002)
+    assert assess(tiny, 0.004, 2025).level is Level.red
+    assert assess(tiny, 0.003, 2025).level is Level.green

@@ -312,13 +312,15 @@ class ReportRequest(BaseModel):
     year: int | None = Field(None, description="评估年度（默认上一年）/ evaluated year (default: last year)")
     format: Literal["docx", "xlsx", "html"] = "docx"
     plan_id: int | None = None
+    lang: Literal["zh", "en"] | None = Field(None, description="报告语言（默认界面语言）/ the report's language "
+                                                                "(default: the UI's)")
 
 
 @router.post("/reports/annual", response_class=Response,
              responses={200: {"description": "年度评估报告文件 / the report file (docx, xlsx or html)"}})
 def annual_report(request: Request, user: Annotated[Account, Depends(writer(*OFFICE, "viewer"))],
                   body: ReportRequest) -> Response:
-    return actions.annual_report(request, user, body.year, body.format, body.plan_id)
+    return actions.annual_report(request, user, body.year, body.format, body.plan_id, body.lang)
 
 
 @router.get("/audit")

@@ -17,7 +17,13 @@
         marker: { size: 9, color: o.status.map(function (s) { return colours[s] || "#64748b"; }) }, line: { color: "#0b6e4f" } },
       { x: data.milestones.x, y: data.milestones.y, name: words.target, mode: "markers", marker: { symbol: "star", size: 12, color: "#b45309" } }
     ];
-    var layout = { margin: { l: 45, r: 10, t: 10, b: 30 }, legend: { orientation: "h", y: -0.2 }, yaxis: { title: data.unit }, xaxis: { dtick: 1 } };
+    if (data.stretch && data.stretch.x.length) {
+      // the stretch value (力争) next to the target it belongs to
+      traces.push({ x: data.stretch.x, y: data.stretch.y, name: words.stretch, mode: "markers",
+                    marker: { symbol: "star-open", size: 12, color: "#b45309" } });
+    }
+    var axis = figure.getAttribute("data-axis") || data.unit;
+    var layout = { margin: { l: 45, r: 10, t: 10, b: 30 }, legend: { orientation: "h", y: -0.2 }, yaxis: { title: { text: axis } }, xaxis: { dtick: 1 } };
     Plotly.newPlot(figure.querySelector(".plot"), traces, layout, config);
   }
 
@@ -26,7 +32,7 @@
     if (!block) { return; }
     var data = JSON.parse(block.textContent);
     var traces = data.sectors.map(function (s) { return { x: data.years, y: s.values, name: s.name, type: "bar" }; });
-    Plotly.newPlot("inventory-plot", traces, { barmode: "relative", margin: { l: 60, r: 10, t: 10, b: 30 }, yaxis: { title: "万t CO₂e" } }, config);
+    Plotly.newPlot("inventory-plot", traces, { barmode: "relative", margin: { l: 60, r: 10, t: 10, b: 30 }, yaxis: { title: { text: "万t CO₂e" } } }, config);
   }
 
   document.querySelectorAll("figure.chart").forEach(series);

@@ -128,8 +128,7 @@ def enterprise_section(report: AnnualReport) -> Section:
     from tanfeng.reports.layout import Para, Section
 
     if report.enterprises is None:
-        return Section(TITLE, blocks=[Para("库中没有本地区的重点用能单位和“两高”项目（可用 tanfeng enterprises import、"
-                                           "tanfeng projects import 导入）。", "note")])
+        return Section(TITLE, blocks=[Para("尚未录入本地区的重点用能单位名录和“两高”项目清单。", "note")])
     blocks: list[Any] = [b for b in (build(report) for build in SUBSECTIONS) if b is not None]
     return Section(TITLE, blocks=blocks)
 

@@ -22,6 +22,7 @@ ASYNC_ENDPOINTS = {
     "me",  # reads the session only
     "upload_template", "preview_plan", "upload", "preview", "save", "submit_values", "review_bulk",
     "inventory_upload",
+    "enterprise_upload", "project_upload", "api_enterprise_import", "api_project_import",  # multipart lists
 }
 
 

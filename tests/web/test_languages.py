@@ -44,7 +44,8 @@ def _pages(fx: Fixture) -> list[tuple[str, str]]:
             ("office", "/review?status=accepted"), ("office", "/reminders"), ("office", "/admin"),
             ("office", "/audit"), ("office", "/plans/upload"), ("office", "/inventory"),
             ("office", f"/targets/{target}"), ("office", f"/workspace?unit_id={fx.unit_ids[OWN_UNIT]}&period=2024"),
-            ("office", "/targets/999999"), ("unit", "/workspace?period=2024"), ("unit", "/"), ("viewer", "/plan"),
+            ("office", "/targets/999999"), ("office", "/enterprises"), ("office", "/projects"),
+            ("office", "/enterprises/import"), ("unit", "/workspace?period=2024"), ("unit", "/"), ("viewer", "/plan"),
             (None, "/login")]
 
 

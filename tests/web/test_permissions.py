@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
 from builders import PlanBuilder
+from tanfeng.enterprises.credit import uscc_with_check
 from tanfeng.services.collection import submit_values
 from tanfeng.services.review import list_observations
 
@@ -45,6 +46,44 @@ class Case:
     call: Callable[[TestClient, Fixture], httpx.Response]
     expected: dict[str | None, int]
     writes: bool = True  # a preview changes nothing, so it leaves no audit entry
+
+
+ENTERPRISE_USCC = uscc_with_check("91360000MA35PERM0")
+
+
+def _enterprise_file(path: str) -> bytes:
+    import tempfile
+    from pathlib import Path
+
+    from tanfeng.services import enterprise_sheets as sheets
+
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "f.xlsx"
+        if path == "enterprises":
+            sheets.enterprise_template(target, [{"region": "示例县", "name": "示例企业（示例数据）", "uscc": ENTERPRISE_USCC,
+                                                 "industry_code": "C3011"}])
+        else:
+            sheets.project_template(target, [{"region": "示例县", "code": "示例-001", "name": "示例项目（示例数据）",
+                                              "uscc": ENTERPRISE_USCC, "status": "拟建", "product": "水泥熟料",
+                                              "design_unit_energy": 118, "unit_energy_unit": "kgce/t"}])
+        return target.read_bytes()
+
+
+def _stored(fx: Fixture, kind: str) -> int:
+    """The fixture's enterprise (and its project) stored through the services: their id."""
+    import tempfile
+    from pathlib import Path
+
+    from tanfeng.services import enterprises, projects
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for what, service in (("enterprises", enterprises.import_enterprises), ("projects", projects.import_projects)):
+            path = Path(tmp) / f"{what}.xlsx"
+            path.write_bytes(_enterprise_file(what))
+            result = service(fx.db, path, actor="setup")
+            if what == kind:
+                return int(result.ids[0])
+    raise AssertionError(kind)
 
 
 OFFICE_ONLY = {"admin": 200, "office": 200, "unit": 403, "viewer": 403, None: 401}
@@ -131,6 +170,19 @@ CASES = [
     Case("send reminders", lambda c, fx: c.post("/api/v1/reminders/run"), OFFICE_ONLY),
     Case("reminder deadline", lambda c, fx: c.put("/api/v1/reminders/deadlines", json={
         "period": "2024", "due_on": "2025-04-30"}), OFFICE_ONLY),
+    # key energy users and 两高 projects (an enterprise account's own writes: tests/web/test_enterprises_web.py)
+    Case("import enterprises", lambda c, fx: c.post("/api/v1/enterprises/import", files={
+        "file": ("名录.xlsx", _enterprise_file("enterprises"), "x")}), OFFICE_ONLY | {"admin": 201, "office": 201}),
+    Case("import projects", lambda c, fx: _stored(fx, "enterprises") and c.post("/api/v1/projects/import", files={
+        "file": ("项目.xlsx", _enterprise_file("projects"), "x")}), OFFICE_ONLY | {"admin": 201, "office": 201}),
+    Case("edit enterprise", lambda c, fx: c.patch(f"/api/v1/enterprises/{_stored(fx, 'enterprises')}",
+                                                  json={"contact_name": "张三"}), OFFICE_ONLY),
+    Case("project status", lambda c, fx: c.post(f"/api/v1/projects/{_stored(fx, 'projects')}/status",
+                                                json={"status": "在建"}), OFFICE_ONLY),
+    # enterprise energy data pushed by a monitoring platform (an enterprise account's own push and another's 403:
+    # tests/web/test_enterprise_data_web.py)
+    Case("push energy data", lambda c, fx: c.post(f"/api/v1/enterprises/{_stored(fx, 'enterprises')}/energy", json={
+        "records": [{"period": "2024-01", "fuel": "柴油", "quantity": 1, "unit": "吨"}]}), OFFICE_ONLY),
     Case("logout", lambda c, fx: c.delete("/api/v1/session"), {"admin": 200, "office": 200, "unit": 200,
                                                               "viewer": 200, None: 401}),
 ]
@@ -256,6 +308,9 @@ def test_the_matrix_covers_every_write_endpoint_of_the_api(app: FastAPI) -> None
         ("POST", "/api/v1/plans/{plan_id}/assign"), ("POST", "/api/v1/plans/{plan_id}/frequency"),
         ("POST", "/api/v1/plans/{plan_id}/tasks/units"), ("POST", "/api/v1/plans/{plan_id}/units"),
         ("PUT", "/api/v1/regions/{region_id}/quotas"),
+        ("POST", "/api/v1/enterprises/import"), ("POST", "/api/v1/projects/import"),
+        ("PATCH", "/api/v1/enterprises/{enterprise_id}"), ("POST", "/api/v1/projects/{project_id}/status"),
+        ("POST", "/api/v1/enterprises/{enterprise_id}/energy"),
     }
     assert writes == covered
     assert len(CASES) >= len(covered) - 1

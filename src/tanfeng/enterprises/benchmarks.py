@@ -161,7 +161,7 @@ def lookup(product: str, edition: str = LATEST_EDITION) -> Benchmark:
     """The row of ``product`` in ``edition``, else in the latest earlier edition that has it."""
     if edition not in EDITIONS:
         raise BenchmarkError(f"没有{edition}年版标杆表（可选 {'/'.join(EDITIONS)}）", f"no {edition} edition ({'/'.join(EDITIONS)})")
-    candidates = [r for r in table() if r.product == product and r.edition <= edition]
+    candidates = [r for r in table() if r.product == product and r.edition <= edition]  # a few dozen rows
     if not candidates:
         raise BenchmarkError(f"标杆表中没有产品“{product}”", f"no benchmark row for product '{product}'")
     return max(candidates, key=lambda r: r.edition)
@@ -188,9 +188,15 @@ def to_row_unit(value: float, unit: str, row: Benchmark) -> float:
         raise BenchmarkError(f"{row.product_zh}的{row.metric_zh}以{row.unit}计，不能由{unit}换算",
                              f"{row.product}: {row.metric_zh} is in {row.unit}; '{unit}' cannot be converted")
     try:
-        return convert(value, src, dst)
+        return value * _factor(src, dst)
     except (pint.errors.PintError, AttributeError, TypeError, ValueError) as err:
         raise BenchmarkError(f"单位“{unit}”无法换算为{row.unit}", f"unit '{unit}' cannot be converted to {row.unit}") from err
+
+
+@lru_cache(maxsize=256)
+def _factor(src: str, dst: str) -> float:
+    """How many ``dst`` one ``src`` is (every unit here is a ratio scale: no offsets)."""
+    return 1.0 if src == dst else convert(1.0, src, dst)
 
 
 def classify(product: str, unit_energy: float, unit: str, edition: str = LATEST_EDITION, *,

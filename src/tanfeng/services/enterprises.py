@@ -218,15 +218,15 @@ def _store(db: Database, parsed: sheets.SheetRows, label: str, actor: str, accou
             raise ImportValidationError(label, sorted(errors, key=lambda e: e.row))
         result = ImportResult(label)
         try:
+            created: list[Enterprise] = []
             for _number, values in good:
                 stored = existing.get(values["uscc"])
                 flags = {k: bool(values[k]) for k in FLAG_COLUMNS}
                 if stored is None:
                     e = Enterprise(**{**values, **flags}, version=1)
                     session.add(e)
-                    session.flush()
+                    created.append(e)
                     result.created += 1
-                    result.ids.append(e.id)
                     continue
                 changes = {k: v for k, v in {**values, **{k: values[k] for k in FLAG_COLUMNS if values[k] is not None}}
                            .items() if k not in FLAG_COLUMNS or v is not None}
@@ -241,7 +241,8 @@ def _store(db: Database, parsed: sheets.SheetRows, label: str, actor: str, accou
                 else:
                     result.unchanged += 1
                 result.ids.append(stored.id)
-            session.flush()
+            session.flush()  # once: the new rows' ids in one round of inserts
+            result.ids += [e.id for e in created]
         except InvalidInput as err:  # a value the database would refuse (too long, hidden characters)
             raise ImportValidationError(label, [RowError(0, None, err.zh, err.en, sheets.ENTERPRISE_SHEET)]) from err
         if dry_run:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tanfeng.db.enterprise_models import (
@@ -320,6 +320,7 @@ def _store(db: Database, parsed: sheets.SheetRows, label: str, actor: str, accou
         result = ProjectImportResult(label)
         user_id = account.id if account else None
         try:
+            placed: list[tuple[Project, dict[str, Any], str | None]] = []  # (project, item, status before)
             for key, item in projects.items():
                 project = stored.get(key)
                 enterprise = item["enterprise"]
@@ -327,31 +328,34 @@ def _store(db: Database, parsed: sheets.SheetRows, label: str, actor: str, accou
                     project = Project(region_id=item["region_id"], enterprise_id=enterprise.id, code=item["code"],
                                       status=item["status"], version=1, **item["fields"])
                     session.add(project)
-                    session.flush()
-                    session.add(ProjectStatusEvent(project_id=project.id, from_status=None, to_status=item["status"],
-                                                   note="导入 / imported", user_id=user_id, actor=actor))
+                    placed.append((project, item, None))
                     result.created += 1
-                else:
-                    for field_, value in item["fields"].items():
-                        setattr(project, field_, value)
-                    project.enterprise_id = enterprise.id
-                    if item["status"] and item["status"] != project.status:
-                        session.add(ProjectStatusEvent(project_id=project.id, from_status=project.status,
-                                                       to_status=item["status"], note="导入 / imported",
-                                                       user_id=user_id, actor=actor))
-                        project.status = item["status"]
-                        result.status_changes += 1
-                    project.version += 1
-                    result.updated += 1
-                if item["lines"]:
-                    for old in session.scalars(select(ProjectProduct).where(ProjectProduct.project_id == project.id)):
-                        session.delete(old)
-                    session.flush()
-                    for line in item["lines"]:
-                        session.add(ProjectProduct(project_id=project.id, **{k: v for k, v in line.items() if k != "row"}))
-                        result.product_lines += 1
+                    continue
+                was: str | None = project.status
+                for field_, value in item["fields"].items():
+                    setattr(project, field_, value)
+                project.enterprise_id = enterprise.id
+                if item["status"] and item["status"] != project.status:
+                    project.status = item["status"]
+                    result.status_changes += 1
+                project.version += 1
+                placed.append((project, item, was))
+                result.updated += 1
+            session.flush()  # once: the new projects' ids
+            replaced = [p.id for p, item, before in placed if before is not None and item["lines"]]
+            for start in range(0, len(replaced), 5000):
+                session.execute(delete(ProjectProduct).where(ProjectProduct.project_id.in_(replaced[start:start + 5000])))
+            reviews = {r.project_id: r for r in session.scalars(select(EnergyReview).where(
+                EnergyReview.project_id.in_([p.id for p, item, before in placed if before is not None and item["review"]])))}
+            for project, item, before in placed:
+                if before is None or before != project.status:
+                    session.add(ProjectStatusEvent(project_id=project.id, from_status=before, to_status=project.status,
+                                                   note="导入 / imported", user_id=user_id, actor=actor))
+                for line in item["lines"]:
+                    session.add(ProjectProduct(project_id=project.id, **{k: v for k, v in line.items() if k != "row"}))
+                    result.product_lines += 1
                 if item["review"]:
-                    review = session.scalar(select(EnergyReview).where(EnergyReview.project_id == project.id))
+                    review = reviews.get(project.id)
                     if review is None:
                         session.add(EnergyReview(project_id=project.id, version=1, **item["review"]))
                     else:
@@ -369,11 +373,14 @@ def _store(db: Database, parsed: sheets.SheetRows, label: str, actor: str, accou
         return result
 
 
-def _lines(session: Session, project: Project, edition: str) -> list[LineView]:
+def _lines(session: Session, project: Project, edition: str,
+           stored: list[ProjectProduct] | None = None) -> list[LineView]:
     names = benchmarks.products()
     out = []
-    for line in session.scalars(select(ProjectProduct).where(ProjectProduct.project_id == project.id)
-                                .order_by(ProjectProduct.id)):
+    if stored is None:
+        stored = list(session.scalars(select(ProjectProduct).where(ProjectProduct.project_id == project.id)
+                                      .order_by(ProjectProduct.id)))
+    for line in stored:
         c, problem = classify_line(line.product, line.design_unit_energy, line.unit_energy_unit, project.status, edition)
         out.append(LineView(line.product, names.get(line.product, line.product),
                             benchmarks.PRODUCT_EN.get(line.product, line.product), line.design_capacity, line.capacity_unit,
@@ -382,7 +389,7 @@ def _lines(session: Session, project: Project, edition: str) -> list[LineView]:
 
 
 def _view(session: Session, project: Project, enterprise: Enterprise, region: str, edition: str, *,
-          detail: bool = False) -> ProjectView:
+          detail: bool = False, lines: list[ProjectProduct] | None = None) -> ProjectView:
     review = history = None
     if detail:
         r = session.scalar(select(EnergyReview).where(EnergyReview.project_id == project.id))
@@ -396,7 +403,7 @@ def _view(session: Session, project: Project, enterprise: Enterprise, region: st
     return ProjectView(project.id, project.region_id, region, enterprise.id, enterprise.name, enterprise.uscc,
                        project.name, project.code, project.industry_code, project.status,
                        project.energy_equivalent_tce, project.energy_calorific_tce, project.coal_tce, project.co2_t,
-                       project.start_year, project.operation_year, project.version, _lines(session, project, edition),
+                       project.start_year, project.operation_year, project.version, _lines(session, project, edition, lines),
                        review, history or [])
 
 
@@ -420,7 +427,15 @@ def list_projects(db: Database, account: Account | None, *, region_id: int | Non
         if query:
             like = f"%{query.strip()}%"
             q = q.where(Project.name.like(like) | Project.code.like(like) | Enterprise.name.like(like))
-        views = [_view(session, p, e, r, edition) for p, e, r in session.execute(q.order_by(Region.name, Project.code))]
+        found = session.execute(q.order_by(Region.name, Project.code)).all()
+        # every product line in one query (not one per project), in id order
+        by_project: dict[int, list[ProjectProduct]] = {p.id: [] for p, _, _ in found}
+        ids = list(by_project)
+        for start in range(0, len(ids), 5000):  # bounded IN lists
+            for line in session.scalars(select(ProjectProduct).where(ProjectProduct.project_id.in_(ids[start:start + 5000]))
+                                        .order_by(ProjectProduct.id)):
+                by_project[line.project_id].append(line)
+        views = [_view(session, p, e, r, edition, lines=by_project[p.id]) for p, e, r in found]
     if klass == "entry":
         return [v for v in views if v.entry_flag]
     if klass == "none":

@@ -207,6 +207,10 @@ CASES = [
                                                   json={"contact_name": "张三"}), OFFICE_ONLY),
     Case("project status", lambda c, fx: c.post(f"/api/v1/projects/{_stored(fx, 'projects')}/status",
                                                 json={"status": "在建"}), OFFICE_ONLY),
+    # enterprise energy data pushed by a monitoring platform (an enterprise account's own push and another's 403:
+    # tests/web/test_enterprise_data_web.py)
+    Case("push energy data", lambda c, fx: c.post(f"/api/v1/enterprises/{_stored(fx, 'enterprises')}/energy", json={
+        "records": [{"period": "2024-01", "fuel": "柴油", "quantity": 1, "unit": "吨"}]}), OFFICE_ONLY),
     Case("logout", lambda c, fx: c.delete("/api/v1/session"), {"admin": 200, "office": 200, "unit": 200,
                                                               "viewer": 200, None: 401}),
     Case("own password", lambda c, fx: c.post("/api/v1/me/password", json={
@@ -339,6 +343,7 @@ def test_the_matrix_covers_every_write_endpoint_of_the_api(app: FastAPI) -> None
         ("POST", "/api/v1/me/password"),
         ("POST", "/api/v1/enterprises/import"), ("POST", "/api/v1/projects/import"),
         ("PATCH", "/api/v1/enterprises/{enterprise_id}"), ("POST", "/api/v1/projects/{project_id}/status"),
+        ("POST", "/api/v1/enterprises/{enterprise_id}/energy"),
     }
     assert writes == covered
     assert len(CASES) >= len(covered) - 1

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from live_server import running
+from tanfeng.db.enterprise_models import Enterprise, Project
 from tanfeng.db.models import PlanVersion
 from tanfeng.db.session import Database
 from tanfeng.services import consultation as cs
@@ -27,7 +28,7 @@ from .conftest import ARTIFACTS
 WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 SCREENS = ARTIFACTS / "screens"
 # Routes that answer a file, switch the language or serve assets: not pages.
-NOT_PAGES = re.compile(r"\.(xlsx|docx|js|\{fmt\})$|^/lang/|^/static")
+NOT_PAGES = re.compile(r"\.(xlsx|docx|csv|js|\{fmt\})$|^/lang/|^/static|/file$")
 
 
 def page_routes(app: FastAPI) -> list[str]:
@@ -61,13 +62,19 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, DemoRe
                              text="建议明确屋顶分布式光伏的年度建设规模（示例数据）", name="示例用户")
     indicator = compute_status(db)[0].indicator_id
     app = create_app(WebSettings(mode="demo", secret_key="e2e-secret-key-long-enough-0123456789abcdef"), db)
-    values = {"indicator_id": indicator, "round_id": round_info.id, "comment_id": comment.id}
+    with db.transaction() as session:  # the demo's first enterprise and project (示例数据)
+        enterprise = session.scalars(select(Enterprise.id).order_by(Enterprise.id)).first()
+        project = session.scalars(select(Project.id).order_by(Project.id)).first()
+    assert enterprise is not None and project is not None
+    values = {"indicator_id": indicator, "round_id": round_info.id, "comment_id": comment.id,
+              "enterprise_id": enterprise, "project_id": project}
+    queries = {"/attachments": f"?indicator_id={indicator}&period={today.year - 1}"}  # pages that need a query
     paths = []
     for path in page_routes(app):
         for name, value in values.items():
             path = path.replace("{" + name + "}", str(value))
         assert "{" not in path, f"no value for the page {path}: add one to the fixture"
-        paths.append(path)
+        paths.append(path + queries.get(path, ""))
     paths.append("/no-such-page")  # the 404 page is a page too
     with running(app) as port:
         yield f"http://127.0.0.1:{port}", demo, paths

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -49,6 +51,20 @@ def populate(url: str) -> int:
     return info.id
 
 
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def cpu_per_request(pid: int, url: str, seconds: int = 5) -> float:
+    """The server's CPU time per request while wrk keeps four connections busy for ``seconds``."""
+    before = _cpu_seconds(pid)
+    out = subprocess.run(["wrk", "-t1", "-c4", f"-d{seconds}s", url], capture_output=True, text=True, check=True)
+    used = _cpu_seconds(pid) - before
+    requests = int(next(line for line in out.stdout.splitlines() if "requests in" in line).split()[0])
+    return 1000 * used / max(requests, 1)
+
+
 def measure(label: str, url: str, args: argparse.Namespace) -> None:
     round_id = populate(url)
     port = _free_port()
@@ -62,6 +78,10 @@ def measure(label: str, url: str, args: argparse.Namespace) -> None:
         size = len(httpx.get(base + page).content)
         for name, path in (("/login (baseline)", "/login"), (f"public page ({size // 1024} KB)", page)):
             print(f"{label:<10} {name:<24} {timed(base, path, cookies, args)}", flush=True)
+        if args.workers == 1 and shutil.which("wrk") and Path(f"/proc/{proc.pid}/stat").exists():
+            for name, path in (("/login (baseline)", "/login"), ("public page", page)):
+                print(f"{label:<10} {name:<24} {cpu_per_request(proc.pid, base + path):6.2f} CPU ms/request "
+                      "(server process, 4 connections: a figure that depends little on other load)", flush=True)
     finally:
         proc.terminate()
         proc.wait(timeout=20)

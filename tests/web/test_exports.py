@@ -95,7 +95,8 @@ def test_every_office_table_exports_as_the_page_shows_it(web: tuple[FastAPI, Fix
     app, fx = web
     unit = login(app, "unit")
     assert unit.post("/api/v1/observations", json={"unit_id": fx.unit_ids[OWN_UNIT], "values": [
-        {"indicator_id": fx.indicator["forest_coverage"], "period": "2024", "value": 1234.5}]}).status_code == 201
+        {"indicator_id": fx.indicator["forest_coverage"], "period": "2024", "value": 81.25,
+         "note": "核对"}]}).status_code == 201
     office = login(app, "office")
     pages = [*OFFICE_PAGES, f"/targets/{fx.indicator['forest_coverage']}",
              f"/workspace?unit_id={fx.unit_ids[OWN_UNIT]}&period=2024"]
@@ -122,7 +123,7 @@ def test_every_office_table_exports_as_the_page_shows_it(web: tuple[FastAPI, Fix
     review = _sheets(office.get("/review?status=submitted&export=xlsx").content)
     header, rows = _table(next(iter(review.values())))
     value_col = header.index("数值")
-    assert [r[value_col] for r in rows] == [1234.5]  # a numeric cell, not the text "1,234.5 %"
+    assert [r[value_col] for r in rows] == [81.25]  # a numeric cell (a share: the entry checks allow 0–100), not "81.25%"
     entries = audit.recent(fx.db, limit=5)
     assert any(e.action == "export_table" and e.detail.get("page") == "/review" for e in entries)
 

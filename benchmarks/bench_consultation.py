@@ -18,13 +18,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
 
-from bench_web import PG_ADMIN, _free_port, _load, _wait, timed
+from bench_web import _free_port, _load, _wait, throwaway_postgres, timed
 
 
 def populate(url: str) -> int:
@@ -99,18 +98,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         measure("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}", args)
     if args.postgres:
-        from sqlalchemy import create_engine, text
-
-        name = f"tanfeng_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            measure("PostgreSQL", PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", args)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        with throwaway_postgres() as url:
+            measure("PostgreSQL", url, args)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -238,18 +237,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         measure("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}", args)
     if args.postgres:
-        from sqlalchemy import create_engine, text
-
-        name = f"tanfeng_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(bench_web.PG_ADMIN, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            measure("PostgreSQL", bench_web.PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", args)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        with bench_web.throwaway_postgres() as url:
+            measure("PostgreSQL", url, args)
 
 
 if __name__ == "__main__":

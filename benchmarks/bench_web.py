@@ -24,12 +24,31 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 SECRET = "benchmark-secret-key-0123456789abcdef0123"
+
+
+@contextmanager
+def throwaway_postgres() -> Iterator[str]:
+    """A new empty database on 127.0.0.1:5432 for one benchmark run, dropped after it."""
+    from sqlalchemy import create_engine, text
+
+    name = f"tanfeng_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _free_port() -> int:
@@ -177,18 +196,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         measure("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}", args)
     if args.postgres:
-        from sqlalchemy import create_engine, text
-
-        name = f"tanfeng_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            measure("PostgreSQL", PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", args)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        with throwaway_postgres() as url:
+            measure("PostgreSQL", url, args)
 
 
 if __name__ == "__main__":

@@ -176,7 +176,7 @@ def _rendered_page(request: Request, round_id: int) -> Response:
         return missing
     if request.session.get("flash"):
         return _page(request, round_id)
-    renderer, info = request.app.state.renderer, public_round(request.app.state.db, round_id)
+    renderer, info = request.app.state.renderer, public_round(request.app.state.db, round_id, PAGE_TTL)  # just confirmed by _missing
     lang = renderer.language(request)
     context = {"round": info, "question": _QUESTION, "token": _TOKEN, "w": words(lang), "limits": limits(request),
                "sections_html": _sections_html(request, info, lang, None)}

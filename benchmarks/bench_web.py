@@ -61,11 +61,13 @@ def serve(url: str, port: int, workers: int) -> None:
     """Child process: serve ``url`` (already populated) on 127.0.0.1:port."""
     import uvicorn
 
+    from tanfeng.web.server import SERVER_OPTIONS
+
     os.environ["TANFENG_DATABASE_URL"] = url
     os.environ["TANFENG_SECRET_KEY"] = SECRET
     os.environ["TANFENG_MODE"] = "demo"
     uvicorn.run("tanfeng.web.app:create_app", factory=True, host="127.0.0.1", port=port, workers=workers,
-                log_level="warning", access_log=False)
+                **SERVER_OPTIONS)
 
 
 def populate(url: str) -> str:

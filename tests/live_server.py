@@ -11,6 +11,8 @@ from contextlib import contextmanager
 import uvicorn
 from fastapi import FastAPI
 
+from tanfeng.web.server import SERVER_OPTIONS
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -22,7 +24,7 @@ def free_port() -> int:
 def running(app: FastAPI) -> Iterator[int]:
     """Serve ``app`` on 127.0.0.1 until the block ends; yields the port."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **SERVER_OPTIONS))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

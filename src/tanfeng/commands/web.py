@@ -35,7 +35,9 @@ def _fail(err: Exception) -> None:
 def run_server(app: object, host: str, port: int) -> None:
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)  # type: ignore[arg-type]
+    from tanfeng.web.server import SERVER_OPTIONS
+
+    uvicorn.run(app, host=host, port=port, **SERVER_OPTIONS)  # type: ignore[arg-type]
 
 
 def serve(

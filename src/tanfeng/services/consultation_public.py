@@ -197,10 +197,16 @@ _confirmed: weakref.WeakKeyDictionary[Database, dict[int, tuple[float, PublicRou
 
 def recent_round(db: Database, round_id: int, max_age: float) -> PublicRound | None:
     """The round if it was confirmed to exist less than ``max_age`` seconds ago (no database work), else None."""
-    recent = _confirmed.get(db, {}).get(round_id)
-    if max_age > 0 and recent is not None and time.monotonic() - recent[0] < max_age:
+    recent = confirmed_round(db, round_id)
+    if max_age > 0 and recent is not None and recent[0] < max_age:
         return recent[1]
     return None
+
+
+def confirmed_round(db: Database, round_id: int) -> tuple[float, PublicRound] | None:
+    """(seconds since the round was last confirmed to exist, the round), or None if it never was or has gone."""
+    recent = _confirmed.get(db, {}).get(round_id)
+    return None if recent is None else (time.monotonic() - recent[0], recent[1])
 
 
 def public_round(db: Database, round_id: int, max_age: float = 0.0) -> PublicRound:

@@ -7,15 +7,19 @@ towards the client's rate limit, kept in the database so that it holds across wo
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from typing import Annotated
 from urllib.parse import parse_qsl, quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup, escape
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
+from tanfeng.db.session import Database
 from tanfeng.reports.consultation import notice_docx
 from tanfeng.services.consultation import Actor, get_round
 from tanfeng.services.consultation_public import (
@@ -26,16 +30,17 @@ from tanfeng.services.consultation_public import (
     check_rate,
     client_key,
     comment_items,
+    confirmed_round,
     form_context,
     new_challenge,
     open_public_rounds,
     public_round,
-    recent_round,
     submit_public,
 )
 from tanfeng.services.errors import StoreError
 from tanfeng.web.consultation_words import words
 
+log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HONEYPOT = "website"
@@ -132,7 +137,8 @@ def _missing(request: Request, round_id: int) -> Response | None:
 
 
 # How long a round confirmed to exist is served from memory: rounds do not change once opened, so this only bounds
-# how long a page outlives a round removed by a database restore (a submission always checks).
+# how long a page outlives a round removed by a database restore (a submission always checks). Past half of it, one
+# visit's response also re-confirms the round after it is sent, so that a busy page never waits for the database.
 PAGE_TTL = 5.0
 _QUESTION, _TOKEN = "tanfeng-slot-question-4b1d", "tanfeng-slot-token-4b1d"
 
@@ -158,41 +164,84 @@ def _pages(request: Request) -> dict[tuple[object, ...], Parts]:
     return cache
 
 
+def _reconfirm(db: Database, round_id: int, pending: set[int]) -> None:
+    """Runs after a response is sent (thread pool): asks the database whether the round still exists."""
+    try:
+        public_round(db, round_id)
+    except StoreError:
+        pass  # gone: the round is forgotten, so the next visit renders the 404
+    except Exception:  # the database is unreachable: the next visit past PAGE_TTL takes the slow path and says so
+        log.warning("could not re-confirm consultation round %s", round_id, exc_info=True)
+    finally:
+        pending.discard(round_id)
+
+
 def _anonymous_page(request: Request, round_id: int) -> HTMLResponse | None:
     """The page of a recently confirmed round for a visitor with nothing waiting in the session, from memory:
     only the check question and its token are new. No database or file work (this runs on the event loop)."""
     if request.session.get("flash"):
         return None
-    info = recent_round(request.app.state.db, round_id, PAGE_TTL)
-    if info is None:
+    seen = confirmed_round(request.app.state.db, round_id)
+    if seen is None or seen[0] >= PAGE_TTL:
         return None
+    age, info = seen
     parts = _pages(request).get(_page_key(request, info))
-    return None if parts is None else _from_parts(request, parts, info)
+    if parts is None:
+        return None
+    response = _from_parts(request, parts, info)
+    pending: set[int] = request.app.state.__dict__.setdefault("consult_reconfirming", set())
+    if age >= PAGE_TTL / 2 and round_id not in pending:
+        pending.add(round_id)  # one re-confirmation at a time (the event loop is single-threaded)
+        response.background = BackgroundTask(_reconfirm, request.app.state.db, round_id, pending)
+    return response
 
 
-def _rendered_page(request: Request, round_id: int) -> Response:
-    missing = _missing(request, round_id)
-    if missing is not None:
-        return missing
-    if request.session.get("flash"):
-        return _page(request, round_id)
-    renderer, info = request.app.state.renderer, public_round(request.app.state.db, round_id, PAGE_TTL)  # just confirmed by _missing
-    lang = renderer.language(request)
+_locks_guard = threading.Lock()
+
+
+def _round_lock(request: Request, round_id: int) -> threading.Lock:
+    locks: dict[int, threading.Lock] = request.app.state.__dict__.setdefault("consult_render_locks", {})
+    with _locks_guard:
+        if round_id not in locks and len(locks) > 1024:  # ids probed at random: a lock dropped only costs a re-render
+            locks.clear()
+        return locks.setdefault(round_id, threading.Lock())
+
+
+def _render_parts(request: Request, info: PublicRound) -> Parts | None:
+    """The page rendered once around its two slots (None for a template that repeats them)."""
+    renderer, lang = request.app.state.renderer, request.app.state.renderer.language(request)
     context = {"round": info, "question": _QUESTION, "token": _TOKEN, "w": words(lang), "limits": limits(request),
                "sections_html": _sections_html(request, info, lang, None)}
     html = renderer.templates.get_template("consultation/public.html").render(
         renderer.context(request, context, csrf=False))
-    if html.count(_QUESTION) != 1 or html.count(_TOKEN) != 1:  # a template that repeats them: no shortcut
-        return _page(request, round_id)
+    if html.count(_QUESTION) != 1 or html.count(_TOKEN) != 1:
+        return None
     first, second = sorted((_QUESTION, _TOKEN), key=html.index)
     head, _, rest = html.partition(first)
     middle, _, tail = rest.partition(second)
-    parts = (head, middle, tail, first == _QUESTION)
-    pages = _pages(request)
-    if len(pages) > 256:
-        pages.clear()
-    pages[_page_key(request, info)] = parts
-    return _from_parts(request, parts, info)
+    return head, middle, tail, first == _QUESTION
+
+
+def _rendered_page(request: Request, round_id: int) -> Response:
+    if request.session.get("flash"):
+        return _missing(request, round_id) or _page(request, round_id)
+    # One visitor per round confirms and renders; those who arrived meanwhile then take its page from memory.
+    with _round_lock(request, round_id):
+        fast = _anonymous_page(request, round_id)
+        if fast is not None:
+            return fast
+        missing = _missing(request, round_id)
+        if missing is not None:
+            return missing
+        info = public_round(request.app.state.db, round_id, PAGE_TTL)  # just confirmed by _missing
+        pages, key = _pages(request), _page_key(request, info)
+        parts = pages.get(key) or _render_parts(request, info)
+        if parts is None:  # a template that repeats a slot: no shortcut
+            return _page(request, round_id)
+        if len(pages) > 256:
+            pages.clear()
+        pages[key] = parts
+        return _from_parts(request, parts, info)
 
 
 @router.get("/consult/{round_id}", response_class=HTMLResponse)

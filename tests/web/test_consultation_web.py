@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import re
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -13,11 +15,11 @@ from docx import Document
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlalchemy import event, func, select
+from sqlalchemy import delete, event, func, select
 
 from integration.conftest import db, db_url, pg_url, sqlite_template  # noqa: F401
 from integration.consultation_helpers import final_plan
-from tanfeng.db.consultation_models import ConsultationComment
+from tanfeng.db.consultation_models import ConsultationComment, ConsultationRound
 from tanfeng.db.models import PlanVersion
 from tanfeng.db.session import Database
 from tanfeng.plans import example_plan_path, read
@@ -27,6 +29,7 @@ from tanfeng.services.consultation_public import PublicLimits, parse_answer
 from tanfeng.services.plan_import import import_plan
 from tanfeng.services.workspace import list_units
 from tanfeng.web import create_app
+from tanfeng.web.routes import consultation_public as public_routes
 
 from .conftest import PASSWORD, login, settings
 
@@ -247,3 +250,58 @@ def test_public_page_from_memory_is_the_rendered_page(app: FastAPI, db: Database
     english = TestClient(app, follow_redirects=False)
     english.get(f"/lang/en?next=/consult/{round_id}")
     assert 'lang="en"' in english.get(f"/consult/{round_id}").text  # the language is part of the page's key
+
+
+def _statements(db: Database) -> tuple[list[str], object]:  # noqa: F811
+    seen: list[str] = []
+
+    def count(*args: object) -> None:
+        seen.append(str(args[2]))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    return seen, count
+
+
+def test_busy_public_page_reconfirms_once_and_notices_a_removed_round(app: FastAPI, db: Database,  # noqa: F811
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past half the confirmation window one visit re-confirms the round after its answer (one query), the
+    others are served from memory; a round gone from the database answers 404 once that check has run."""
+    monkeypatch.setattr(public_routes, "PAGE_TTL", 2.0)
+    office = login(app, "office")
+    round_id = _open_round(office, db)
+    public = TestClient(app, follow_redirects=False)
+    assert public.get(f"/consult/{round_id}").status_code == 200  # rendered and confirmed
+    time.sleep(1.1)  # past half of the window, within it
+    seen, listener = _statements(db)
+    first = public.get(f"/consult/{round_id}")  # answered from memory; re-confirms after sending
+    after_first = list(seen)
+    others = [public.get(f"/consult/{round_id}") for _ in range(3)]
+    event.remove(db.engine, "before_cursor_execute", listener)
+    assert first.status_code == 200 and all(o.status_code == 200 for o in others)
+    assert len(after_first) == 1 and "consultation_rounds" in after_first[0]
+    assert seen == after_first  # the re-confirmation renewed the window: no further query
+    with db.transaction() as session:  # as after a restore of an older backup: the round is gone
+        session.execute(delete(ConsultationRound).where(ConsultationRound.id == round_id))
+    time.sleep(1.1)
+    assert public.get(f"/consult/{round_id}").status_code == 200  # still within the window: from memory
+    assert public.get(f"/consult/{round_id}").status_code == 404  # the re-confirmation found it gone
+
+
+def test_cold_public_page_is_rendered_once_for_concurrent_visitors(app: FastAPI, db: Database,  # noqa: F811
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    office = login(app, "office")
+    round_id = _open_round(office, db)
+    renders: list[int] = []
+    original = public_routes._render_parts
+
+    def counted(request: object, info: object) -> object:
+        renders.append(1)
+        time.sleep(0.2)  # a slow render: the other visitors arrive while it runs
+        return original(request, info)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(public_routes, "_render_parts", counted)
+    with TestClient(app) as public, ThreadPoolExecutor(6) as pool:
+        pages = list(pool.map(lambda _: public.get(f"/consult/{round_id}"), range(6)))
+    assert [p.status_code for p in pages] == [200] * 6
+    assert len(renders) == 1
+    assert len({_form(p.text)["token"] for p in pages}) == 6  # one render, still a token per visitor

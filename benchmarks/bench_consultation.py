@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import shutil
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import httpx
 
-from bench_web import _free_port, _load, _wait, throwaway_postgres, timed
+from bench_web import _free_port, _load, _wait, cpu_per_request, throwaway_postgres, timed
 
 
 def populate(url: str) -> int:
@@ -48,20 +47,6 @@ def populate(url: str) -> int:
                          office_name="县发改委", email="fgw@example.gov.cn")
     db.dispose()
     return info.id
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-
-
-def cpu_per_request(pid: int, url: str, seconds: int = 5) -> float:
-    """The server's CPU time per request while wrk keeps four connections busy for ``seconds``."""
-    before = _cpu_seconds(pid)
-    out = subprocess.run(["wrk", "-t1", "-c4", f"-d{seconds}s", url], capture_output=True, text=True, check=True)
-    used = _cpu_seconds(pid) - before
-    requests = int(next(line for line in out.stdout.splitlines() if "requests in" in line).split()[0])
-    return 1000 * used / max(requests, 1)
 
 
 def measure(label: str, url: str, args: argparse.Namespace) -> None:

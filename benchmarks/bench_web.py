@@ -137,6 +137,22 @@ def _wrk(base: str, path: str, cookies: httpx.Cookies, clients: int, seconds: in
     return int(n), float(p50), float(p95), int(n) / (int(micros) / 1e6)
 
 
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def cpu_per_request(pid: int, url: str, seconds: int = 5, cookies: httpx.Cookies | None = None) -> float:
+    """The server's CPU time per request while wrk keeps four connections busy for ``seconds``."""
+    cookie = "; ".join(f"{k}={v}" for k, v in (cookies or {}).items())
+    before = _cpu_seconds(pid)
+    out = subprocess.run(["wrk", "-t1", "-c4", f"-d{seconds}s", "-H", f"Cookie: {cookie}", url], capture_output=True,
+                         text=True, check=True)
+    used = _cpu_seconds(pid) - before
+    requests = int(next(line for line in out.stdout.splitlines() if "requests in" in line).split()[0])
+    return 1000 * used / max(requests, 1)
+
+
 def _wait(port: int, proc: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -176,6 +192,10 @@ def measure(label: str, url: str, args: argparse.Namespace) -> None:
         asyncio.run(_load(base, "/", cookies, 5, 50))  # warm-up (imports, caches, connections)
         for name, path in (("/api/v1/me (baseline)", "/api/v1/me"), ("overview", "/")):
             print(f"{label:<10} {name:<22} {timed(base, path, cookies, args)}", flush=True)
+        if args.workers == 1 and shutil.which("wrk") and Path(f"/proc/{proc.pid}/stat").exists():
+            for name, path in (("/api/v1/me (baseline)", "/api/v1/me"), ("overview", "/")):
+                print(f"{label:<10} {name:<22} {cpu_per_request(proc.pid, base + path, cookies=cookies):6.2f} CPU "
+                      "ms/request (server process, 4 connections)", flush=True)
     finally:
         proc.terminate()
         proc.wait(timeout=20)

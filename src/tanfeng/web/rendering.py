@@ -183,16 +183,27 @@ class Renderer:
         user = context.pop("user", None) or getattr(request.state, "user", None)
         messages = list(request.session.get("flash", [])) if keep_messages else request.session.pop("flash", [])
         base = {
-            "request": request, "user": user, "lang": lang, "csrf_field": CSRF_FIELD,
+            "request": request, "user": user, "csrf_field": CSRF_FIELD,
             "csrf": csrf_token(request.session) if csrf else "",
-            "demo": request.app.state.demo, "messages": messages, "plan_q": "", "plans": [], "chosen": None,
-            "t": lambda key: word(key, lang), "tr": lambda zh, en: en if lang == "en" else zh, "status_word": lambda s: status_word(s, lang),
-            "level_word": lambda lv: level_word(lv, lang), "version_word": lambda n: version_word(n, lang),
-            "action_word": lambda a: action_word(a, lang), "entity_word": lambda e: entity_word(e, lang),
-            "detail_words": lambda d: detail_words(d, lang), "chart_labels": chart_labels(lang),
-            "export_url": export,
-            "chart_title": lambda c: chart_title(c, lang), "chart_axis": lambda c: chart_axis(c, lang),
-            "chart_missing": lambda c: chart_missing(c, lang),
-            "goal": lambda value, stretch, unit, reading="level": goal_text(value, stretch, unit, reading, lang),
+            "messages": messages, "plan_q": "", "plans": [], "chosen": None, "export_url": export,
         }
-        return base | context
+        return language_context(lang, request.app.state.demo) | base | context
+
+    def fragment(self, name: str, lang: str, demo: bool, context: dict[str, Any]) -> Markup:
+        """A part of a page that depends only on its data and the language (no request, user or session)."""
+        return Markup(self.templates.get_template(name).render(language_context(lang, demo) | context))
+
+
+def language_context(lang: str, demo: bool) -> dict[str, Any]:
+    """The words and formatters of a page in ``lang``."""
+    return {
+        "lang": lang, "demo": demo,
+        "t": lambda key: word(key, lang), "tr": lambda zh, en: en if lang == "en" else zh,
+        "status_word": lambda s: status_word(s, lang),
+        "level_word": lambda lv: level_word(lv, lang), "version_word": lambda n: version_word(n, lang),
+        "action_word": lambda a: action_word(a, lang), "entity_word": lambda e: entity_word(e, lang),
+        "detail_words": lambda d: detail_words(d, lang), "chart_labels": chart_labels(lang),
+        "chart_title": lambda c: chart_title(c, lang), "chart_axis": lambda c: chart_axis(c, lang),
+        "chart_missing": lambda c: chart_missing(c, lang),
+        "goal": lambda value, stretch, unit, reading="level": goal_text(value, stretch, unit, reading, lang),
+    }

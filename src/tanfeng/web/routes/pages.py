@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from tanfeng.services import audit, review
@@ -42,6 +43,7 @@ class CachedOverview:
     checked: float
     overview: Overview
     activity: list[AuditInfo]
+    fragments: dict[str, Markup]  # the rendered targets and charts by language, for as long as the data is the same
 
 
 def cached_overview(request: Request, plan_ids: list[int]) -> CachedOverview:
@@ -53,8 +55,11 @@ def cached_overview(request: Request, plan_ids: list[int]) -> CachedOverview:
     if entry is not None and now - entry.checked < CHECK_INTERVAL:
         return entry
     key = (*data_stamp(db), date.today().isoformat())
-    data = entry.overview if entry is not None and entry.key == key else build_overview(db, plan_ids=plan_ids)
-    entry = CachedOverview(key, now, data, audit.recent(db, limit=10))
+    if entry is not None and entry.key == key:
+        data, fragments = entry.overview, entry.fragments
+    else:
+        data, fragments = build_overview(db, plan_ids=plan_ids), {}
+    entry = CachedOverview(key, now, data, audit.recent(db, limit=10), fragments)
     cache[cache_key] = entry
     return entry
 
@@ -66,8 +71,14 @@ def overview(request: Request, user: CurrentUser, plan: int | None = None) -> Re
     ctx = plan_context(request, user, plan)
     cached = cached_overview(request, ctx.plan_ids)
     activity = cached.activity if user.role in OFFICE else []
-    return request.app.state.renderer.page(request, "overview.html", {"user": user, "o": cached.overview,
-                                                                      "activity": activity,
+    renderer = request.app.state.renderer
+    lang = renderer.language(request)
+    body = cached.fragments.get(lang)
+    if body is None:
+        body = cached.fragments[lang] = renderer.fragment("_overview_body.html", lang, request.app.state.demo,
+                                                          {"o": cached.overview})
+    return renderer.page(request, "overview.html", {"user": user, "o": cached.overview, "body_html": body,
+                                                    "activity": activity,
                                                                       "report_year": date.today().year - 1,
                                                                       **ctx.template_vars()})
 

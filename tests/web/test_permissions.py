@@ -216,7 +216,17 @@ CASES = [
     Case("own password", lambda c, fx: c.post("/api/v1/me/password", json={
         "current_password": PASSWORD, "new_password": "another-long-password"}),
          {"admin": 200, "office": 200, "unit": 200, "viewer": 200, None: 401}),
+    # every account may hold tokens acting as itself (another's token: tests/web/test_api_tokens.py)
+    Case("make an API token", lambda c, fx: c.post("/api/v1/me/tokens", json={"name": "监测平台"}),
+         {"admin": 201, "office": 201, "unit": 201, "viewer": 201, None: 401}),
+    Case("revoke own API token", lambda c, fx: _made_and_revoked(c),
+         {"admin": 200, "office": 200, "unit": 200, "viewer": 200, None: 401}),
 ]
+
+
+def _made_and_revoked(client: TestClient) -> httpx.Response:
+    made = client.post("/api/v1/me/tokens", json={"name": "监测平台"})
+    return made if made.status_code != 201 else client.delete(f"/api/v1/me/tokens/{made.json()['id']}")
 
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
@@ -340,7 +350,7 @@ def test_the_matrix_covers_every_write_endpoint_of_the_api(app: FastAPI) -> None
         ("POST", "/api/v1/plans/{plan_id}/tasks/units"), ("POST", "/api/v1/plans/{plan_id}/units"),
         ("PUT", "/api/v1/regions/{region_id}/quotas"),
         ("POST", "/api/v1/attachments"), ("DELETE", "/api/v1/attachments/{attachment_id}"),
-        ("POST", "/api/v1/me/password"),
+        ("POST", "/api/v1/me/password"), ("POST", "/api/v1/me/tokens"), ("DELETE", "/api/v1/me/tokens/{token_id}"),
         ("POST", "/api/v1/enterprises/import"), ("POST", "/api/v1/projects/import"),
         ("PATCH", "/api/v1/enterprises/{enterprise_id}"), ("POST", "/api/v1/projects/{project_id}/status"),
         ("POST", "/api/v1/enterprises/{enterprise_id}/energy"),

@@ -175,6 +175,64 @@ def user_email(
     typer.echo(f"{username}: {saved or '（无邮箱 / none）'}")
 
 
+@users_app.command("token")
+def user_token(
+    username: str = typer.Argument(..., help="令牌所属账号 / the account the token acts as"),
+    name: str = typer.Option(..., "--name", help="用途，例如“能耗在线监测平台” / purpose, e.g. 'energy monitoring platform'"),
+    days: int = typer.Option(365, "--days", help="有效期（天），0为长期有效 / validity in days, 0 for no expiry"),
+    db: str | None = typer.Option(None, "--db", help="数据库 / database"),
+) -> None:
+    """签发API令牌（只显示一次）/ make an API token for a machine client (printed once)."""
+    import getpass
+
+    from tanfeng.db.migrate import upgrade
+    from tanfeng.services import api_tokens
+
+    database = _database(db)
+    try:
+        upgrade(database)
+        info, token = api_tokens.create(database, username=username, name=name, days=days or None,
+                                        actor=f"cli:{getpass.getuser()}")
+    except TanfengError as err:
+        _fail(err)
+        return
+    typer.echo(f"令牌编号 / token id {info.id}（{info.name}，{username}）；只显示这一次 / shown only this once:", err=True)
+    typer.echo(token)
+
+
+@users_app.command("tokens")
+def user_tokens(
+    username: str | None = typer.Argument(None, help="只列此账号的 / only this account's"),
+    db: str | None = typer.Option(None, "--db", help="数据库 / database"),
+) -> None:
+    """列出API令牌（不含令牌本身）/ list API tokens (never the tokens themselves)."""
+    from tanfeng.formatting import format_time
+    from tanfeng.services import api_tokens
+
+    for t in api_tokens.list_tokens(_database(db), username):
+        typer.echo(f"{t.id}\t{t.username}\t{t.name}\t{t.hint}…\t{t.state()}\t"
+                   f"{format_time(t.expires_at) if t.expires_at else '-'}\t"
+                   f"{format_time(t.last_used_at) if t.last_used_at else '-'}")
+
+
+@users_app.command("revoke-token")
+def revoke_user_token(
+    token_id: int = typer.Argument(..., help="令牌编号 / token id"),
+    db: str | None = typer.Option(None, "--db", help="数据库 / database"),
+) -> None:
+    """吊销API令牌 / revoke an API token."""
+    import getpass
+
+    from tanfeng.services import api_tokens
+
+    try:
+        info = api_tokens.revoke(_database(db), token_id, actor=f"cli:{getpass.getuser()}")
+    except TanfengError as err:
+        _fail(err)
+        return
+    typer.echo(f"已吊销 / revoked: {info.id} {info.name} ({info.username})")
+
+
 @users_app.command("list")
 def list_users(db: str | None = typer.Option(None, "--db", help="数据库 / database")) -> None:
     """列出账号 / list the accounts."""

@@ -74,3 +74,23 @@ class LoginThrottle(Base):
     attempts: Mapped[int] = mapped_column(Integer)
     last_attempt: Mapped[float] = mapped_column(Float)  # epoch seconds
     next_allowed: Mapped[float] = mapped_column(Float)
+
+
+class ApiToken(Base):
+    """A credential of a machine client (an enterprise's energy monitoring platform, a statistics system) for
+    /api/v1: it sends ``Authorization: Bearer <token>`` and acts as the token's account. Only the token's SHA-256
+    is stored; a revoked or expired token is kept (the audit log names it)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    hint: Mapped[str] = mapped_column(String(16))  # the token's first characters, to tell tokens apart
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_by: Mapped[str | None] = mapped_column(String(100))

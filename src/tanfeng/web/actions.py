@@ -29,7 +29,7 @@ from tanfeng.db.session import Database
 from tanfeng.plans.model import Plan
 from tanfeng.projection.scenarios import example_inventory_scenarios_path
 from tanfeng.reports.annual import build_annual_content, render
-from tanfeng.services import accounts, permissions, plan_admin, registry, review, sessions
+from tanfeng.services import accounts, api_tokens, permissions, plan_admin, registry, review, sessions
 from tanfeng.services.collection import (
     CollectionResult,
     ParsedFile,
@@ -271,6 +271,31 @@ def change_own_password(request: Request, user: accounts.Account, current: str, 
     throttle.succeeded(account_key, client_key)
     written(request)
     return ended
+
+
+def _session_only(request: Request) -> None:
+    if getattr(request.state, "token_auth", False):  # a leaked token must not mint or end others
+        raise Forbidden("API令牌不能管理令牌，请登录后操作 / an API token cannot manage tokens; log in to do so")
+
+
+def create_own_token(request: Request, user: accounts.Account, name: str, days: int | None
+                     ) -> tuple[api_tokens.TokenInfo, str]:
+    """A new API token of the logged-in account (shown once): (its record, the token)."""
+    _session_only(request)
+    with _db(request).write() as session:
+        info, token = api_tokens.create_in(session, username=user.username, name=name, days=days,
+                                           created_by=user.username)
+        audit_in(session, request, user, "create_api_token", "api_token", info.id, name=info.name, hint=info.hint,
+                 days=days)
+    return info, token
+
+
+def revoke_own_token(request: Request, user: accounts.Account, token_id: int) -> api_tokens.TokenInfo:
+    _session_only(request)
+    with _db(request).write() as session:
+        info = api_tokens.revoke_in(session, token_id, revoked_by=user.username, owner=user)
+        audit_in(session, request, user, "revoke_api_token", "api_token", info.id, name=info.name, hint=info.hint)
+    return info
 
 
 def rename_unit(request: Request, user: accounts.Account, region: str, unit: str, new_name: str) -> None:

@@ -9,7 +9,7 @@ from fastapi import Depends, Path, Query, Request, UploadFile
 from sqlalchemy.orm import Session
 
 from tanfeng.db.session import Database
-from tanfeng.services import audit, sessions
+from tanfeng.services import api_tokens, audit, sessions
 from tanfeng.services.accounts import Account
 from tanfeng.services.errors import StoreError
 from tanfeng.services.validation import INT32_MAX
@@ -51,8 +51,21 @@ async def get_db(request: Request) -> Database:
 DbDep = Annotated[Database, Depends(get_db)]
 
 
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer …`` header (a machine client), else None."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
 def optional_user(request: Request, db: DbDep) -> Account | None:
-    """The account of the cookie's server-side session if it is live and the account active."""
+    """The account of the cookie's server-side session if it is live and the account active; on /api/, the
+    account of a live API token sent as ``Authorization: Bearer`` (which then decides alone: no cookie fallback)."""
+    bearer = bearer_token(request)
+    if bearer is not None:
+        if not request.url.path.startswith("/api/"):
+            return None  # pages are for people: they log in
+        request.state.token_auth = True
+        return api_tokens.resolve(db, bearer)
     token = request.session.get("sid")
     if token is None:
         return None
@@ -90,7 +103,9 @@ def writer(*roles: str) -> Callable[..., Awaitable[Account]]:
     async def check(request: Request, user: MaybeUser) -> Account:
         if user is None:
             raise AuthRequired()
-        if not csrf_valid(request.session, await _supplied_csrf(request)):
+        # A token travels in a header a foreign page cannot make a browser send: no CSRF check is needed there.
+        token_auth = getattr(request.state, "token_auth", False)
+        if not token_auth and not csrf_valid(request.session, await _supplied_csrf(request)):
             raise Forbidden("CSRF 校验失败，请刷新页面后重试 / CSRF check failed; reload the page and retry")
         if user.role not in roles:
             raise Forbidden(f"无权执行此操作（{user.role_label}）/ not allowed for the role '{user.role}'")

@@ -201,6 +201,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "current_password": ("当前密码", "Current password"), "repeat_password": ("再次输入新密码", "New password again"),
     "password_rule": ("新密码至少{n}位。修改后，其他设备上的登录将失效。",
                       "At least {n} characters. Other devices logged in to this account are logged out."),
+    "api_tokens": ("API令牌", "API tokens"),
+    "api_tokens_help": ("供能耗在线监测平台等系统调用接口：请求头写 Authorization: Bearer 令牌。令牌代表本账号，权限与本账号相同；只在生成时显示一次。",
+                        "For systems such as an energy monitoring platform calling the API: send the header Authorization: Bearer followed by the token. A token acts as this account, with its permissions, and is shown only once, when it is made."),
+    "token_name": ("用途", "Purpose"), "token_days": ("有效期", "Valid for"), "token_no_expiry": ("长期有效", "no expiry"),
+    "token_days_n": ("{n}天", "{n} days"), "token_create": ("生成令牌", "Make a token"),
+    "token_hint": ("开头", "Begins"), "token_created": ("生成时间", "Made"), "token_expires": ("到期", "Expires"),
+    "token_last_used": ("最近使用", "Last used"), "token_state": ("状态", "State"), "token_revoke": ("吊销", "Revoke"),
+    "token_active": ("有效", "active"), "token_expired": ("已过期", "expired"), "token_revoked": ("已吊销", "revoked"),
+    "token_new": ("新令牌（只显示这一次，请立即复制保存）", "New token (shown only this once: copy it now)"),
+    "token_none": ("尚无令牌", "No tokens yet"),
     "mapping_help": ("新版本的目标按相同名称或相同指标代码沿用已有指标（及已填报数据）；名称相近的只作建议，需在此确认。",
                      "Targets carry over a stored indicator (and its values) by the same name or code; similar names are only proposed and need your choice here."),
 }
@@ -229,6 +239,7 @@ ACTION_WORDS: dict[str, tuple[str, str]] = {
     "attach": ("上传佐证材料", "uploaded a document"), "withdraw_attachment": ("撤回佐证材料", "withdrew a document"),
     "download_attachment": ("下载佐证材料", "downloaded a document"),
     "export_table": ("导出Excel", "exported a table"), "change_own_password": ("修改本人密码", "changed own password"),
+    "create_api_token": ("生成API令牌", "made an API token"), "revoke_api_token": ("吊销API令牌", "revoked an API token"),
     # observation history
     "create": ("新填报", "entered"), "update": ("修改", "changed"), "accept": ("采纳", "accepted"),
     "return": ("退回", "returned"), "submit": ("提交", "submitted"), "draft": ("保存草稿", "saved as draft"),
@@ -236,7 +247,7 @@ ACTION_WORDS: dict[str, tuple[str, str]] = {
 ENTITY_WORDS: dict[str, tuple[str, str]] = {
     "user": ("账号", "account"), "unit": ("单位", "unit"), "task": ("任务", "task"), "file": ("文件", "file"),
     "indicator": ("指标", "indicator"), "plan": ("方案", "plan"), "observation": ("填报值", "value"),
-    "reminder": ("催报", "reminder"), "attachment": ("佐证材料", "document"),
+    "reminder": ("催报", "reminder"), "attachment": ("佐证材料", "document"), "api_token": ("API令牌", "API token"),
 }
 DETAIL_WORDS: dict[str, tuple[str, str]] = {
     "username": ("用户名", "user name"), "role": ("角色", "role"), "unit_id": ("单位编号", "unit no."),

@@ -1,7 +1,8 @@
 """JSON API under /api/v1 (OpenAPI at /api/v1/openapi.json); the same permissions as the pages.
 
 Authentication is the session cookie (``POST /api/v1/session``); every write needs the session's
-CSRF token in the ``X-CSRF-Token`` header.
+CSRF token in the ``X-CSRF-Token`` header. A machine client sends an API token instead
+(``Authorization: Bearer tfk_…``, made on 我的账号 or with ``tanfeng users token``), with no CSRF token.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from tanfeng.plans.model import Plan
-from tanfeng.services import audit, review, sessions
+from tanfeng.services import api_tokens, audit, review, sessions
 from tanfeng.services.accounts import ROLES, Account, list_accounts
 from tanfeng.services.indicator_mapping import parse_decisions
 from tanfeng.services.plan_import import MappingChoices, import_plan
@@ -151,7 +152,8 @@ def logout(request: Request, user: Annotated[Account, Depends(writer(*ROLES))]) 
 
 @router.get("/me")
 async def me(request: Request, user: CurrentUser) -> dict[str, Any]:
-    return {"user": _public(user), "csrf_token": csrf_token(request.session)}
+    token_auth = getattr(request.state, "token_auth", False)  # a token client needs no CSRF token
+    return {"user": _public(user), "csrf_token": None if token_auth else csrf_token(request.session)}
 
 
 class PasswordChange(BaseModel):
@@ -165,6 +167,36 @@ def change_password(request: Request, user: Annotated[Account, Depends(writer(*R
     """Change one's own password (the current one first); the account's other sessions end."""
     return {"other_sessions_ended": actions.change_own_password(request, user, body.current_password,
                                                                 body.new_password)}
+
+
+class TokenIn(BaseModel):
+    name: str = Field(max_length=100)
+    days: int | None = Field(default=365, ge=1, le=api_tokens.MAX_DAYS)  # None: no expiry
+
+
+def _token_json(info: api_tokens.TokenInfo) -> dict[str, Any]:
+    return {"id": info.id, "name": info.name, "hint": info.hint, "state": info.state(),
+            "created_at": info.created_at.isoformat(), "created_by": info.created_by,
+            "expires_at": info.expires_at.isoformat() if info.expires_at else None,
+            "last_used_at": info.last_used_at.isoformat() if info.last_used_at else None}
+
+
+@router.get("/me/tokens")
+def my_tokens(request: Request, user: CurrentUser) -> list[dict[str, Any]]:
+    """The account's API tokens (never the tokens themselves)."""
+    return [_token_json(t) for t in api_tokens.list_tokens(request.app.state.db, user.username)]
+
+
+@router.post("/me/tokens", status_code=201)
+def new_token(request: Request, user: Annotated[Account, Depends(writer(*ROLES))], body: TokenIn) -> dict[str, Any]:
+    """A new API token of the account: the only time the token itself is shown."""
+    info, token = actions.create_own_token(request, user, body.name, body.days)
+    return _token_json(info) | {"token": token}
+
+
+@router.delete("/me/tokens/{token_id}")
+def end_token(request: Request, user: Annotated[Account, Depends(writer(*ROLES))], token_id: DbId) -> dict[str, Any]:
+    return _token_json(actions.revoke_own_token(request, user, token_id))
 
 
 def _plan_ids(request: Request, user: Account, plan_id: int | None) -> list[int]:

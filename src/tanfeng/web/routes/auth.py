@@ -9,10 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tanfeng.services import sessions
+from tanfeng.services import api_tokens, sessions
 from tanfeng.services.accounts import MIN_PASSWORD, ROLES, Account, authenticate
 from tanfeng.web import actions
-from tanfeng.web.deps import CurrentUser, Forbidden, MaybeUser, RateLimited, record, writer
+from tanfeng.web.deps import CurrentUser, DbId, Forbidden, MaybeUser, RateLimited, record, writer
 from tanfeng.web.security import csrf_valid
 
 router = APIRouter(include_in_schema=False)
@@ -93,10 +93,35 @@ def set_language(request: Request, lang: str, next: str | None = None) -> Respon
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
+def _account_page(request: Request, user: Account, **extra: object) -> Response:
+    tokens = api_tokens.list_tokens(request.app.state.db, user.username)
+    return request.app.state.renderer.page(request, "account.html", {
+        "user": user, "min_password": MIN_PASSWORD, "tokens": tokens, "max_days": api_tokens.MAX_DAYS, **extra})
+
+
 @router.get("/account", response_class=HTMLResponse)
 def account_page(request: Request, user: CurrentUser) -> Response:
-    """我的账号: who is logged in, and the change of one's own password."""
-    return request.app.state.renderer.page(request, "account.html", {"user": user, "min_password": MIN_PASSWORD})
+    """我的账号: who is logged in, the change of one's own password, one's API tokens."""
+    return _account_page(request, user)
+
+
+@router.post("/account/tokens", response_class=HTMLResponse)
+def create_token(request: Request, user: Annotated[Account, Depends(writer(*ROLES))],
+                 name: Annotated[str, Form(max_length=100)], days: Annotated[str, Form(max_length=5)] = "365") -> Response:
+    """A new API token, shown on this answer only (never put in the session cookie or a redirect)."""
+    days = days.strip()
+    validity = int(days) if days.isdigit() else None if days == "" else -1  # "": no expiry
+    info, token = actions.create_own_token(request, user, name, validity)
+    response = _account_page(request, user, new_token=token, new_token_info=info)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke_token(request: Request, user: Annotated[Account, Depends(writer(*ROLES))], token_id: DbId) -> Response:
+    info = actions.revoke_own_token(request, user, token_id)
+    request.app.state.renderer.flash(request, f"令牌“{info.name}”已吊销 / token '{info.name}' revoked")
+    return RedirectResponse("/account", status_code=303)
 
 
 @router.post("/account/password")

@@ -118,6 +118,12 @@ def test_documents_come_back_byte_identical_and_are_served(db_url: str, tmp_path
         assert facts["attachment_bytes"] == sum(len(b) for b in {hashlib.sha256(b).digest(): b
                                                                  for b in documents.values()}.values())
 
+        asked = subprocess.run([sys.executable, "-m", "tanfeng", "db", "restore", str(file), "--db", _owner(db_url),
+                                "--attachments-dir", str(store_dir)], capture_output=True, text=True, input="n\n",
+                               timeout=120)
+        assert asked.returncode == 1 and "佐证材料 / documents 3" in asked.stdout, asked.stdout
+        assert _snapshot(db) == saved
+
         _lose_database(db, db_url)
         shutil.rmtree(store_dir)
         store_dir.mkdir()
@@ -202,6 +208,7 @@ def test_missing_files_are_reported_at_backup_and_after_restore(db_url: str, tmp
         assert "佐证材料 / documents 1" in done.stdout
         shown = tanfeng("db", "inspect", str(file))
         assert shown.returncode == 0 and "佐证材料 / documents 1" in shown.stdout and "2个佐证材料文件缺失" in shown.stdout
+        assert "备份完好 / backup intact" in shown.stdout and "备份时间 / taken at: 20" in shown.stdout
         _lose_database(db, db_url)
         shutil.rmtree(store_dir)
         back = tanfeng("db", "restore", str(file), "--yes", "--db", _owner(db_url), "--attachments-dir",

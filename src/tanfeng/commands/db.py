@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +18,7 @@ from tanfeng.db.migrate import current_revision, head_revision, upgrade
 from tanfeng.db.roles import DEFAULT_ROLE, grant_app_role, granted_roles
 from tanfeng.db.session import Database
 from tanfeng.errors import TanfengError
-from tanfeng.formatting import format_number
+from tanfeng.formatting import format_number, format_time
 from tanfeng.services.attachments import ENV_DIR, AttachmentStore, default_directory
 from tanfeng.services.backup import ArchiveInfo, backup, inspect_archive, restore
 
@@ -164,6 +165,12 @@ def inspect_cmd(
         return
     typer.echo(f"备份完好 / backup intact: {info.path}（{info.backend}，数据库版本 / revision {info.revision}，"
                f"{_kb(info.size)}）")
+    if info.created_at:
+        try:
+            taken = format_time(datetime.fromisoformat(info.created_at))
+        except ValueError:
+            taken = info.created_at
+        typer.echo(f"备份时间 / taken at: {taken}")
     typer.echo(_holds(info))
     if info.missing:
         typer.echo(f"备份时有{info.missing}个佐证材料文件缺失，未在备份中 / {info.missing} document file(s) were "

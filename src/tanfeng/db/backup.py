@@ -3,7 +3,8 @@
 A backup is taken while the application runs (a consistent snapshot) and written under a temporary
 name first, so a half-written backup never stands under the chosen name. A restore checks the file
 first (a tanfeng database, a schema revision this version knows), then replaces the database in one
-step; an older backup is migrated to the current schema afterwards.
+step; an older backup is migrated to the current schema afterwards. ``tanfeng.services.backup`` puts
+this file and the supporting documents its rows name into one archive.
 """
 
 from __future__ import annotations

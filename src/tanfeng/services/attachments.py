@@ -186,13 +186,18 @@ class AttachmentStore:
         _fsync_directory(target.parent)  # the rename itself survives a crash
         return sha
 
-    def place(self, staged: Path, sha256: str) -> None:
-        """Move a file already checked to hold ``sha256``'s bytes (on the store's file system) under its name."""
+    def place(self, staged: Path, sha256: str, *, sync: bool = True) -> Path:
+        """Move a file already checked to hold ``sha256``'s bytes (on the store's file system) under its name.
+
+        ``sync=False``: the caller fsyncs the returned directory (once for many files).
+        """
         target = self.path(sha256)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(staged, 0o640)
         os.replace(staged, target)
-        _fsync_directory(target.parent)
+        if sync:
+            _fsync_directory(target.parent)
+        return target.parent
 
     def holds(self, sha256: str) -> bool:
         """Whether the store has the file and its bytes are what its name says."""

@@ -100,6 +100,15 @@ def backup(db: Database, dest: Path, store: AttachmentStore) -> ArchiveInfo:
     out and counted in ``missing``; the backup goes on.
     """
     dest = dest.expanduser()
+    try:
+        return _backup(db, dest, store)
+    except OSError as err:
+        where = err.filename or dest
+        raise BackupError(f"{where}: 无法读写（{err.strerror}），未写出备份 / {where}: cannot be read or written "
+                          f"({err.strerror}); no backup was written") from err
+
+
+def _backup(db: Database, dest: Path, store: AttachmentStore) -> ArchiveInfo:
     dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_name(f".{dest.name}.partial")
     try:
@@ -304,13 +313,16 @@ def restore(db: Database, source: Path, store: AttachmentStore) -> RestoreResult
             done = db_backup.restore(db, database, source)
             written = present = 0
             try:
+                directories: set[Path] = set()
                 for sha in archive.files:
                     if store.holds(sha):
                         present += 1
                     else:
                         assert stage is not None  # files imply a stage
-                        store.place(stage / sha, sha)
+                        directories.add(store.place(stage / sha, sha, sync=False))
                         written += 1
+                for directory in directories:  # the renames survive a crash
+                    _fsync(directory)
             except OSError as err:
                 raise BackupError(f"数据库已恢复，但佐证材料未能全部放回{store.root}（{err.strerror}）：请修正后再恢复一次 / "
                                   f"the database was restored but not every document could be put back into "

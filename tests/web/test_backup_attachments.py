@@ -167,6 +167,13 @@ def test_a_damaged_or_altered_backup_is_refused_and_nothing_changes(db_url: str,
                 if item.filename.startswith("attachments/") and data == PNG:
                     data = data[:-1] + bytes([data[-1] ^ 0xFF])
                 dst.writestr(item, data)
+        other_database = tmp_path / "other-database.backup"  # the database member changed, the manifest not
+        with zipfile.ZipFile(good) as src, zipfile.ZipFile(other_database, "w") as dst:
+            for item in src.infolist():
+                data = src.read(item)
+                if item.filename.startswith("database."):
+                    data = data[:-1] + bytes([data[-1] ^ 0x01])
+                dst.writestr(item, data)
         cut = tmp_path / "cut.backup"
         cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
 
@@ -177,7 +184,7 @@ def test_a_damaged_or_altered_backup_is_refused_and_nothing_changes(db_url: str,
         (store_dir / lost[:2] / lost).unlink()
         saved, files = _snapshot(db), _files(store_dir)
         db.dispose()
-        for bad, words in ((altered, "的内容与SHA-256不符"), (cut, "压缩包无法读取")):
+        for bad, words in ((altered, "的内容与SHA-256不符"), (other_database, "database."), (cut, "压缩包无法读取")):
             for command in (("restore", str(bad), "--yes", "--db", _owner(db_url), "--attachments-dir",
                              str(store_dir)), ("inspect", str(bad))):
                 result = tanfeng("db", *command)

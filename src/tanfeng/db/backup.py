@@ -3,7 +3,8 @@
 A backup is taken while the application runs (a consistent snapshot) and written under a temporary
 name first, so a half-written backup never stands under the chosen name. A restore checks the file
 first (a tanfeng database, a schema revision this version knows), then replaces the database in one
-step; an older backup is migrated to the current schema afterwards.
+step; an older backup is migrated to the current schema afterwards. ``tanfeng.services.backup`` puts
+this file and the supporting documents its rows name into one archive.
 """
 
 from __future__ import annotations
@@ -103,29 +104,29 @@ def backup(db: Database, dest: Path) -> BackupInfo:
     return BackupInfo(dest, info.backend, info.revision, dest.stat().st_size)
 
 
-def _sqlite_revision(path: Path) -> str | None:
+def _sqlite_revision(path: Path, shown: Path) -> str | None:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise BackupError(f"{path}: SQLite文件已损坏 / {path}: the SQLite file is damaged")
+            raise BackupError(f"{shown}: SQLite文件已损坏 / {shown}: the SQLite file is damaged")
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         missing = [t for t in REQUIRED_TABLES if t not in tables]
         if missing:
-            raise BackupError(f"{path}: 不是碳峰数据库（缺少表{'、'.join(missing)}）/ {path}: not a tanfeng "
+            raise BackupError(f"{shown}: 不是碳峰数据库（缺少表{'、'.join(missing)}）/ {shown}: not a tanfeng "
                               f"database (no table {', '.join(missing)})")
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         return str(row[0]) if row else None
     except sqlite3.DatabaseError as err:
-        raise BackupError(f"{path}: 无法读取（{err}）/ {path}: cannot be read ({err})") from err
+        raise BackupError(f"{shown}: 无法读取（{err}）/ {shown}: cannot be read ({err})") from err
     finally:
         conn.close()
 
 
-def _pg_revision(path: Path) -> str | None:
+def _pg_revision(path: Path, shown: Path) -> str | None:
     listing = _run(["pg_restore", "--list", str(path)], dict(os.environ), "读取备份 / reading the backup")
     missing = [t for t in REQUIRED_TABLES if not re.search(rf"TABLE DATA \S+ {t} ", listing)]
     if missing:
-        raise BackupError(f"{path}: 不是碳峰数据库备份（缺少表{'、'.join(missing)}）/ {path}: not a tanfeng "
+        raise BackupError(f"{shown}: 不是碳峰数据库备份（缺少表{'、'.join(missing)}）/ {shown}: not a tanfeng "
                           f"backup (no table {', '.join(missing)})")
     data = _run(["pg_restore", "--data-only", "--table=alembic_version", "--file=-", str(path)],
                 dict(os.environ), "读取备份 / reading the backup")
@@ -133,44 +134,72 @@ def _pg_revision(path: Path) -> str | None:
     return rows.group(1).strip().splitlines()[0] if rows and rows.group(1).strip() else None
 
 
-def inspect_backup(path: Path) -> BackupInfo:
-    """What a backup file holds (backend, schema revision); refuses anything else with a clear message."""
+def database_kind(path: Path) -> str | None:
+    """``sqlite`` or ``postgresql`` if the file starts like a database backup, else None (unreadable: an error)."""
     try:
         with path.open("rb") as fh:
             head = fh.read(16)
     except OSError as err:
         raise BackupError(f"{path}: 无法打开（{err.strerror}）/ {path}: cannot be opened ({err.strerror})") from err
     if head == SQLITE_MAGIC:
-        return BackupInfo(path, "sqlite", _sqlite_revision(path), path.stat().st_size)
+        return "sqlite"
     if head.startswith(PG_MAGIC):
-        return BackupInfo(path, "postgresql", _pg_revision(path), path.stat().st_size)
-    raise BackupError(f"{path}: 不是碳峰备份文件（SQLite文件或pg_dump归档）/ {path}: not a tanfeng backup "
+        return "postgresql"
+    return None
+
+
+def inspect_backup(path: Path, shown: Path | None = None) -> BackupInfo:
+    """What a backup file holds (backend, schema revision); refuses anything else with a clear message.
+
+    ``shown`` names the file in messages (the backup archive a database file was taken out of).
+    """
+    shown = shown or path
+    kind = database_kind(path)
+    if kind == "sqlite":
+        return BackupInfo(shown, "sqlite", _sqlite_revision(path, shown), path.stat().st_size)
+    if kind == "postgresql":
+        return BackupInfo(shown, "postgresql", _pg_revision(path, shown), path.stat().st_size)
+    raise BackupError(f"{shown}: 不是碳峰备份文件（SQLite文件或pg_dump归档）/ {shown}: not a tanfeng backup "
                       "(a SQLite file or a pg_dump archive)")
 
 
-def restore(db: Database, source: Path) -> BackupInfo:
-    """Replace the whole database by the backup ``source`` (checked first); migrate it if it is older."""
-    source = source.expanduser()
-    info = inspect_backup(source)
+def check_restore(db: Database, source: Path, shown: Path | None = None) -> BackupInfo:
+    """Everything a restore of ``source`` into ``db`` checks before it changes anything (the file, its revision)."""
+    shown = shown or source
+    info = inspect_backup(source, shown)
     backend = "sqlite" if db.is_sqlite else "postgresql"
     if info.backend != backend:
-        raise BackupError(f"{source}: 这是{info.backend}备份，不能恢复到{backend}数据库 / {source}: a {info.backend} "
+        raise BackupError(f"{shown}: 这是{info.backend}备份，不能恢复到{backend}数据库 / {shown}: a {info.backend} "
                           f"backup cannot be restored into a {backend} database")
     known = _known_revisions(db)
     if info.revision is not None and info.revision not in known:
-        raise BackupError(f"{source}: 备份的数据库版本{info.revision}比本程序新，请先升级 tanfeng / {source}: schema "
+        raise BackupError(f"{shown}: 备份的数据库版本{info.revision}比本程序新，请先升级 tanfeng / {shown}: schema "
                           f"revision {info.revision} is newer than this tanfeng")
+    if not db.is_sqlite:
+        current = current_revision(db)
+        if current is not None and info.revision is not None and current != info.revision:
+            raise BackupError(f"{shown}: 备份版本{info.revision}与数据库版本{current}不同：请恢复到一个空数据库（之后自动迁移）/ "
+                              f"{shown}: backup revision {info.revision} differs from the database's {current}: "
+                              "restore into an empty database (it is migrated afterwards)")
+    return info
+
+
+def restore(db: Database, source: Path, shown: Path | None = None) -> BackupInfo:
+    """Replace the whole database by the backup ``source`` (checked first); migrate it if it is older."""
+    source = source.expanduser()
+    shown = shown or source
+    info = check_restore(db, source, shown)
     db.dispose()
     if db.is_sqlite:
         _restore_sqlite(db, source)
     else:
-        _restore_pg(db, source, info.revision)
+        _restore_pg(db, source)
     upgraded = None
     if info.revision != _head(db):  # an older backup: migrated to this version's schema
         upgrade(db)
         upgraded = current_revision(db)
     db.dispose()
-    return BackupInfo(source, info.backend, info.revision, info.size, upgraded)
+    return BackupInfo(shown, info.backend, info.revision, info.size, upgraded)
 
 
 def _head(db: Database) -> str | None:
@@ -190,14 +219,9 @@ def _restore_sqlite(db: Database, source: Path) -> None:
         backup_conn.close()
 
 
-def _restore_pg(db: Database, source: Path, revision: str | None) -> None:
-    with db.engine.connect() as conn:
-        current = current_revision(db)
-        roles = granted_roles(conn) if current is not None else []
-    if current is not None and revision is not None and current != revision:
-        raise BackupError(f"{source}: 备份版本{revision}与数据库版本{current}不同：请恢复到一个空数据库（之后自动迁移）/ "
-                          f"{source}: backup revision {revision} differs from the database's {current}: restore "
-                          "into an empty database (it is migrated afterwards)")
+def _restore_pg(db: Database, source: Path) -> None:
+    with db.engine.connect() as conn:  # the revision was checked (check_restore)
+        roles = granted_roles(conn) if current_revision(db) is not None else []
     db.dispose()
     uri, env = _pg_env(db)
     _run(["pg_restore", "--clean", "--if-exists", "--single-transaction", "--exit-on-error", "--no-owner",

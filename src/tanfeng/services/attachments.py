@@ -142,6 +142,19 @@ def _refuse_macros(data: bytes, name: str) -> None:
                              "without macros")
 
 
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _fsync_directory(path: Path) -> None:
+    directory = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
 class AttachmentStore:
     """Files named by their SHA-256 under ``root`` (``ab/abcdef…``), each written once and atomically."""
 
@@ -170,12 +183,26 @@ class AttachmentStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        directory = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)  # the rename itself survives a crash
-        finally:
-            os.close(directory)
+        _fsync_directory(target.parent)  # the rename itself survives a crash
         return sha
+
+    def place(self, staged: Path, sha256: str, *, sync: bool = True) -> Path:
+        """Move a file already checked to hold ``sha256``'s bytes (on the store's file system) under its name.
+
+        ``sync=False``: the caller fsyncs the returned directory (once for many files).
+        """
+        target = self.path(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(staged, 0o640)
+        os.replace(staged, target)
+        if sync:
+            _fsync_directory(target.parent)
+        return target.parent
+
+    def holds(self, sha256: str) -> bool:
+        """Whether the store has the file and its bytes are what its name says."""
+        path = self.path(sha256)
+        return path.is_file() and file_sha256(path) == sha256
 
     def open_path(self, sha256: str) -> Path:
         path = self.path(sha256)

@@ -85,3 +85,33 @@ def test_a_department_in_two_plans_of_its_region_sees_both(rg: Regions, clients)
     assert any("节能减排" in str(p) for p in plans) and any("碳达峰" in str(p) for p in plans)
     assert {p["plan_id"] for p in unita.get("/api/v1/status").json()} == {rg.plan[COUNTY_A], plan_b}
     assert CITY not in {p["region"] for p in unita.get("/api/v1/status").json()}
+
+
+def test_each_county_unit_downloads_its_expected_values_and_uploads_the_filled_template(rg: Regions, clients) -> None:  # type: ignore[no-untyped-def]
+    """上犹县 (−12 %) and 崇义县 (−14 %): the 预期值 column of each unit's 2024 template is its own plan's
+    trajectory (100·(1 − (1 − R)^0.8), worked out here), a number; the filled file uploads through the web."""
+    from tanfeng.services.plan_admin import assign_units
+
+    for county in (COUNTY_A, COUNTY_B):
+        assign_units(rg.db, plan=f"{county}碳达峰实施方案（示例数据）", target="T1", lead="县发改委", co=[], actor="office")
+    for username, county, reduction in (("unita", COUNTY_A, 0.12), ("unitb", COUNTY_B, 0.14)):
+        client = clients[username]
+        response = client.get("/workspace/template.xlsx?period=2024")
+        assert response.status_code == 200
+        wb = load_workbook(BytesIO(response.content))
+        ws = wb["指标填报"]
+        cols = {str(c.value).split("\n")[1]: c.column for c in ws[1]}
+        row = next(r for r in range(2, ws.max_row + 1)
+                   if ws.cell(row=r, column=1).value == rg.indicator[(county, "energy_intensity")])
+        expected = ws.cell(row=row, column=cols["expected"])
+        assert isinstance(expected.value, float) and expected.value == pytest.approx(100 * (1 - (1 - reduction) ** 0.8))
+        assert expected.number_format == "#,##0.00"
+        ws.cell(row=row, column=cols["value"]).value = 9.0
+        buffer = BytesIO()
+        wb.save(buffer)
+        uploaded = client.post("/workspace/upload", files={"file": (f"{county}.xlsx", buffer.getvalue(),
+                                                                   "application/octet-stream")})
+        assert uploaded.status_code == 303, uploaded.text
+    stored = {(o.indicator_id, o.period): o.value for o in list_observations(rg.db)}
+    assert stored[(rg.indicator[(COUNTY_A, "energy_intensity")], "2024")] == 9.0
+    assert stored[(rg.indicator[(COUNTY_B, "energy_intensity")], "2024")] == 9.0

@@ -60,9 +60,9 @@ def _monitoring(report: AnnualReport, tr: Tr) -> Section | None:
     blocks: list[Any] = [Para(tr(
         f"{year}年已投产并有节能审查记录的项目{len(rows)}个，实际综合能耗超出审批能耗"
         f"{threshold}%以上的{len(over)}个，须核查节能审查意见落实情况。",
-        f"In {year}, {len(rows)} projects in operation had an energy-saving review record; the actual energy use of "
-        f"{len(over)} exceeded the approved figure by more than {threshold} %, and whether the review decision is "
-        "being followed must be checked.")),
+        f"Projects in operation in {year} with an energy-saving review record: {len(rows)}; of these, the actual "
+        f"energy use exceeded the approved figure by more than {threshold} % in {len(over)}, where whether the "
+        "review decision is being followed must be checked.")),
         Table(tr("已审批项目实际能耗与审批能耗", "Approved projects: actual and approved energy use"),
               tr("动态监控", "Monitoring"),
               [tr("企业", "Enterprise"), tr("项目", "Project"), tr("文号", "Document no."),
@@ -118,8 +118,8 @@ def _headroom(report: AnnualReport, tr: Tr) -> Section | None:
     if tr.en:
         text = (f"Under the plan's target “{room.target}”, the energy use allowed in {last.year} is "
                 f"{f(last.allowed_tce / 1e4)} × 10^4 tce; the energy use counted in the assessment is "
-                f"{f(last.counted_tce / 1e4)} × 10^4 tce (including approved projects, {f(last.approved_tce / 1e4)}, "
-                f"and proposed projects, {f(last.planned_tce / 1e4)} × 10^4 tce), leaving "
+                f"{f(last.counted_tce / 1e4)} × 10^4 tce (including {f(last.approved_tce / 1e4)} × 10^4 tce of approved "
+                f"projects and {f(last.planned_tce / 1e4)} × 10^4 tce of proposed ones), leaving "
                 f"{f(last.room_tce / 1e4)} × 10^4 tce of headroom. Energy used as feedstock and the consumption of new "
                 "renewable electricity are not counted in the total and intensity assessment (NDRC Fagai Huanzi "
                 "[2022] No. 803).")
@@ -165,7 +165,7 @@ def _measures(report: AnnualReport, tr: Tr) -> Section | None:
     from tanfeng.enterprises.measures import STATUS_EN, STATUS_ZH
 
     if tr.en:
-        text = (f"{totals.measures} measures are entered, expected to save {f(totals.expected_tce)} tce of energy and "
+        text = (f"Measures entered: {totals.measures}, expected to save {f(totals.expected_tce)} tce of energy and "
                 f"{f(totals.expected_co2_t)} t of CO2; achieved so far: {f(totals.achieved_tce)} tce and "
                 f"{f(totals.achieved_co2_t)} t; overdue and not done: {totals.overdue}.")
     else:

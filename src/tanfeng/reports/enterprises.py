@@ -104,13 +104,13 @@ def _overview_text(s: EnterpriseSummary, tr: Tr) -> str:
     c = s.counts
     total = len(s.projects)
     if tr.en:
-        return (f"{s.region} (with the areas below) has {s.enterprises} enterprises on record: {s.key_energy_users} "
-                f"key energy users, {s.key_emitters} key emitters and {s.carbon_market} in the national carbon market; "
+        return (f"{s.region} (with the areas below) has {s.enterprises} enterprises on record: key energy users "
+                f"{s.key_energy_users}, key emitters {s.key_emitters}, in the national carbon market {s.carbon_market}; "
                 f"energy-intensive, high-emission projects: {total}. Against the national energy-efficiency benchmark "
-                f"and baseline levels ({s.edition} edition), {c['benchmark']} reach the benchmark, {c['upgrade']} lie "
-                f"between benchmark and baseline and need upgrading, {c['below_baseline']} are worse than the baseline "
-                f"and must be retrofitted by the deadline or exit, and {c['none']} cannot be classified; "
-                f"{c['entry']} proposed projects fall short of the benchmark and must be checked at entry.")
+                f"and baseline levels ({s.edition} edition): at the benchmark {c['benchmark']}; between benchmark and "
+                f"baseline, to be upgraded {c['upgrade']}; worse than the baseline, to be retrofitted by the deadline "
+                f"or to exit {c['below_baseline']}; not classifiable {c['none']}. Proposed projects short of the "
+                f"benchmark, to be checked at entry: {c['entry']}.")
     return (f"{s.region}（含下辖地区）在库企业{s.enterprises}家，其中重点用能单位{s.key_energy_users}家、重点排放单位"
             f"{s.key_emitters}家、纳入全国碳市场{s.carbon_market}家；“两高”项目{total}个。对照国家能效标杆水平和基准水平"
             f"（{s.edition}年版），达到标杆水平{c['benchmark']}个，处于标杆与基准之间、需改造升级{c['upgrade']}个，"

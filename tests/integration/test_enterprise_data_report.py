@@ -43,6 +43,19 @@ def test_subsections_of_the_enterprise_section(db: Database) -> None:
     assert [row[0] for row in table.rows] == list(range(2020, 2026))
     measures = next(b for b in subs["“一企一策”减排措施"].blocks if isinstance(b, Table))
     assert [row[1] for row in measures.rows] == ["余热发电（示例）"]  # 崇义县's measure is not in 上犹县's report
+    # the English report: the same subsections, rows and numbers; the names people entered as written
+    en = next(s for s in build_outline(report, "en").sections
+              if s.title == "Key energy users and energy-intensive, high-emission projects")
+    en_subs = [b for b in en.blocks if isinstance(b, Section)]
+    assert [b.title for b in en_subs] == ["Register and handling",
+                                          "Energy-saving review decisions in practice (monitoring)",
+                                          "Energy-use headroom", "Measures of each enterprise (one enterprise, one policy)"]
+    en_tables = {b.sheet: b for sub in en_subs for b in sub.blocks if isinstance(b, Table)}
+    assert en_tables["Monitoring"].rows[0][-1] == "over the approval: to be checked"
+    assert en_tables["Monitoring"].rows[0][:6] == monitoring.rows[0][:6]  # enterprise, project, document, figures
+    assert en_tables["Headroom"].rows == table.rows
+    assert en_tables["Measures"].rows[0][:7] == measures.rows[0][:7] and en_tables["Measures"].rows[0][7] == "planned"
+    assert any(isinstance(b, Figure) for sub in en_subs for b in sub.blocks)
     doc = Document(BytesIO(build_annual_report(db, 2025, region=COUNTY_A, fmt="docx")))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "用能空间" in text and "发改环资〔2022〕803号" in text and "余热发电（示例）" in "\n".join(

@@ -62,7 +62,7 @@ def test_template_holds_exactly_the_units_indicators_and_tasks(db: Database, bui
     # lead of T1 (assigned) and of A1.1's target, co-unit of A1.2's target; not the milestone or the quota target
     assert sorted(r[0] for r in rows) == sorted([ids["energy_intensity"], ids["renewable_capacity"],
                                                  ids["forest_coverage"]])
-    roles = {r[0]: r[11] for r in rows}
+    roles = {r[0]: r[12] for r in rows}
     assert roles[ids["forest_coverage"]] == "配合" and roles[ids["renewable_capacity"]] == "牵头"
     units = {r[0]: r[4] for r in rows}
     assert units[ids["renewable_capacity"]] == "万千瓦"
@@ -256,3 +256,57 @@ def test_missing_columns_are_reported_once(db: Database, builder: PlanBuilder, t
         import_collection(db, path, actor="clerk")
     first = caught.value.errors[0]
     assert first.row == 1 and "缺少列" in first.zh and "指标ID" in first.zh and "本期值" in first.zh
+
+
+def _sheet(path: Path) -> tuple[Any, dict[str, int]]:
+    wb = load_workbook(path)
+    ws = wb["指标填报"]
+    return ws, {str(c.value).split("\n")[1]: c.column for c in ws[1]}
+
+
+def test_template_shows_the_expected_value_and_its_import_ignores_it(db_url: str, db: Database, builder: PlanBuilder,
+                                                                   tmp_path: Path) -> None:
+    """Two regions' plans (−13 % and −14 % energy intensity by 2025 from 2020): the 预期值 column holds the
+    trajectory's value at the end of 2024 as a number in the formatter's format; filled, it imports (the column
+    is never read); a workbook without the column (made before it existed) imports as well."""
+    other = PlanBuilder(region="另一县", title="另一县碳达峰实施方案")
+    other.target("T1").update(value=14, stretch_value=None, sentence="到2025年，单位地区生产总值能源消耗较2020年下降14%")
+    for plan_builder, plan in ((builder, "示例县碳达峰实施方案"), (other, "另一县碳达峰实施方案")):
+        import_plan(db, plan_builder.plan(), actor="office")
+        assign_units(db, plan=plan, target="T1", lead="县发改委", co=[], actor="office")
+    # by hand: the remaining factor (1 − R) falls geometrically, 4 of 5 years → 100·(1 − (1 − R)^0.8)
+    for region, reduction in (("示例县", 0.13), ("另一县", 0.14)):
+        expected = 100 * (1 - (1 - reduction) ** 0.8)
+        path = tmp_path / f"{region}.xlsx"
+        out = CliRunner().invoke(app, ["data", "template", "--unit", "县发改委", "--period", "2024", "--region", region,
+                                       "--out", str(path), "--db", db_url])
+        assert out.exit_code == 0, out.output
+        ws, cols = _sheet(path)
+        assert ws.cell(row=1, column=cols["expected"]).value.startswith("预期值")
+        assert cols["basis"] < cols["expected"] and cols["unit"] < cols["expected"]  # 计量单位 and 填报口径 are there too
+        rows = {ws.cell(row=r, column=1).value: r for r in range(2, ws.max_row + 1)}
+        ids = {r.code: r.indicator_id for r in compute_status(db, region=region)}
+        energy, solar = ids["energy_intensity"], ids["renewable_capacity"]
+        shown = ws.cell(row=rows[energy], column=cols["expected"])
+        assert isinstance(shown.value, float) and shown.value == pytest.approx(expected)  # a number, not text
+        assert shown.number_format == "#,##0.00"  # as format_number writes it: 四舍五入 to 2 decimals
+        assert ws.cell(row=rows[energy], column=cols["unit"]).value == "%"
+        assert "累计" in ws.cell(row=rows[energy], column=cols["basis"]).value
+        assert ws.cell(row=rows[solar], column=cols["expected"]).value is None  # no base value: no path, blank
+        instructions = "".join(str(c.value) for c in load_workbook(path)["说明"]["A"])
+        assert "预期值" in instructions and "导入时不读取" in instructions
+        # filled in, with the expected value overwritten by mistake: the import stores the value only
+        _fill(path, {str(energy): {"value": 9.5, "expected": "not a number"}})
+        result = import_collection(db, path, actor="clerk")
+        assert (result.created, result.updated) == (1, 0)
+        stored = {(o.indicator_id, o.period): o.value for o in list_observations(db)}
+        assert stored[(energy, "2024")] == pytest.approx(9.5)
+        # a workbook from before the column: the same file without it imports too
+        old = tmp_path / f"{region}-old.xlsx"
+        wb = load_workbook(path)
+        wb["指标填报"].delete_cols(cols["expected"])
+        wb.save(old)
+        _fill(old, {str(energy): {"value": 9.75}})
+        again = import_collection(db, old, actor="clerk")
+        assert (again.created, again.updated) == (0, 1)
+        assert {(o.indicator_id, o.period): o.value for o in list_observations(db)}[(energy, "2024")] == 9.75

@@ -3,7 +3,9 @@
 Two plans in two regions, each with its own targets (a reduction with a stretch value, a cumulative
 increase, a level with a stretch value): the Word and Excel files are opened back; the English report has no
 Chinese interface word once the plan's own text (title, indicators, sentences, units, tasks) is taken out,
-and the Chinese one no English word.
+and the Chinese one no English word. Each region has enterprises and projects (示例数据) with monthly energy
+data, yearly figures and a measure, so the section 重点用能单位与“两高”项目 with all its subsections is in both
+languages; the names, codes and units people entered stay as written.
 """
 
 from __future__ import annotations
@@ -55,6 +57,18 @@ def _other_plan() -> PlanBuilder:
     return other
 
 
+def _add_enterprises(db: Database, regions: list[str]) -> None:
+    """The demo's enterprises and 两高 projects in ``regions``; monthly energy, yearly figures and a measure."""
+    from tanfeng.services import enterprises
+    from tanfeng.services.demo import add_demo_enterprises
+    from tanfeng.services.enterprise_demo import add_demo_energy
+
+    add_demo_enterprises(db, regions)
+    for region in regions:
+        cement = next(e for e in enterprises.list_enterprises(db, None) if e.name == f"{region}示例水泥有限公司（示例数据）")
+        add_demo_energy(db, cement.id, region, last_year=2024)
+
+
 @pytest.fixture
 def two_plans(db: Database, builder: PlanBuilder) -> Iterator[Database]:
     import_plan(db, builder.plan(), actor="office")
@@ -74,6 +88,7 @@ def two_plans(db: Database, builder: PlanBuilder) -> Iterator[Database]:
         plan_id = next(p.plan_id for p in task_progress(db, region=region))
         submit_progress(db, [{"plan_id": plan_id, "task": "A1.2", "period": "2024", "status": "进展滞后",
                               "text": "造林500亩", "version": 0}], reporter="县林业局", actor="clerk", region=region)
+    _add_enterprises(db, ["示例县", "另一县"])
     yield db
 
 
@@ -103,7 +118,26 @@ def _plan_text(report: AnnualReport) -> list[str]:
     for t in report.targets:
         words += [t.indicator, t.sentence, t.unit, t.lead_unit]
     words += [m.unit for m in f.missing] + [m.item for m in f.missing]
+    words += _enterprise_text(report)
     return sorted({w for w in words if w}, key=len, reverse=True)
+
+
+def _enterprise_text(report: AnnualReport) -> list[Any]:
+    """What people entered about enterprises (names, project codes, document numbers, benchmark units, the
+    plan's target sentence): data, as written in either language."""
+    s = report.enterprises
+    if s is None:
+        return []
+    words: list[Any] = [s.region]
+    for p in s.projects:
+        words += [p.region, p.code, p.name, p.enterprise, p.unit]
+    if "monitoring" in s.extra:
+        words += [w for r in s.extra["monitoring"][1] for w in (r.enterprise, r.check.name, r.document_no)]
+    if "headroom" in s.extra:
+        words += [s.extra["headroom"].target]
+    if "measures" in s.extra:
+        words += [w for v in s.extra["measures"][0] for w in (v.enterprise, v.title, v.responsible)]
+    return words
 
 
 def _without(texts: list[str], remove: list[str]) -> str:
@@ -147,6 +181,26 @@ def test_english_report_has_no_chinese_interface_words_and_chinese_no_english(tw
     words = {m.group(0) for m in LATIN_WORD.finditer(zh)} - CHINESE_ALLOWED
     assert words == set(), words
     assert "主要指标完成情况" in zh
+    # the enterprise section and its subsections, in both languages, with the region's own enterprises
+    s = report.enterprises
+    assert s is not None and s.region == region and len(s.projects) == 4
+    en_titles = ["Key energy users and energy-intensive, high-emission projects", "Register and handling",
+                 "Energy-saving review decisions in practice (monitoring)", "Energy-use headroom",
+                 "Measures of each enterprise (one enterprise, one policy)"]
+    zh_titles = ["重点用能单位与“两高”项目", "名录与分类处置", "节能审查意见落实情况（动态监控）", "用能空间", "“一企一策”减排措施"]
+    en_full, zh_full = (_docx_text(render(report, "docx", lang)) for lang in ("en", "zh"))
+    for texts, titles in ((en_full, en_titles), (zh_full, zh_titles)):
+        assert all(any(t.endswith(title) and len(t) < len(title) + 8 for t in texts) for title in titles), titles
+    assert f"{region}示例水泥有限公司（示例数据）" in en_full and f"{region}示例水泥有限公司（示例数据）" in zh_full
+    assert any(f"{region} (with the areas below) has 3 enterprises on record" in t for t in en_full)
+    assert any(f"{region}（含下辖地区）在库企业3家" in t for t in zh_full)
+    assert "worse than the baseline (retrofit by the deadline or exit)" in en_full
+    assert "低于基准水平（限期改造或淘汰）" in zh_full
+    assert "in operation" in en_full and "投产（存量）" in zh_full
+    assert any("窑炉余热回收发电（示例数据）" in t for t in en_full)
+    # the sections after it are numbered on, and the summary's references follow
+    assert any(t.startswith("5. Main problems") for t in en_full) and any(t.startswith("五、存在的主要问题") for t in zh_full)
+    assert not any("see part 4" in t for t in en_full) and not any("详见第四部分" in t for t in zh_full)
 
 
 def test_english_excel_has_english_sheets_and_numbers_stay_numbers(two_plans: Database) -> None:
@@ -164,6 +218,19 @@ def test_english_excel_has_english_sheets_and_numbers_stay_numbers(two_plans: Da
     assert not any(CJK.search(_without([t], _plan_text(report))) for t in interface)
     zh = load_workbook(io.BytesIO(render(report, "xlsx", "zh")))
     assert zh.sheetnames[0] == "说明" and "主要指标" in zh.sheetnames
+    # the enterprise section's tables: English sheets and headers, the same numbers and names as the Chinese
+    pairs = (("Projects", "两高项目"), ("Headroom", "用能空间"), ("Measures", "一企一策"))
+    for en_name, zh_name in pairs:
+        en_rows = [[c.value for c in row] for row in wb[en_name].iter_rows()]
+        zh_rows = [[c.value for c in row] for row in zh[zh_name].iter_rows()]
+        assert len(en_rows) == len(zh_rows) > 3
+        header = next(i for i, r in enumerate(en_rows) if r[0] in ("Region", "Enterprise", "Year"))
+        assert not any(CJK.search(str(v)) for r in en_rows[:header + 1] for v in r if v), en_rows[:header + 1]
+        numbers = [[v for v in r if isinstance(v, int | float)] for r in en_rows[header + 1:]]
+        assert numbers == [[v for v in r if isinstance(v, int | float)] for r in zh_rows[header + 1:]]
+        assert any(numbers)
+        body = [str(v) for r in en_rows[header + 1:] for v in r if v]
+        assert not any(CJK.search(_without([t], _plan_text(report))) for t in body), body
 
 
 def test_cli_writes_the_english_report(two_plans: Database, tmp_path: Path) -> None:

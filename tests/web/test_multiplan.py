@@ -85,3 +85,89 @@ def test_a_department_in_two_plans_of_its_region_sees_both(rg: Regions, clients)
     assert any("节能减排" in str(p) for p in plans) and any("碳达峰" in str(p) for p in plans)
     assert {p["plan_id"] for p in unita.get("/api/v1/status").json()} == {rg.plan[COUNTY_A], plan_b}
     assert CITY not in {p["region"] for p in unita.get("/api/v1/status").json()}
+
+
+def test_each_county_unit_downloads_its_expected_values_and_uploads_the_filled_template(rg: Regions, clients) -> None:  # type: ignore[no-untyped-def]
+    """上犹县 (−12 %) and 崇义县 (−14 %): the 预期值 column of each unit's 2024 template is its own plan's
+    trajectory (100·(1 − (1 − R)^0.8), worked out here), a number; the filled file uploads through the web."""
+    from tanfeng.services.plan_admin import assign_units
+
+    for county in (COUNTY_A, COUNTY_B):
+        assign_units(rg.db, plan=f"{county}碳达峰实施方案（示例数据）", target="T1", lead="县发改委", co=[], actor="office")
+    for username, county, reduction in (("unita", COUNTY_A, 0.12), ("unitb", COUNTY_B, 0.14)):
+        client = clients[username]
+        response = client.get("/workspace/template.xlsx?period=2024")
+        assert response.status_code == 200
+        wb = load_workbook(BytesIO(response.content))
+        ws = wb["指标填报"]
+        cols = {str(c.value).split("\n")[1]: c.column for c in ws[1]}
+        row = next(r for r in range(2, ws.max_row + 1)
+                   if ws.cell(row=r, column=1).value == rg.indicator[(county, "energy_intensity")])
+        expected = ws.cell(row=row, column=cols["expected"])
+        assert isinstance(expected.value, float) and expected.value == pytest.approx(100 * (1 - (1 - reduction) ** 0.8))
+        assert expected.number_format == "#,##0.00"
+        ws.cell(row=row, column=cols["value"]).value = 9.0
+        buffer = BytesIO()
+        wb.save(buffer)
+        uploaded = client.post("/workspace/upload", files={"file": (f"{county}.xlsx", buffer.getvalue(),
+                                                                   "application/octet-stream")})
+        assert uploaded.status_code == 303, uploaded.text
+    stored = {(o.indicator_id, o.period): o.value for o in list_observations(rg.db)}
+    assert stored[(rg.indicator[(COUNTY_A, "energy_intensity")], "2024")] == 9.0
+    assert stored[(rg.indicator[(COUNTY_B, "energy_intensity")], "2024")] == 9.0
+
+
+def test_review_page_reads_quotas_and_cumulative_values_as_the_rest_of_the_app(rg: Regions, clients) -> None:  # type: ignore[no-untyped-def]
+    """Each county's deferred targets, once their quota is entered, read as targets do elsewhere (下降18%,
+    50万千瓦), not as bare numbers; a cumulative reduction's value and expected value read 下降…; English too."""
+    from bs4 import BeautifulSoup
+
+    from builders import PlanBuilder
+    from tanfeng.formatting import format_number
+    from tanfeng.services.plan_admin import assign_units, set_quota
+    from tanfeng.services.plan_import import import_plan
+
+    second = PlanBuilder(region=COUNTY_B, title=f"{COUNTY_B}可再生能源发展方案（示例数据）")
+    second.targets = [{"id": "T1", "indicator": "新增可再生能源装机容量", "code": None, "change": "level", "value": None,
+                       "unit": "万千瓦", "year": 2025, "assigned": True, "sentence": "完成市下达的新增可再生能源装机任务"}]
+    second.tasks = [dict(second.tasks[0], target_ids=[])]
+    plan_b2 = import_plan(rg.db, second.plan(), actor="test").plan_id
+    set_quota(rg.db, plan=f"{COUNTY_A}碳达峰实施方案（示例数据）", target="T2", value=18, unit="%", note=None,
+              actor="office", region=COUNTY_A)
+    set_quota(rg.db, plan=f"{COUNTY_B}碳达峰实施方案（示例数据）", target="T2", value=19.5, unit="%", note=None,
+              actor="office", region=COUNTY_B)
+    set_quota(rg.db, plan=second.title, target="T1", value=50, unit="万千瓦", note=None, actor="office", region=COUNTY_B)
+    assign_units(rg.db, plan=f"{COUNTY_A}碳达峰实施方案（示例数据）", target="T1", lead="县发改委", co=[], actor="office")
+    indicator = rg.indicator[(COUNTY_A, "energy_intensity")]
+    response = clients["unita"].post("/api/v1/observations", json={"values": [
+        {"indicator_id": indicator, "period": "2024", "value": 8.5}]})
+    assert response.status_code == 201, response.text
+    office = clients["office"]
+
+    def page(lang: str, plan: int) -> BeautifulSoup:
+        office.get(f"/lang/{lang}?next=/")
+        return BeautifulSoup(office.get(f"/review?plan={plan}").text, "html.parser")
+
+    def quotas(soup: BeautifulSoup) -> list[str]:
+        return [td.get_text(strip=True) for td in soup.select("#quotas + table td.quota")]
+
+    expected = {(rg.plan[COUNTY_A], "zh"): ["下降18%"], (rg.plan[COUNTY_B], "zh"): ["下降19.5%"],
+                (plan_b2, "zh"): ["50万千瓦"], (rg.plan[COUNTY_A], "en"): ["down 18 %"],
+                (rg.plan[COUNTY_B], "en"): ["down 19.5 %"], (plan_b2, "en"): ["50 万千瓦"]}
+    for (plan, lang), shown in expected.items():
+        assert quotas(page(lang, plan)) == shown, (plan, lang)
+    zh = page("zh", rg.plan[COUNTY_A])
+    row = next(r for r in zh.select("#review tbody tr[data-indicator]") if r["data-indicator"] == str(indicator))
+    assert row.select_one("td.value").get_text(strip=True) == "下降8.5%"
+    # the expected value of the −12 % path four years in, 100·(1 − 0.88^0.8), read as a reduction
+    assert row.select_one("td.expected").get_text(strip=True) == f"下降{format_number(100 * (1 - 0.88 ** 0.8))}%"
+    en = page("en", rg.plan[COUNTY_A])
+    en_row = next(r for r in en.select("#review tbody tr[data-indicator]") if r["data-indicator"] == str(indicator))
+    assert en_row.select_one("td.value").get_text(strip=True) == "down 8.5 %"
+    # the Excel export of the page keeps them numbers
+    office.get("/lang/zh?next=/")
+    from openpyxl import load_workbook as load
+
+    sheets = load(BytesIO(office.get(f"/review?plan={rg.plan[COUNTY_A]}&export=xlsx").content))
+    values = [c.value for ws in sheets.worksheets for row_ in ws.iter_rows() for c in row_]
+    assert 8.5 in values and 18 in values and "下降8.5%" not in values and "下降18%" not in values

@@ -16,7 +16,7 @@ from functools import partial
 from tanfeng.formatting import display_zone, format_number, format_quantity, format_target, local_time
 from tanfeng.reports import charts
 from tanfeng.reports.content import AnnualReport, Series, TargetLine
-from tanfeng.reports.enterprises import TITLE, enterprise_section
+from tanfeng.reports.enterprises import TITLE, TITLE_EN, enterprise_section
 from tanfeng.reports.extras import METRIC_EN
 from tanfeng.services.evaluation import ActionFacts
 from tanfeng.services.templates import PROGRESS_STATUSES
@@ -255,7 +255,12 @@ def _counts_text(report: AnnualReport, tr: Tr) -> str:
             f"里程碑目标{milestones}项。")
 
 
-def _projection_text(report: AnnualReport, tr: Tr) -> str:
+def part_name(n: int, tr: Tr) -> str:
+    """A reference to a numbered part of the report: 第五部分 / part 5."""
+    return tr(f"第{zh_number(n)}部分", f"part {n}")
+
+
+def _projection_text(report: AnnualReport, tr: Tr, part: int) -> str:
     pr = report.projection
     assert pr is not None
     if tr.en:
@@ -263,15 +268,16 @@ def _projection_text(report: AnnualReport, tr: Tr) -> str:
                  + (f" (probability of peaking by {pr.peak_by}: {s.probability * 100:.0f} %)"
                     if s.probability is not None else "") for s in pr.scenarios]
         label = f" ({pr.label})" if pr.label else ""
-        return f"Peak projection{label}: " + "; ".join(parts) + " (see part 5)."
+        return f"Peak projection{label}: " + "; ".join(parts) + f" (see {part_name(part, tr)})."
     parts = [f"{s.title}" + (f"{s.peak_year}年达峰" if s.status == "peaked" else "预测期内未达峰")
              + (f"（{pr.peak_by}年前达峰概率{s.probability * 100:.0f}%）" if s.probability is not None else "")
              for s in pr.scenarios]
     label = f"（{pr.label}）" if pr.label else ""
-    return f"达峰预测{label}：" + "；".join(parts) + "（详见第五部分）。"
+    return f"达峰预测{label}：" + "；".join(parts) + f"（详见{part_name(part, tr)}）。"
 
 
-def _summary(report: AnnualReport, tr: Tr) -> Section:
+def _summary(report: AnnualReport, tr: Tr, parts: dict[str, int]) -> Section:
+    """The overall situation; ``parts`` numbers the parts it refers to (problems, projection)."""
     f = report.facts
     blocks: list[Block] = [Para(_basis(report, tr))]
     for t in report.peak_targets:
@@ -281,17 +287,17 @@ def _summary(report: AnnualReport, tr: Tr) -> Section:
         else:
             blocks.append(Para(f"达峰目标：{t.sentence}。" + (f"方案确定的达峰年份为{f.peak_year}年。" if f.peak_year else "")))
     if report.projection is not None:
-        blocks.append(Para(_projection_text(report, tr)))
+        blocks.append(Para(_projection_text(report, tr, parts["projection"])))
     blocks.append(Para(_counts_text(report, tr)))
     units = sorted({m.unit for m in report.missing})
     if tr.en:
         blocks.append(Para(f"In {report.year}, {f.values_in_year} indicator values and {f.progress_in_year} task "
                            "progress reports were submitted; " + (f"{len(units)} responsible units have items not "
-                                                                  "reported (see part 4)." if units else
+                                                                  f"reported (see {part_name(parts['problems'], tr)})." if units else
                                                                   "every responsible unit reported.")))
     else:
         blocks.append(Para(f"{report.year}年度共报送指标数据{f.values_in_year}条、任务进展{f.progress_in_year}条；"
-                           + (f"{len(units)}个责任单位存在未报送事项（详见第四部分）。" if units else "各责任单位均已报送。")))
+                           + (f"{len(units)}个责任单位存在未报送事项（详见{part_name(parts['problems'], tr)}）。" if units else "各责任单位均已报送。")))
     counts = [(code, tr.level(code, label), n) for code, label, n in report.level_counts()]
     blocks.append(Figure(tr("目标预警等级分布", "Targets by warning level"),
                          partial(charts.levels_chart, counts, english=tr.en)))
@@ -547,7 +553,7 @@ def _provenance(report: AnnualReport, tr: Tr) -> Table:
                      tr(f"活动水平数据文件，默认排放因子库，{inv.gwp}",
                         f"activity-data file, default emission factors, {inv.gwp}"), inv.sha256[:12]])
     if report.enterprises is not None:
-        rows.append([tr(TITLE, "Key energy users and energy-intensive projects"),
+        rows.append([tr(TITLE, TITLE_EN),
                      tr(f"{report.enterprises.region}（含下辖地区）", f"{report.enterprises.region} (with the areas below)"),
                      tr(f"导入的企业名录和项目清单；国家能效标杆水平和基准水平（{report.enterprises.edition}年版）",
                         f"imported enterprise and project lists; national energy-efficiency benchmark and baseline levels "
@@ -598,16 +604,19 @@ def build_outline(report: AnnualReport, lang: str = "zh") -> Outline:
     """Lay the content out as numbered sections in ``lang`` (charts are drawn when a renderer asks for them)."""
     tr = Tr(lang)
     f = report.facts
-    sections = [
-        _summary(report, tr),
+    rest = [
         _headline(report, tr),
         Section(tr("重点任务进展情况", "Progress of the main tasks"),
                 blocks=[_action_section(report, a, tr) for a in report.actions]),
-        *([enterprise_section(report)] if lang == "zh" else []),
-        _problems(report, tr),
-        Section(tr("碳排放核算与达峰预测", "Emission accounting and peak projection"),
-                blocks=[_inventory(report, tr), _projection(report, tr)]),
+        enterprise_section(report, tr),
+        problems := _problems(report, tr),
+        accounting := Section(tr("碳排放核算与达峰预测", "Emission accounting and peak projection"),
+                              blocks=[_inventory(report, tr), _projection(report, tr)]),
     ]
+    # part numbers of the parts the summary refers to (it comes first)
+    parts = {name: next(i for i, x in enumerate(rest) if x is part) + 2
+             for name, part in (("problems", problems), ("projection", accounting))}
+    sections = [_summary(report, tr, parts), *rest]
     _number(sections, lang=tr.lang)
     _caption_numbers(sections, tr)
     if tr.en:

@@ -26,6 +26,7 @@ from tanfeng.services.templates import (
     MAX_PROGRESS_TEXT,
     META_SHEET,
     PROGRESS_STATUSES,
+    READ_ONLY,
     TASK_COLUMNS,
     TASK_SHEET,
 )
@@ -43,6 +44,7 @@ from tanfeng.tracking.entry import EntryRules, ValueKind, check_value
 from tanfeng.tracking.periods import Period, parse_period
 
 _HEADER_KEYS = {zh: key for zh, key in IND_COLUMNS + TASK_COLUMNS} | {key: key for _, key in IND_COLUMNS + TASK_COLUMNS}
+_HEADER_KEYS = {header: key for header, key in _HEADER_KEYS.items() if key != READ_ONLY}  # read, never imported
 _HEADER_KEYS |= {"填报单位": "reporter", "reporter": "reporter", "期间": "period", "数值": "value"}
 
 

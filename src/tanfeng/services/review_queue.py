@@ -22,7 +22,7 @@ from tanfeng.services import attachments
 from tanfeng.services.status import target_value, trajectory_for
 from tanfeng.services.tracked import TrackedTarget, baseline_observations, in_indicator_unit, load_tracked
 from tanfeng.tracking.periods import parse_period
-from tanfeng.tracking.trajectory import Shape, Trajectory
+from tanfeng.tracking.trajectory import Shape, Trajectory, value_reading
 
 STATUSES = ("submitted", "returned", "accepted", "draft")
 PER_PAGE = 50
@@ -75,6 +75,7 @@ class ReviewItem:
     replaced_value: float | None  # this period's figure before its latest change, when it changed
     expected: float | None  # on the target's path at this period, in the indicator's unit
     attachments: list[attachments.AttachmentInfo] = field(default_factory=list)
+    reading: str = "level"  # how its values read: a cumulative rate as 下降8.2% (tracking.trajectory.value_reading)
 
 
 @dataclass(frozen=True)
@@ -200,11 +201,13 @@ def _items(session: Session, rows: list[Observation], plan_ids: Collection[int])
         parsed = parse_period(o.period)
         path = paths.get(o.indicator_id)
         expected = path.expected(parsed.as_year) if path is not None and parsed is not None else None
+        # a cumulative rate reads the way its path runs (下降 / 提高); without a path, as a reduction
+        change = ("decrease" if path.reduction else "increase") if path is not None else None
         out.append(ReviewItem(
             o.id, versions.get(o.id, 0), o.indicator_id, indicator.name, indicator.unit, indicator.direction,
             o.period, o.value, o.unit, o.status, o.reason, reporters.get(o.reporter_unit_id or 0), o.source, o.note,
             o.updated_at, o.updated_by, previous, replaced.get(o.id), expected,
-            docs.get((o.indicator_id, o.period), [])))
+            docs.get((o.indicator_id, o.period), []), value_reading(change, indicator.shape)))
     return out
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tanfeng.db.models import Indicator, Observation, Target
 from tanfeng.db.session import Database
@@ -15,6 +16,7 @@ from tanfeng.services.errors import StoreError
 from tanfeng.services.queries import unit_names
 from tanfeng.services.registry import get_region
 from tanfeng.services.tracked import (
+    VISIBLE_STATUSES,
     ObservedValue,
     TrackedTarget,
     baseline_observations,
@@ -215,6 +217,23 @@ def expected_path(indicator: Indicator, tracked: list[TrackedTarget], base_value
     last = max(tracked, key=lambda t: t.target.year or 0).target
     path, _ = trajectory_for(last, indicator, milestones[-1][1], base_value, tuple(milestones[:-1]))
     return path
+
+
+def expected_at(session: Session, indicator: Indicator, items: list[TrackedTarget], period: Period | None) -> float | None:
+    """The expected path's value at the end of ``period`` (the tracker's trajectory), in the indicator's unit;
+    the entry form and the Excel template show it next to the value being entered."""
+    if period is None:
+        return None
+    base_value = indicator.baseline_value
+    if base_value is None and indicator.baseline_year is not None:
+        found = session.execute(select(Observation.value, Observation.unit).where(
+            Observation.indicator_id == indicator.id, Observation.period == str(indicator.baseline_year),
+            Observation.status.in_(VISIBLE_STATUSES))).first()
+        base_value = in_indicator_unit(found[0], found[1], indicator) if found else None
+    path = expected_path(indicator, items, base_value)
+    if path is None or period.as_year < path.baseline_year:
+        return None
+    return path.expected(period.as_year)
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session
 from tanfeng.cells import cell, neutralise_formulas
 from tanfeng.db.models import Observation, PlanVersion, Responsibility, Task, TaskProgress
 from tanfeng.db.session import Database
-from tanfeng.formatting import format_quantity, format_target
+from tanfeng.formatting import excel_format, format_quantity, format_target
 from tanfeng.services.errors import StoreError
 from tanfeng.services.queries import current_versions
 from tanfeng.services.registry import get_region, require_unit
+from tanfeng.services.status import expected_at
 from tanfeng.services.tracked import TrackedTarget, indicator_basis, load_tracked
 from tanfeng.tracking.entry import basis_text
-from tanfeng.tracking.periods import parse_period
+from tanfeng.tracking.periods import Period, parse_period
 from tanfeng.tracking.trajectory import target_reading
 
 TEMPLATE_VERSION = "1"
@@ -31,12 +32,15 @@ META_SHEET = "_meta"
 IND_SHEET = "指标填报"
 TASK_SHEET = "任务进展"
 
-# (header, English key). The first columns are the ones a unit fills in.
+# (header, English key). The first columns are the ones a unit fills in; the rest are for reading (the import
+# ignores them, so a workbook written before a reading column was added still imports).
 IND_COLUMNS = [
     ("指标ID", "indicator_id"), ("指标名称", "indicator"), ("填报期间", "period"), ("本期值", "value"),
     ("计量单位", "unit"), ("数据来源", "source"), ("备注", "note"), ("填报口径", "basis"), ("目标", "targets"),
-    ("基期", "baseline"), ("以往数值", "previous"), ("本单位职责", "role"), ("方案", "plan"),
+    ("基期", "baseline"), ("以往数值", "previous"), ("预期值（只读）", "expected"), ("本单位职责", "role"),
+    ("方案", "plan"),
 ]
+READ_ONLY = "expected"  # key of the column the import never reads (the expected path at the period's end)
 TASK_COLUMNS = [
     ("方案ID", "plan_id"), ("任务编号", "task"), ("任务名称", "title"), ("填报期间", "period"),
     ("进展状态", "status"), ("进展说明", "text"), ("本单位职责", "role"), ("上期进展", "previous"),
@@ -55,6 +59,7 @@ INSTRUCTIONS = [
     "3. 按“填报口径”列填写：标注“累计”的指标，填写较基期年累计下降（或提高）的百分比，如累计下降7.2%填 7.2；"
     "占比在0—100之间；以个、座等计的数量填整数。",
     "   与上年同期相比变化过大（超过系统设定的幅度）的数值，须在备注中说明原因，否则整份文件退回。",
+    "   “预期值”列为按方案目标路径测算的本期末应达值（按指标原计量单位和填报口径），仅供对照，导入时不读取。",
     f"4. 任务进展：从下拉列表选择进展状态，并简要说明进展（{MAX_PROGRESS_TEXT}字以内）。",
     "5. 填好后交牵头办公室，由其用“tanfeng data import 文件名”导入；有任何一行错误，整份文件退回并逐行说明。",
     "Fill in the yellow columns only; numbers without units; leave unknown values blank.",
@@ -109,6 +114,10 @@ def _write_rows(sheet: Worksheet, columns: list[tuple[str, str]], rows: list[dic
         head.alignment = Alignment(wrap_text=True, vertical="center")
     for row in rows:
         sheet.append([cell(row.get(key)) for _, key in columns])
+        if READ_ONLY in row:  # a number for Excel, shown as the project's formatter writes it (四舍五入)
+            shown = sheet.cell(row=sheet.max_row, column=[k for _, k in columns].index(READ_ONLY) + 1)
+            shown.number_format = excel_format(row[READ_ONLY])  # type: ignore[arg-type]
+            shown.font = Font(color="595959")
     for idx, (_, key) in enumerate(columns, start=1):
         letter = sheet.cell(row=1, column=idx).column_letter
         sheet.column_dimensions[letter].width = 14 if key not in ("indicator", "title", "targets", "text") else 36
@@ -137,7 +146,7 @@ def write_template(db: Database, *, unit: str, period: str, path: str | Path, re
         for item in load_tracked(session, region_row):
             if any(u == unit_row.id for u, _ in item.units):
                 by_indicator.setdefault(item.indicator.id, []).append(item)
-        ind_rows = [_indicator_row(session, items, unit_row.id, parsed.label, parsed.key)
+        ind_rows = [_indicator_row(session, items, unit_row.id, parsed)
                     for items in by_indicator.values() if items[0].indicator.shape != "milestone"]
         task_rows = _task_rows(session, [r.version.id for r in refs], unit_row.id, parsed.label)
         wb = Workbook()
@@ -161,16 +170,16 @@ def write_template(db: Database, *, unit: str, period: str, path: str | Path, re
         return TemplateInfo(str(path), unit_row.name, region_row.name, parsed.label, len(ind_rows), len(task_rows))
 
 
-def _indicator_row(session: Session, items: list[TrackedTarget], unit_id: int, period: str, key: int) -> dict[str, object]:
+def _indicator_row(session: Session, items: list[TrackedTarget], unit_id: int, period: Period) -> dict[str, object]:
     ind = items[0].indicator
     role = next(r for u, r in items[0].units if u == unit_id)
     base = f"{ind.baseline_year}年" + (f" {format_quantity(ind.baseline_value, ind.unit)}"
                                        if ind.baseline_value is not None else "")
     return {
-        "indicator_id": ind.id, "indicator": ind.name, "period": period, "unit": ind.unit,
-        "basis": _basis(items), "targets": _targets_text(items),
+        "indicator_id": ind.id, "indicator": ind.name, "period": period.label, "unit": ind.unit,
+        "expected": expected_at(session, ind, items, period), "basis": _basis(items), "targets": _targets_text(items),
         "baseline": base if ind.baseline_year else None,
-        "previous": _previous(session, ind.id, key), "role": ROLE_LABELS.get(role, role),
+        "previous": _previous(session, ind.id, period.key), "role": ROLE_LABELS.get(role, role),
         "plan": items[0].ref.plan.title, "_kind": indicator_basis(items).kind.value,
     }
 

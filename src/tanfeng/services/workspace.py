@@ -30,7 +30,7 @@ from tanfeng.formatting import format_quantity
 from tanfeng.services import permissions
 from tanfeng.services.progress import STATUS_LABELS
 from tanfeng.services.queries import current_versions
-from tanfeng.services.status import expected_path
+from tanfeng.services.status import expected_at
 from tanfeng.services.tracked import VISIBLE_STATUSES, TrackedTarget, in_indicator_unit, indicator_basis, load_tracked
 from tanfeng.services.writes import current_seq
 from tanfeng.tracking.entry import base_text, basis_text
@@ -245,7 +245,7 @@ def unit_work(db: Database, unit_id: int, period: str) -> UnitWork:
                 obs.value if obs else None, obs.status if obs else None, obs.reason if obs else None,
                 current_seq(session, obs.id) if obs else 0, obs.note if obs else None,
                 (basis_text(basis, "zh"), basis_text(basis, "en")), base, basis.kind.value, earlier,
-                _expected(session, ind, items_of[ind.id], parsed), "; ".join(by_indicator_en[ind.id])))
+                expected_at(session, ind, items_of[ind.id], parsed), "; ".join(by_indicator_en[ind.id])))
         for obs, name in session.execute(
                 select(Observation, Indicator.name).join(Indicator, Indicator.id == Observation.indicator_id)
                 .where(Observation.reporter_unit_id == unit_id, Observation.status == "returned")
@@ -266,22 +266,6 @@ def _earlier_values(session: Session, indicator: Indicator, before_key: int | No
                Observation.status.in_(VISIBLE_STATUSES))
         .order_by(Observation.period_key.desc(), Observation.period.desc()).limit(limit))
     return tuple(PreviousValue(p, in_indicator_unit(v, u, indicator), st) for p, v, u, st in rows)
-
-
-def _expected(session: Session, indicator: Indicator, items: list[TrackedTarget], period: Period | None) -> float | None:
-    """The expected path's value at the end of ``period`` (the tracker's trajectory)."""
-    if period is None:
-        return None
-    base_value = indicator.baseline_value
-    if base_value is None and indicator.baseline_year is not None:
-        found = session.execute(select(Observation.value, Observation.unit).where(
-            Observation.indicator_id == indicator.id, Observation.period == str(indicator.baseline_year),
-            Observation.status.in_(VISIBLE_STATUSES))).first()
-        base_value = in_indicator_unit(found[0], found[1], indicator) if found else None
-    path = expected_path(indicator, items, base_value)
-    if path is None or period.as_year < path.baseline_year:
-        return None
-    return path.expected(period.as_year)
 
 
 def entry_periods(db: Database, unit_id: int | None, today: date | None = None) -> list[str]:

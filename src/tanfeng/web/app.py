@@ -217,7 +217,9 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _install_handlers(app)
     threading.Thread(target=upload_guard.warm_up, name="tanfeng-upload-workers", daemon=True).start()
-    for module in (auth, pages, unit, office, attachments, reminders, consultation, consultation_public, api):
+    # The public comment page first: it is the page the most (anonymous) visitors ask for, and every route before
+    # it is one more match tried per request (its paths, /consult/…, overlap no other router's).
+    for module in (consultation_public, auth, pages, unit, office, attachments, reminders, consultation, api):
         app.include_router(module.router)
     for extra in (plans.router, plans.api, regional.router, regional.api,  # library, set-up, across regions
                   enterprises.router, enterprises.api):  # key energy users and 两高 projects

@@ -149,14 +149,14 @@ def _page_key(request: Request, info: PublicRound) -> tuple[object, ...]:
         request), info.accepts_web and info.state() == "open", bounds.max_comment, request.app.state.demo)
 
 
-Parts = tuple[str, str, str, bool]  # the page around its two slots; True when the question comes first
+Parts = tuple[bytes, bytes, bytes, bool]  # the page (encoded once) around its two slots; True: the question first
 
 
 def _from_parts(request: Request, parts: Parts, info: PublicRound) -> HTMLResponse:
     challenge = new_challenge(secret(request), info.id)
     slots = (str(escape(challenge.question)), str(escape(challenge.token)))
     first, second = slots if parts[3] else slots[::-1]
-    return HTMLResponse(parts[0] + first + parts[1] + second + parts[2])
+    return HTMLResponse(b"".join((parts[0], first.encode(), parts[1], second.encode(), parts[2])))
 
 
 def _pages(request: Request) -> dict[tuple[object, ...], Parts]:
@@ -219,7 +219,7 @@ def _render_parts(request: Request, info: PublicRound) -> Parts | None:
     first, second = sorted((_QUESTION, _TOKEN), key=html.index)
     head, _, rest = html.partition(first)
     middle, _, tail = rest.partition(second)
-    return head, middle, tail, first == _QUESTION
+    return head.encode(), middle.encode(), tail.encode(), first == _QUESTION
 
 
 def _rendered_page(request: Request, round_id: int) -> Response:

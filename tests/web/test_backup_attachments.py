@@ -208,6 +208,10 @@ def test_missing_files_are_reported_at_backup_and_after_restore(db_url: str, tmp
         (store_dir / lost[:2] / lost).unlink()
         damaged = hashlib.sha256(PNG).hexdigest()
         (store_dir / damaged[:2] / damaged).write_bytes(PNG[:-4])  # no longer what its name says
+        info = tanfeng("db", "info", "--json", "--db", db_url, "--attachments-dir", str(store_dir))
+        assert info.returncode == 0, info.stderr
+        assert json.loads(info.stdout)["attachments_missing"] == 2  # seen before any backup is taken
+        assert json.loads(info.stdout)["attachments_dir"] == str(store_dir)
         file = tmp_path / "tanfeng.backup"
         done = tanfeng("db", "backup", str(file), "--db", db_url, "--attachments-dir", str(store_dir))
         assert done.returncode == 0, done.stderr

@@ -19,16 +19,25 @@ from tanfeng.db.roles import DEFAULT_ROLE, grant_app_role, granted_roles
 from tanfeng.db.session import Database
 from tanfeng.errors import TanfengError
 from tanfeng.formatting import format_number, format_time
-from tanfeng.services.attachments import ENV_DIR, AttachmentStore, default_directory
+from tanfeng.services.attachments import ENV_DIR, AttachmentStore, default_directory, missing_files
 from tanfeng.services.backup import ArchiveInfo, backup, inspect_archive, restore
 
 app = typer.Typer(help="数据库：位置、创建与迁移 / the database: location, creation, migration", no_args_is_help=True)
 
 
+AttachmentsDirOption = Annotated[Path | None, typer.Option(
+    "--attachments-dir", envvar=ENV_DIR, show_envvar=False,
+    help="佐证材料目录（默认：TANFENG_ATTACHMENTS_DIR，否则SQLite文件旁的attachments/，否则用户数据目录）/ "
+         "the attachments directory (default: TANFENG_ATTACHMENTS_DIR, else attachments/ beside the SQLite file, "
+         "else the per-user data directory)")]
+
+
 @app.command()
 @handle_errors
-def info(db: DbOption = None, as_json: bool = typer.Option(False, "--json", help="JSON 输出 / JSON output")) -> None:
-    """显示数据库位置、后端、迁移版本和各表行数 / show the database location, backend, revision and row counts."""
+def info(db: DbOption = None, as_json: bool = typer.Option(False, "--json", help="JSON 输出 / JSON output"),
+         attachments_dir: AttachmentsDirOption = None) -> None:
+    """显示数据库位置、后端、迁移版本、各表行数和佐证材料目录 / show the database location, backend, revision, row
+    counts and the attachments directory (with how many stored documents' files are missing there)."""
     settings = Settings.load(db)
     database = Database.from_settings(settings)
     url = make_url(settings.database_url)
@@ -44,6 +53,10 @@ def info(db: DbOption = None, as_json: bool = typer.Option(False, "--json", help
         with database.engine.connect() as conn:
             data["rows"] = {t.name: conn.scalar(select(func.count()).select_from(t))
                             for t in Base.metadata.sorted_tables if t.name in tables}
+        store = _store(database, attachments_dir)
+        data["attachments_dir"] = str(store.root)
+        if "attachments" in tables:
+            data["attachments_missing"] = missing_files(database, store)
     except Exception as err:  # the point of `info` is to report, not to fail
         data["error"] = f"{type(err).__name__}: {str(err).splitlines()[0]}"
     if as_json:
@@ -56,7 +69,8 @@ def info(db: DbOption = None, as_json: bool = typer.Option(False, "--json", help
 
 def _print_info(data: dict[str, object]) -> None:
     labels = {"url": "地址 URL", "backend": "后端 backend", "path": "文件 file", "revision": "当前版本 revision",
-              "head_revision": "最新版本 head", "error": "错误 error"}
+              "head_revision": "最新版本 head", "attachments_dir": "佐证材料目录 attachments",
+              "attachments_missing": "缺失的佐证材料文件 missing document files", "error": "错误 error"}
     for key, label in labels.items():
         if key in data:
             typer.echo(f"{label}: {data[key] if data[key] is not None else '—'}")
@@ -104,13 +118,6 @@ def app_role(
     url = make_url(database.url).set(username=role, password=None).render_as_string(hide_password=True)
     typer.echo(f"{'已建立' if created else '已更新'}应用角色 {role}；应用请连接 / {'created' if created else 'updated'} "
                f"role {role}; connect the application with TANFENG_DATABASE_URL={url}")
-
-
-AttachmentsDirOption = Annotated[Path | None, typer.Option(
-    "--attachments-dir", envvar=ENV_DIR, show_envvar=False,
-    help="佐证材料目录（默认：TANFENG_ATTACHMENTS_DIR，否则SQLite文件旁的attachments/，否则用户数据目录）/ "
-         "the attachments directory (default: TANFENG_ATTACHMENTS_DIR, else attachments/ beside the SQLite file, "
-         "else the per-user data directory)")]
 
 
 def _store(database: Database, directory: Path | None) -> AttachmentStore:

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from tanfeng.db.attachment_models import Attachment
 from tanfeng.db.base import utcnow
 from tanfeng.db.models import Indicator, Task
+from tanfeng.db.session import Database
 from tanfeng.services.errors import StoreError
 from tanfeng.services.queries import current_versions
 from tanfeng.services.upload_guard import DEFAULT_LIMITS, FileLimits, UploadRejected, inspect_archive
@@ -230,6 +231,19 @@ class Subject:
         if self.indicator_id is not None:
             return value_key(self.indicator_id, self.period)
         return task_key(self.plan_id, self.task_lineage or "", self.period)
+
+
+def missing_files(db: Database, store: AttachmentStore) -> int:
+    """How many stored documents (distinct files named by rows) are absent from ``store`` or of another size
+    (a quick check by size; a backup verifies every file's SHA-256)."""
+    with db.transaction() as session:
+        files = session.execute(select(Attachment.sha256, Attachment.size).distinct()).all()
+    missing = 0
+    for sha256, size in files:
+        path = store.path(sha256)
+        if not path.is_file() or path.stat().st_size != size:
+            missing += 1
+    return missing
 
 
 def value_key(indicator_id: int, period: str) -> str:

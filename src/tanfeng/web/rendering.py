@@ -29,6 +29,7 @@ from tanfeng.web.i18n import (
     version_word,
     word,
 )
+from tanfeng.web.menu import menu_for
 from tanfeng.web.security import CSRF_FIELD, csrf_token
 from tanfeng.web.settings import WebSettings
 
@@ -191,6 +192,7 @@ class Renderer:
             "action_word": lambda a: action_word(a, lang), "entity_word": lambda e: entity_word(e, lang),
             "detail_words": lambda d: detail_words(d, lang), "chart_labels": chart_labels(lang),
             "export_url": export,
+            "menu": lambda account: menu_for(account.role, account.enterprise_id, request.url.path, lang),
             "chart_title": lambda c: chart_title(c, lang), "chart_axis": lambda c: chart_axis(c, lang),
             "chart_missing": lambda c: chart_missing(c, lang),
             "goal": lambda value, stretch, unit, reading="level": goal_text(value, stretch, unit, reading, lang),

@@ -196,6 +196,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "export_excel": ("导出Excel", "Export to Excel"), "exported_at": ("导出时间：{time}", "Exported {time}"),
     "export_cut": ("只导出了前{n}行，请缩小筛选范围", "Only the first {n} rows were exported; narrow the filters"),
     "indicator_page": ("指标", "Indicator"),
+    "seen_version": ("审核时版本", "version reviewed"),
     "menu": ("菜单", "Menu"), "busy": ("正在处理，请稍候…", "Working, please wait…"),
     "my_account": ("我的账号", "My account"), "change_password": ("修改密码", "Change password"),
     "current_password": ("当前密码", "Current password"), "repeat_password": ("再次输入新密码", "New password again"),
@@ -237,6 +238,9 @@ ENTITY_WORDS: dict[str, tuple[str, str]] = {
     "user": ("账号", "account"), "unit": ("单位", "unit"), "task": ("任务", "task"), "file": ("文件", "file"),
     "indicator": ("指标", "indicator"), "plan": ("方案", "plan"), "observation": ("填报值", "value"),
     "reminder": ("催报", "reminder"), "attachment": ("佐证材料", "document"),
+    "region": ("地区", "region"), "enterprise": ("企业", "company"), "project": ("项目", "project"),
+    "enterprise_measures": ("一企一策措施", "reduction measure"), "measure_progress": ("措施进展", "measure progress"),
+    "region_energy_years": ("地区年度能耗", "regional energy year"),
 }
 DETAIL_WORDS: dict[str, tuple[str, str]] = {
     "username": ("用户名", "user name"), "role": ("角色", "role"), "unit_id": ("单位编号", "unit no."),

@@ -170,3 +170,41 @@ def test_pages_are_in_one_language(web: tuple[FastAPI, Database], tmp_path: Path
             if lang == "zh" and set(latin_word.findall(rest)) - allowed_latin:
                 problems.append((path, text))
     assert problems == []
+
+
+def test_the_enterprise_page_and_its_energy_page_link_each_other(web: tuple[FastAPI, Database],
+                                                                 tmp_path: Path) -> None:
+    """The office and the enterprise's own account follow the link both ways; another enterprise's account
+    gets neither page (403) and so no link to follow."""
+    from bs4 import BeautifulSoup
+
+    office = _loaded(web, tmp_path)
+    app, database = web
+    ids = {e["uscc"]: e["id"] for e in office.get("/api/v1/enterprises").json()}
+    accounts.create_user(database, username="ent-a", password=PASSWORD, role="enterprise", enterprise_id=ids[USCC_A])
+    accounts.create_user(database, username="ent-b", password=PASSWORD, role="enterprise", enterprise_id=ids[USCC_B])
+    page, energy = f"/enterprises/{ids[USCC_A]}", f"/enterprises/{ids[USCC_A]}/energy"
+    for client in (office, login(app, "ent-a"), login(app, "countya")):
+        response = client.get(page)
+        assert response.status_code == 200
+        link = BeautifulSoup(response.text, "html.parser").select_one("main a#energy-link")
+        assert link is not None and link["href"] == energy and link.get_text(strip=True) == "能源数据与碳排放 →"
+        response = client.get(str(link["href"]))
+        assert response.status_code == 200
+        soup = BeautifulSoup(response.text, "html.parser")
+        assert "示例水泥有限公司" in soup.select_one("main h1").get_text()
+        back = soup.select_one("main a#enterprise-link")
+        assert back is not None and back["href"] == page and client.get(str(back["href"])).status_code == 200
+    other = login(app, "ent-b")
+    for path in (page, energy):
+        response = other.get(path)
+        assert response.status_code == 403
+        assert not BeautifulSoup(response.text, "html.parser").select(f"a[href='{energy}']")
+    own = other.get(f"/enterprises/{ids[USCC_B]}")  # its own page links its own energy data only
+    assert [a["href"] for a in BeautifulSoup(own.text, "html.parser").select("main a#energy-link")] == [
+        f"/enterprises/{ids[USCC_B]}/energy"]
+    office.get("/lang/en?next=/")
+    english = BeautifulSoup(office.get(page).text, "html.parser")
+    assert english.select_one("main a#energy-link").get_text(strip=True) == "Energy data and CO₂ →"
+    assert BeautifulSoup(office.get(energy).text, "html.parser").select_one(
+        "main a#enterprise-link").get_text(strip=True) == "← Enterprise details"

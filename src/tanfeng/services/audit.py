@@ -101,7 +101,8 @@ ENTITY_NAMES = {"user": "user_ids", "observation": "observations", "indicator": 
                 "plan": "plans", "region": "regions", "task": "tasks", "attachment": "attachments",
                 "enterprise": "enterprises", "project": "projects"}
 DETAIL_NAMES = {"user_id": "user_ids", "indicator_id": "indicators", "unit_id": "units", "plan_id": "plans",
-                "region_id": "regions", "enterprise_id": "enterprises", "project_id": "projects"}
+                "region_id": "regions", "old_region_id": "regions", "enterprise_id": "enterprises",
+                "project_id": "projects"}
 _CHUNK = 500  # ids per IN (…) query
 
 

@@ -19,6 +19,10 @@ _DETAIL_ENTITY = {"user_id": "user", "indicator_id": "indicator", "unit_id": "un
                   "region_id": "region", "enterprise_id": "enterprise", "project_id": "project"}
 
 
+def _detail_label(key: str, lang: str) -> str:
+    return word("old_region", lang) if key == "old_region_id" else entity_word(_DETAIL_ENTITY[key], lang)
+
+
 @dataclass(frozen=True)
 class AuditRow:
     id: int
@@ -89,7 +93,7 @@ def detail_text(entry: AuditInfo, names: AuditNames, lang: str) -> str:
     for key, value in entry.detail.items():
         if key in DETAIL_NAMES and value is not None and str(value).isdigit():
             shown = _named(DETAIL_NAMES[key], int(value), names, lang)
-            label = entity_word(_DETAIL_ENTITY[key], lang)
+            label = _detail_label(key, lang)
             parts.append(f"{label}{colon}{shown}" if shown is not None else detail_words({key: value}, lang))
         elif key == "ids" and entry.entity == "observation" and isinstance(value, list):
             others = [int(v) for v in value if str(v).isdigit() and int(v) != entry.entity_id]

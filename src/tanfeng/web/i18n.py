@@ -196,7 +196,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "export_excel": ("导出Excel", "Export to Excel"), "exported_at": ("导出时间：{time}", "Exported {time}"),
     "export_cut": ("只导出了前{n}行，请缩小筛选范围", "Only the first {n} rows were exported; narrow the filters"),
     "indicator_page": ("指标", "Indicator"),
-    "seen_version": ("审核时版本", "version reviewed"),
+    "seen_version": ("审核时版本", "version reviewed"), "old_region": ("原地区", "previous region"),
     "menu": ("菜单", "Menu"), "busy": ("正在处理，请稍候…", "Working, please wait…"),
     "my_account": ("我的账号", "My account"), "change_password": ("修改密码", "Change password"),
     "current_password": ("当前密码", "Current password"), "repeat_password": ("再次输入新密码", "New password again"),
@@ -229,6 +229,7 @@ ACTION_WORDS: dict[str, tuple[str, str]] = {
     "remind": ("发送催报", "sent reminders"), "set_deadline": ("设置截止日期", "set a deadline"),
     "attach": ("上传佐证材料", "uploaded a document"), "withdraw_attachment": ("撤回佐证材料", "withdrew a document"),
     "download_attachment": ("下载佐证材料", "downloaded a document"),
+    "move_enterprise_account": ("企业账号随企业迁入新地区", "moved an enterprise account with its enterprise"),
     "export_table": ("导出Excel", "exported a table"), "change_own_password": ("修改本人密码", "changed own password"),
     # observation history
     "create": ("新填报", "entered"), "update": ("修改", "changed"), "accept": ("采纳", "accepted"),
@@ -252,7 +253,8 @@ DETAIL_WORDS: dict[str, tuple[str, str]] = {
     "other_sessions_ended": ("结束其他登录", "other sessions ended"), "active": ("启用", "active"), "old": ("原名", "old"),
     "new": ("新名", "new"), "alias": ("别名", "alias"), "year": ("年度", "year"), "format": ("格式", "format"),
     "title": ("标题", "title"), "version": ("版本", "version"), "corrected": ("经人工核对", "corrected"),
-    "ids": ("编号", "ids"), "reason": ("理由", "reason"), "messages": ("条数", "messages"), "mails": ("邮件", "mails"),
+    "ids": ("编号", "ids"), "accounts_moved": ("随企业迁移的账号", "accounts moved"), "old_region_id": ("原地区编号", "previous region no."),
+    "reason": ("理由", "reason"), "messages": ("条数", "messages"), "mails": ("邮件", "mails"),
     "recorded": ("记录", "recorded"), "skipped": ("跳过", "skipped"), "due_on": ("截止", "due"),
     "size": ("大小", "size"), "sha256": ("校验值", "checksum"), "versions": ("版本", "versions"),
 }

@@ -119,3 +119,43 @@ def test_account_and_plan_entries_name_them(web: tuple[FastAPI, Fixture]) -> Non
     created = next(r for r in rows if r[3] == "新建账号")
     assert created[4] == "账号：林业局填报员"
     assert f"单位：{OWN_UNIT}" in created[5] and "单位编号" not in created[5]
+
+
+def test_consultation_entries_name_the_draft_and_the_comment(web: tuple[FastAPI, Fixture]) -> None:
+    """A second region's draft plan: the round is named by its plan and version, a comment by its receipt, and
+    coded details (kind, channels) are words."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from builders import PlanBuilder
+    from tanfeng.db.models import PlanVersion
+    from tanfeng.services import consultation as cs
+    from tanfeng.services.plan_import import import_plan
+
+    app, fx = web
+    title = "另一示例县碳达峰实施方案"
+    import_plan(fx.db, PlanBuilder(region="另一示例县", title=title, status="draft").plan(), actor="office")
+    with fx.db.transaction() as session:
+        version_id, number = session.execute(select(PlanVersion.id, PlanVersion.number)
+                                             .where(PlanVersion.status == "draft")).one()
+    today = cs.today_cn()
+    round_info = cs.open_round(fx.db, cs.Actor("wang"), version_id=version_id, kind="public", opens_on=today,
+                               closes_on=today + timedelta(days=30), channels=["web", "email"])
+    comment = cs.add_comment(fx.db, cs.Actor("wang"), round_info.id, channel="email", received_on=today,
+                             text="建议明确年度建设规模（示例数据）")
+    wang = login(app, "wang")
+    rows = _rows(wang.get("/audit").text)
+    opened = next(r for r in rows if r[3] == "发起征求意见")
+    assert opened[2] == f"{REVIEWER} wang"
+    assert opened[4] == f"征求意见：{title}（征求意见稿） · 第{number}版"
+    assert "类型：公开征求意见" in opened[5] and "渠道：网上留言、电子邮件" in opened[5]
+    assert f"方案版本：{title}（征求意见稿） · 第{number}版" in opened[5] and "version_id" not in opened[5]
+    registered = next(r for r in rows if r[3] == "登记意见")
+    assert registered[4] == f"意见：{comment.receipt}"
+    assert f"征求意见：{title}（征求意见稿） · 第{number}版" in registered[5] and "渠道：电子邮件" in registered[5]
+    wang.get("/lang/en?next=/audit")
+    english = _rows(wang.get("/audit").text)
+    opened_en = next(r for r in english if r[3] == "opened a consultation")
+    assert opened_en[4] == f"consultation: {title}（征求意见稿） · version {number}"
+    assert "kind: Public consultation" in opened_en[5] and "channels: Web page, E-mail" in opened_en[5]

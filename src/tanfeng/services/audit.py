@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from tanfeng.db.account_models import AuditEntry, User
 from tanfeng.db.attachment_models import Attachment
+from tanfeng.db.consultation_models import ConsultationComment, ConsultationRound
 from tanfeng.db.enterprise_models import Enterprise, Project
-from tanfeng.db.models import Indicator, Observation, PlanRecord, Region, Task, Unit
+from tanfeng.db.models import Indicator, Observation, PlanRecord, PlanVersion, Region, Task, Unit
 from tanfeng.db.session import Database
 
 
@@ -94,15 +95,19 @@ class AuditNames:
     attachments: dict[int, str] = field(default_factory=dict)  # the file's name
     enterprises: dict[int, str] = field(default_factory=dict)
     projects: dict[int, str] = field(default_factory=dict)
+    versions: dict[int, tuple[str, int]] = field(default_factory=dict)  # plan_versions.id → (plan title, number)
+    rounds: dict[int, tuple[str, int]] = field(default_factory=dict)  # a consultation round: its draft's plan, number
+    comments: dict[int, str] = field(default_factory=dict)  # a consultation comment: its receipt (回执号)
 
 
 # which of AuditNames an entry's entity, or a key of its details, refers to
 ENTITY_NAMES = {"user": "user_ids", "observation": "observations", "indicator": "indicators", "unit": "units",
                 "plan": "plans", "region": "regions", "task": "tasks", "attachment": "attachments",
-                "enterprise": "enterprises", "project": "projects"}
+                "enterprise": "enterprises", "project": "projects", "consultation": "rounds",
+                "consultation_comment": "comments"}
 DETAIL_NAMES = {"user_id": "user_ids", "indicator_id": "indicators", "unit_id": "units", "plan_id": "plans",
                 "region_id": "regions", "old_region_id": "regions", "enterprise_id": "enterprises",
-                "project_id": "projects"}
+                "project_id": "projects", "version_id": "versions", "round_id": "rounds"}
 _CHUNK = 500  # ids per IN (…) query
 
 
@@ -179,7 +184,26 @@ def names_in(session: Session, entries: Sequence[AuditInfo]) -> AuditNames:
     names.enterprises = {i: n for i, n in _rows(session, (Enterprise.id, Enterprise.name), Enterprise.id,
                                                  wanted["enterprises"])}
     names.projects = {i: n for i, n in _rows(session, (Project.id, Project.name), Project.id, wanted["projects"])}
+    names.comments = {i: r for i, r in _rows(session, (ConsultationComment.id, ConsultationComment.receipt),
+                                              ConsultationComment.id, wanted["comments"])}
+    rounds = _rows(session, (ConsultationRound.id, ConsultationRound.version_id), ConsultationRound.id,
+                   wanted["rounds"])
+    wanted["versions"].update(v for _i, v in rounds)
+    names.versions = _versions(session, wanted["versions"])
+    names.rounds = {i: names.versions[v] for i, v in rounds if v in names.versions}
     return names
+
+
+def _versions(session: Session, ids: set[int]) -> dict[int, tuple[str, int]]:
+    """A plan version's title (the version's own, e.g. with （征求意见稿）, else its plan's) and number."""
+    values = sorted(ids)
+    found: dict[int, tuple[str, int]] = {}
+    for start in range(0, len(values), _CHUNK):
+        query = (select(PlanVersion.id, func.coalesce(PlanVersion.title, PlanRecord.title), PlanVersion.number)
+                 .join(PlanRecord, PlanRecord.id == PlanVersion.plan_id)
+                 .where(PlanVersion.id.in_(values[start:start + _CHUNK])))
+        found |= {i: (t, n) for i, t, n in session.execute(query)}
+    return found
 
 
 def recent_named(db: Database, *, limit: int = 50, offset: int = 0) -> tuple[list[AuditInfo], AuditNames]:

@@ -12,15 +12,27 @@ from typing import Any
 
 from tanfeng.services.audit import DETAIL_NAMES, ENTITY_NAMES, AuditInfo, AuditNames, ObservationName, observation_ids
 from tanfeng.services.reminders import period_words
+from tanfeng.web.consultation_words import words as consultation_words
 from tanfeng.web.i18n import action_word, detail_words, entity_word, version_word, word
 
 # the word a named detail is shown under (the thing, not its number)
 _DETAIL_ENTITY = {"user_id": "user", "indicator_id": "indicator", "unit_id": "unit", "plan_id": "plan",
-                  "region_id": "region", "enterprise_id": "enterprise", "project_id": "project"}
+                  "region_id": "region", "enterprise_id": "enterprise", "project_id": "project",
+                  "round_id": "consultation"}
+_DETAIL_WORD = {"old_region_id": "old_region", "version_id": "plan_version"}
+# consultation details whose values are codes: shown in words (web/consultation_words.py)
+_CODED = {"kind": "kind_", "channel": "ch_", "channels": "ch_"}
 
 
 def _detail_label(key: str, lang: str) -> str:
-    return word("old_region", lang) if key == "old_region_id" else entity_word(_DETAIL_ENTITY[key], lang)
+    return word(_DETAIL_WORD[key], lang) if key in _DETAIL_WORD else entity_word(_DETAIL_ENTITY[key], lang)
+
+
+def _coded(key: str, value: Any, lang: str) -> Any:
+    say = consultation_words(lang)
+    if isinstance(value, list):
+        return [say(_CODED[key] + str(v)) for v in value]
+    return say(_CODED[key] + str(value))
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,9 @@ def _named(kind: str, ident: int, names: AuditNames, lang: str) -> str | None:
     if kind == "observations":
         found = names.observations.get(ident)
         return observation_text(found, lang) if found is not None else None
+    if kind in ("versions", "rounds"):  # a plan version, or the draft a consultation round is about
+        title_number = getattr(names, kind).get(ident)
+        return f"{title_number[0]} · {version_word(title_number[1], lang)}" if title_number else None
     found_name: str | None = getattr(names, kind).get(ident)
     return found_name
 
@@ -106,6 +121,8 @@ def detail_text(entry: AuditInfo, names: AuditNames, lang: str) -> str:
                 parts.append(f"{word('seen_version', lang)}{colon}{_versions(entry, value, names, lang)}")
         elif value is None or value == "" or value == []:
             continue  # nothing to say (no reason given)
+        elif key in _CODED and (entry.entity or "").startswith("consultation"):
+            parts.append(detail_words({key: _coded(key, value, lang)}, lang))
         else:
             parts.append(detail_words({key: value}, lang))
     return between.join(parts) or "—"

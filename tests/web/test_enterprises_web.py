@@ -249,3 +249,4 @@ def test_a_moved_enterprise_takes_its_account_out_of_the_old_countys_reach(web: 
     move = next(t for t in texts if "企业账号随企业迁入新地区" in t)
     assert "账号：ent-a" in move and "示例水泥有限公司" in move
     assert f"原地区：{COUNTY_A}" in move and f"地区：{COUNTY_B}" in move and "迁移后企业名录.xlsx" in move
+    assert any("导入企业名录" in t and "随企业迁移的账号：1" in t for t in texts)  # the upload's own entry

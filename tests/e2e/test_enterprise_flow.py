@@ -54,6 +54,7 @@ def test_office_imports_projects_and_sees_the_classification(browser: Any, site:
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
     _login(page, base, "office")
+    page.click("nav details[data-group=enterprises] summary")  # the menu's 企业与项目 group opens
     page.click("nav a:has-text('重点企业')")
     page.click("a:has-text('企业与项目导入')")
     page.set_input_files("#enterprise-upload input[type=file]", str(write_enterprises(tmp_path / "企业名录.xlsx")))

@@ -67,6 +67,7 @@ def test_office_switches_plan_sets_up_a_target_and_its_light_turns(browser: Any,
     assert COUNTY_B in page.text_content(".peak")
     assert _level(page, indicator) == "none"
 
+    page.click("nav details[data-group=plans] summary")  # the menu's 方案 group opens
     page.click("nav a:has-text('方案设置')")  # the link keeps the chosen plan
     page.wait_for_url(f"**/setup?plan={regions.plan[COUNTY_B]}")
     page.fill("#add-unit input[name=name]", "县能源局")

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from integration.conftest import db  # noqa: F401  (SQLite and PostgreSQL)
 from integration.enterprise_helpers import (
     COUNTY_A,
+    COUNTY_B,
     USCC_A,
     USCC_B,
     enterprise_rows,
@@ -170,3 +171,82 @@ def test_pages_are_in_one_language(web: tuple[FastAPI, Database], tmp_path: Path
             if lang == "zh" and set(latin_word.findall(rest)) - allowed_latin:
                 problems.append((path, text))
     assert problems == []
+
+
+def test_the_enterprise_page_and_its_energy_page_link_each_other(web: tuple[FastAPI, Database],
+                                                                 tmp_path: Path) -> None:
+    """The office and the enterprise's own account follow the link both ways; another enterprise's account
+    gets neither page (403) and so no link to follow."""
+    from bs4 import BeautifulSoup
+
+    office = _loaded(web, tmp_path)
+    app, database = web
+    ids = {e["uscc"]: e["id"] for e in office.get("/api/v1/enterprises").json()}
+    accounts.create_user(database, username="ent-a", password=PASSWORD, role="enterprise", enterprise_id=ids[USCC_A])
+    accounts.create_user(database, username="ent-b", password=PASSWORD, role="enterprise", enterprise_id=ids[USCC_B])
+    page, energy = f"/enterprises/{ids[USCC_A]}", f"/enterprises/{ids[USCC_A]}/energy"
+    for client in (office, login(app, "ent-a"), login(app, "countya")):
+        response = client.get(page)
+        assert response.status_code == 200
+        link = BeautifulSoup(response.text, "html.parser").select_one("main a#energy-link")
+        assert link is not None and link["href"] == energy and link.get_text(strip=True) == "能源数据与碳排放 →"
+        response = client.get(str(link["href"]))
+        assert response.status_code == 200
+        soup = BeautifulSoup(response.text, "html.parser")
+        assert "示例水泥有限公司" in soup.select_one("main h1").get_text()
+        back = soup.select_one("main a#enterprise-link")
+        assert back is not None and back["href"] == page and client.get(str(back["href"])).status_code == 200
+    other = login(app, "ent-b")
+    for path in (page, energy):
+        response = other.get(path)
+        assert response.status_code == 403
+        assert not BeautifulSoup(response.text, "html.parser").select(f"a[href='{energy}']")
+    own = other.get(f"/enterprises/{ids[USCC_B]}")  # its own page links its own energy data only
+    assert [a["href"] for a in BeautifulSoup(own.text, "html.parser").select("main a#energy-link")] == [
+        f"/enterprises/{ids[USCC_B]}/energy"]
+    office.get("/lang/en?next=/")
+    english = BeautifulSoup(office.get(page).text, "html.parser")
+    assert english.select_one("main a#energy-link").get_text(strip=True) == "Energy data and CO₂ →"
+    assert BeautifulSoup(office.get(energy).text, "html.parser").select_one(
+        "main a#enterprise-link").get_text(strip=True) == "← Enterprise details"
+
+
+def test_a_moved_enterprise_takes_its_account_out_of_the_old_countys_reach(web: tuple[FastAPI, Database],
+                                                                          tmp_path: Path) -> None:
+    """Re-uploading the list with the enterprise under the other county: the county office it left can no
+    longer see the enterprise or manage its account (403); the county it joined can; the audit page says so."""
+    from bs4 import BeautifulSoup
+
+    office = _loaded(web, tmp_path)
+    app, database = web
+    ids = {e["uscc"]: e["id"] for e in office.get("/api/v1/enterprises").json()}
+    ent = accounts.create_user(database, username="ent-a", password=PASSWORD, role="enterprise",
+                               enterprise_id=ids[USCC_A])
+    accounts.create_user(database, username="countyb", password=PASSWORD, role="office",
+                         region_id=find_region_id(database, COUNTY_B))
+    county_a, county_b = login(app, "countya"), login(app, "countyb")
+    assert county_a.patch(f"/api/v1/users/{ent.id}", json={"active": True}).status_code == 200
+    assert county_b.patch(f"/api/v1/users/{ent.id}", json={"active": True}).status_code == 403
+
+    rows = [dict(r, region=COUNTY_B) if r["uscc"] == USCC_A else r for r in enterprise_rows()]
+    token = office.headers["X-CSRF-Token"]
+    moved = write_enterprises(tmp_path / "迁移后企业名录.xlsx", rows)
+    response = office.post("/enterprises/import", data={"csrf_token": token},
+                           files={"file": (moved.name, moved.read_bytes(), "application/octet-stream")})
+    assert response.status_code == 303
+    assert "1个企业账号随企业迁入新地区" in office.get("/enterprises").text  # the flash says so
+
+    assert county_a.get(f"/enterprises/{ids[USCC_A]}").status_code == 403
+    assert USCC_A not in {e["uscc"] for e in county_a.get("/api/v1/enterprises").json()}
+    assert county_a.patch(f"/api/v1/users/{ent.id}", json={"active": True}).status_code == 403
+    assert county_b.get(f"/enterprises/{ids[USCC_A]}").status_code == 200
+    assert county_b.patch(f"/api/v1/users/{ent.id}", json={"active": True}).status_code == 200
+    own = login(app, "ent-a")  # the account still reads its enterprise, now in the other county
+    assert [(e["uscc"], e["region"]) for e in own.get("/api/v1/enterprises").json()] == [(USCC_A, COUNTY_B)]
+
+    audit_rows = BeautifulSoup(office.get("/audit").text, "html.parser").select("table#audit tbody tr")
+    texts = [" ".join(td.get_text(" ", strip=True) for td in tr.select("td")) for tr in audit_rows]
+    move = next(t for t in texts if "企业账号随企业迁入新地区" in t)
+    assert "账号：ent-a" in move and "示例水泥有限公司" in move
+    assert f"原地区：{COUNTY_A}" in move and f"地区：{COUNTY_B}" in move and "迁移后企业名录.xlsx" in move
+    assert any("导入企业名录" in t and "随企业迁移的账号：1" in t for t in texts)  # the upload's own entry

@@ -56,8 +56,12 @@ def import_cmd(
     database = open_db(db)
     for path in files:
         r = enterprises.import_enterprises(database, path, actor=actor_name(actor), region=region)
-        typer.echo(f"{path}: 新增{r.created}，更新{r.updated}，未变{r.unchanged} / created {r.created}, "
-                   f"updated {r.updated}, unchanged {r.unchanged}")
+        zh = f"新增{r.created}，更新{r.updated}，未变{r.unchanged}"
+        en = f"created {r.created}, updated {r.updated}, unchanged {r.unchanged}"
+        if r.accounts_moved:  # the accounts of an enterprise that moved region follow it
+            zh += f"，{r.accounts_moved}个企业账号随企业迁入新地区"
+            en += f", {r.accounts_moved} enterprise account(s) moved with their enterprise"
+        typer.echo(f"{path}: {zh} / {en}")
 
 
 @app.command()

@@ -15,11 +15,13 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from tanfeng.db.account_models import User
 from tanfeng.db.enterprise_models import Enterprise, Project
 from tanfeng.db.models import Region
 from tanfeng.db.session import Database
 from tanfeng.enterprises.credit import normalise_uscc
 from tanfeng.enterprises.industry import industry_name, normalise_industry
+from tanfeng.services import audit as audit_log
 from tanfeng.services import enterprise_sheets as sheets
 from tanfeng.services.accounts import Account
 from tanfeng.services.enterprise_scope import EnterpriseScope, readable_enterprise, scope_in
@@ -38,6 +40,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     ids: list[int] = field(default_factory=list)
+    accounts_moved: int = 0  # enterprise accounts that followed their enterprise into another region
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,7 @@ def _store(db: Database, parsed: sheets.SheetRows, label: str, actor: str, accou
         result = ImportResult(label)
         try:
             created: list[Enterprise] = []
+            moved: dict[int, tuple[int, int]] = {}  # enterprise id → (old region, new region)
             for _number, values in good:
                 stored = existing.get(values["uscc"])
                 flags = {k: bool(values[k]) for k in FLAG_COLUMNS}
@@ -231,6 +235,8 @@ def _store(db: Database, parsed: sheets.SheetRows, label: str, actor: str, accou
                 changes = {k: v for k, v in {**values, **{k: values[k] for k in FLAG_COLUMNS if values[k] is not None}}
                            .items() if k not in FLAG_COLUMNS or v is not None}
                 changed = False
+                if changes["region_id"] != stored.region_id:
+                    moved[stored.id] = (stored.region_id, changes["region_id"])
                 for key, value in changes.items():
                     if getattr(stored, key) != value:
                         setattr(stored, key, value)
@@ -243,6 +249,7 @@ def _store(db: Database, parsed: sheets.SheetRows, label: str, actor: str, accou
                 result.ids.append(stored.id)
             session.flush()  # once: the new rows' ids in one round of inserts
             result.ids += [e.id for e in created]
+            result.accounts_moved = _move_accounts(session, moved, account, actor, label)
         except InvalidInput as err:  # a value the database would refuse (too long, hidden characters)
             raise ImportValidationError(label, [RowError(0, None, err.zh, err.en, sheets.ENTERPRISE_SHEET)]) from err
         if dry_run:
@@ -250,6 +257,29 @@ def _store(db: Database, parsed: sheets.SheetRows, label: str, actor: str, accou
         if audit is not None:
             audit(session, result)
         return result
+
+
+def _move_accounts(session: Session, moved: dict[int, tuple[int, int]], account: Account | None, actor: str,
+                   label: str) -> int:
+    """An enterprise that moved region takes its accounts along (their scope is the enterprise's region), in the
+    move's transaction, one audit entry each; returns how many accounts moved."""
+    if not moved:
+        return 0
+    users = session.scalars(select(User).where(User.role == "enterprise", User.enterprise_id.in_(sorted(moved)))
+                            .order_by(User.id).with_for_update()).all()
+    count = 0
+    for user in users:
+        old, new = moved[user.enterprise_id or 0]
+        if user.region_id == new:
+            continue
+        previous, user.region_id = user.region_id, new
+        audit_log.add(session, user_id=account.id if account else None, username=account.username if account else actor,
+                      action="move_enterprise_account", entity="user", entity_id=user.id,
+                      detail={"enterprise_id": user.enterprise_id, "old_region_id": previous if previous is not None
+                              else old, "region_id": new, "file": label})
+        count += 1
+    session.flush()
+    return count
 
 
 def list_enterprises(db: Database, account: Account | None, *, region_id: int | None = None,

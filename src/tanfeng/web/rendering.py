@@ -29,6 +29,7 @@ from tanfeng.web.i18n import (
     version_word,
     word,
 )
+from tanfeng.web.menu import menu_for
 from tanfeng.web.security import CSRF_FIELD, csrf_token
 from tanfeng.web.settings import WebSettings
 
@@ -186,6 +187,7 @@ class Renderer:
             "request": request, "user": user, "csrf_field": CSRF_FIELD,
             "csrf": csrf_token(request.session) if csrf else "",
             "messages": messages, "plan_q": "", "plans": [], "chosen": None, "export_url": export,
+            "menu": lambda account: menu_for(account.role, account.enterprise_id, request.url.path, lang),
         }
         return language_context(lang, request.app.state.demo) | base | context
 

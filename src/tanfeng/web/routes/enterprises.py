@@ -249,8 +249,9 @@ def _imported(request: Request, user: Account, kind: str, data: bytes, filename:
         path.write_bytes(data)
 
         def audit(session: Any, result: Any) -> None:
+            moved = {"accounts_moved": result.accounts_moved} if getattr(result, "accounts_moved", 0) else {}
             audit_in(session, request, user, f"import_{kind}", kind, None, file=filename,
-                     created=result.created, updated=result.updated)
+                     created=result.created, updated=result.updated, **moved)
 
         service: Callable[..., Any] = enterprises.import_enterprises if kind == "enterprises" else projects.import_projects
         result = service(request.app.state.db, path, actor=user.username, account=user, name=filename, audit=audit)
@@ -266,8 +267,10 @@ async def _upload(request: Request, user: Account, kind: str, file: UploadFile) 
 @router.post("/enterprises/import")
 async def enterprise_upload(request: Request, user: Office, file: Annotated[UploadFile, File()]) -> Response:
     r = await _upload(request, user, "enterprises", file)
-    request.app.state.renderer.flash(request, f"已导入企业：新增{r.created}，更新{r.updated} / "
-                                              f"enterprises imported: {r.created} new, {r.updated} updated")
+    moved = (f"，{r.accounts_moved}个企业账号随企业迁入新地区", f", {r.accounts_moved} enterprise account(s) moved with "
+             "their enterprise") if r.accounts_moved else ("", "")
+    request.app.state.renderer.flash(request, f"已导入企业：新增{r.created}，更新{r.updated}{moved[0]} / "
+                                              f"enterprises imported: {r.created} new, {r.updated} updated{moved[1]}")
     return RedirectResponse("/enterprises", 303)
 
 

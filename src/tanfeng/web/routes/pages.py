@@ -21,6 +21,7 @@ from tanfeng.services.status import compute_status
 from tanfeng.services.upload_guard import check_inventory
 from tanfeng.services.workspace import plan_trees, responsibility_matrix, target_versions
 from tanfeng.web import actions
+from tanfeng.web.audit_view import audit_rows
 from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, DbId, read_upload_bytes, reader, writer
 from tanfeng.web.export import MAX_ROWS, wants_export
 from tanfeng.web.inventory_view import inventory_summary
@@ -150,10 +151,11 @@ def audit_page(request: Request, user: Annotated[Account, Depends(reader(*OFFICE
                page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
     page = max(page, 1)
     if wants_export(request.query_params):  # the export is the whole log, not one screen of it
-        entries = audit.recent(db, limit=MAX_ROWS + 1)
+        entries, names = audit.recent_named(db, limit=MAX_ROWS + 1)
     else:
-        entries = audit.recent(db, limit=100, offset=(page - 1) * 100)
-    return request.app.state.renderer.page(request, "audit.html", {"user": user, "entries": entries, "page": page})
+        entries, names = audit.recent_named(db, limit=100, offset=(page - 1) * 100)
+    rows = audit_rows(entries, names, request.app.state.renderer.language(request))
+    return request.app.state.renderer.page(request, "audit.html", {"user": user, "entries": rows, "page": page})
 
 
 @router.post("/reports/annual")

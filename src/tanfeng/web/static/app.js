@@ -7,6 +7,21 @@
       document.querySelectorAll("input[name='" + box.dataset.selectAll + "']").forEach(function (c) { c.checked = box.checked; });
     });
   });
+  // menu: one dropdown open at a time; a click elsewhere or Escape closes it (without script each stays
+  // open until its title is clicked again)
+  var groups = document.querySelectorAll("nav.menu details.menu-group");
+  groups.forEach(function (group) {
+    group.addEventListener("toggle", function () {
+      if (group.open) { groups.forEach(function (other) { if (other !== group) { other.open = false; } }); }
+    });
+    group.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && group.open) { group.open = false; group.querySelector("summary").focus(); }
+    });
+  });
+  document.addEventListener("click", function (event) {
+    groups.forEach(function (group) { if (group.open && !group.contains(event.target)) { group.open = false; } });
+  });
+
   // plan selector: switching the plan reloads the page for it
   document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
     sel.addEventListener("change", function () { sel.form.submit(); });

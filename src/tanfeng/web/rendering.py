@@ -185,7 +185,7 @@ class Renderer:
         base = {
             "request": request, "user": user, "csrf_field": CSRF_FIELD,
             "csrf": csrf_token(request.session) if csrf else "",
-            "messages": messages, "plan_q": "", "plans": [], "chosen": None, "export_url": export,
+            "messages": messages, "plan_q": "", "plans": [], "chosen": None, "plan_options": Markup, "export_url": export,
         }
         return language_context(lang, request.app.state.demo) | base | context
 

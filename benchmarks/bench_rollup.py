@@ -8,9 +8,12 @@ figure of the same run:
 - the roll-up page of the province (``GET /rollup``) vs one county's overview page, in process;
 - ``tanfeng status --region PROVINCE --children`` vs ``tanfeng status --region COUNTY`` (subprocess);
 - the county overview p50/p95 with C concurrent clients (PostgreSQL with ``--postgres``; wrk if
-  installed, else a Python client) on the N-county database vs a database holding one county only.
+  installed, else a Python client) on the N-county database vs a database holding one county only, and the
+  server's CPU time per request (wrk, 4 connections: it depends little on other load on the machine), for
+  the county's own office and for an office of every region (whose plan selector lists every county).
 
-    .venv/bin/python benchmarks/bench_rollup.py [--counties 100] [--clients 50] [--seconds 10] [--postgres]
+    .venv/bin/python benchmarks/bench_rollup.py [--counties 100] [--clients 50] [--seconds 10] [--cpu-seconds 5]
+        [--postgres]
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ import bench_web
 MARK = "示例数据"
 INDICATORS, YEARS = 25, range(2015, 2025)
 PASSWORD = "benchmark-office-password"
+COUNTY_OFFICE = "county-office"  # the office of the first county (the one whose overview is measured)
+ACCOUNTS = ((COUNTY_OFFICE, "county office"), ("office", "office of every region"))
 
 
 def _county_plans(n: int) -> tuple[str, list[Any]]:
@@ -112,6 +117,9 @@ def populate(url: str, plans: list[Any]) -> list[str]:
                                    "status": "accepted", "updated_by": MARK})
             session.execute(insert(Observation), values)
     accounts.create_user(db, username="office", password=PASSWORD, role="office")
+    with db.transaction() as session:
+        county = session.scalar(select(PlanRecord.region_id).order_by(PlanRecord.id).limit(1))
+    accounts.create_user(db, username=COUNTY_OFFICE, password=PASSWORD, role="office", region_id=county)
     db.dispose()
     return names
 
@@ -161,22 +169,27 @@ def cli(url: str, *args: str) -> float:
     return _timed(run, repeat=3)
 
 
-def load(url: str, plan_id: int, args: argparse.Namespace) -> tuple[float, float]:
-    """(p50, p95) ms of one county's overview under ``args.clients`` concurrent clients."""
+def load(url: str, plan_id: int, args: argparse.Namespace) -> dict[str, tuple[float, float, float | None]]:
+    """Per account: (p50, p95, server CPU ms per request or None without wrk) of one county's overview."""
     port = bench_web._free_port()
     proc = subprocess.Popen([sys.executable, bench_web.__file__, "--serve", url, "--port", str(port),
                              "--workers", "1"])
+    out: dict[str, tuple[float, float, float | None]] = {}
     try:
         bench_web._wait(port, proc)
         base = f"http://127.0.0.1:{port}"
-        cookies = asyncio.run(bench_web._login(base, PASSWORD))
         path = f"/?plan={plan_id}"
-        asyncio.run(bench_web._load(base, path, cookies, 5, 50))
-        if shutil.which("wrk"):
-            _, p50, p95, _ = bench_web._wrk(base, path, cookies, args.clients, args.seconds)
-            return p50, p95
-        lat = sorted(asyncio.run(bench_web._load(base, path, cookies, args.clients, args.requests)))
-        return statistics.median(lat) * 1000, lat[int(0.95 * (len(lat) - 1))] * 1000
+        for username, _ in ACCOUNTS:
+            cookies = asyncio.run(bench_web._login(base, PASSWORD, username))
+            asyncio.run(bench_web._load(base, path, cookies, 5, 50))
+            if shutil.which("wrk"):
+                _, p50, p95, _ = bench_web._wrk(base, path, cookies, args.clients, args.seconds)
+                cpu = bench_web.cpu_per_request(proc.pid, base + path, args.cpu_seconds, cookies)
+                out[username] = (p50, p95, cpu)
+                continue
+            lat = sorted(asyncio.run(bench_web._load(base, path, cookies, args.clients, args.requests)))
+            out[username] = (statistics.median(lat) * 1000, lat[int(0.95 * (len(lat) - 1))] * 1000, None)
+        return out
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -211,11 +224,16 @@ def run(label: str, url: str, single_url: str, args: argparse.Namespace) -> None
     print(f"{label:<10} status --children ({len(counties)})      {children:8.1f} ms   "
           f"status --region {counties[0]} {one:8.1f} ms", flush=True)
     if args.load:
-        p50, p95 = load(url, plan_id, args)
-        s50, s95 = load(single_url, single_plan, args)
-        print(f"{label:<10} county overview, {args.clients} clients: p50 {p50:6.1f} ms p95 {p95:6.1f} ms "
-              f"({len(counties)} counties stored)   single plan stored: p50 {s50:6.1f} ms p95 {s95:6.1f} ms",
-              flush=True)
+        many, single = load(url, plan_id, args), load(single_url, single_plan, args)
+
+        def cpu(value: float | None) -> str:
+            return "" if value is None else f" CPU {value:5.2f} ms/request"
+
+        for username, who in ACCOUNTS:
+            (p50, p95, c), (s50, s95, sc) = many[username], single[username]
+            print(f"{label:<10} county overview ({who}), {args.clients} clients: p50 {p50:6.1f} ms p95 {p95:6.1f} ms"
+                  f"{cpu(c)} ({len(counties)} counties stored)   one county stored: p50 {s50:6.1f} ms "
+                  f"p95 {s95:6.1f} ms{cpu(sc)}", flush=True)
 
 
 def main() -> None:
@@ -223,6 +241,7 @@ def main() -> None:
     parser.add_argument("--counties", type=int, default=100)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--cpu-seconds", type=int, default=5, help="duration of each CPU-per-request run (wrk)")
     parser.add_argument("--requests", type=int, default=1000, help="requests per run of the Python client")
     parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL (throwaway databases)")
     parser.add_argument("--no-load", dest="load", action="store_false", help="skip the concurrent-client runs")

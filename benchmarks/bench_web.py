@@ -83,12 +83,12 @@ def populate(url: str) -> str:
     return next(a.password for a in result.accounts if a.username == "office")
 
 
-async def _login(base: str, password: str) -> httpx.Cookies:
+async def _login(base: str, password: str, username: str = "office") -> httpx.Cookies:
     async with httpx.AsyncClient(base_url=base) as client:
         page = await client.get("/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
         assert token is not None
-        response = await client.post("/login", data={"username": "office", "password": password,
+        response = await client.post("/login", data={"username": username, "password": password,
                                                      "csrf_token": token.group(1)})
         assert response.status_code == 303, response.text
         return client.cookies

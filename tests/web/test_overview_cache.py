@@ -8,8 +8,8 @@ import pytest
 from fastapi import FastAPI
 
 from tanfeng.services.collection import submit_values
+from tanfeng.web import page_cache
 from tanfeng.web.rendering import Renderer
-from tanfeng.web.routes import pages
 
 from .conftest import Fixture, login
 
@@ -44,7 +44,7 @@ def test_overview_body_is_rendered_once_per_data_and_language(app: FastAPI, fx: 
     after = office.get("/").text  # the write cleared the cache: the new value shows at once
     assert "81.7" in _row(after, forest) and "81.7" not in _row(english, forest)
     assert len(renders) == 3
-    monkeypatch.setattr(pages, "CHECK_INTERVAL", 0.0)  # another process's write shows at the next check
+    monkeypatch.setattr(page_cache, "CHECK_INTERVAL", 0.0)  # another process's write shows at the next check
     submit_values(fx.db, [{"indicator_id": forest, "period": "2025", "value": 82.3, "source": "林业局年报"}],
                   reporter="县林业局", actor="cli")
     assert "82.3" in _row(office.get("/").text, forest) and len(renders) == 4

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -39,7 +40,8 @@ class Scope:
 NOTHING: frozenset[int] = frozenset()
 
 
-def account_scope(db: Database, account: Account) -> Scope:
+def account_scope(db: Database, account: Account, catalog: Catalog | None = None) -> Scope:
+    """``catalog``: a region tree already read (see ``load_catalog``), else the database is asked."""
     if account.role == "admin" or (account.region_id is None and account.role in ("office", "viewer")):
         return Scope(None, None if account.role != "viewer" else NOTHING, None if account.role != "viewer" else NOTHING)
     if account.role == "enterprise":  # an enterprise reads its own data only (services.enterprise_scope), no plan
@@ -49,8 +51,11 @@ def account_scope(db: Database, account: Account) -> Scope:
     own = frozenset({account.region_id})
     if account.role == "unit":
         return Scope(own, own, NOTHING)
-    with db.transaction() as session:
-        below = frozenset(descendant_ids(session, account.region_id))
+    if catalog is not None:
+        below = catalog.descendants(account.region_id)
+    else:
+        with db.transaction() as session:
+            below = frozenset(descendant_ids(session, account.region_id))
     if account.role == "viewer":
         return Scope(below, NOTHING, NOTHING)
     return Scope(below, own, below)
@@ -67,21 +72,67 @@ class PlanChoice:
     status: str
 
 
+LEVEL_ORDER = {"province": 0, "city": 1, "county": 2}
+
+
+# columns only: this runs on every page, and a version row carries the whole plan document
+PLAN_COLUMNS = (select(PlanRecord.id, PlanRecord.title, Region.id, Region.name, Region.level, PlanVersion.number,
+                       PlanVersion.status)
+                .join(PlanVersion, PlanVersion.id == PlanRecord.current_version_id)
+                .join(Region, Region.id == PlanRecord.region_id))
+
+
+def _ordered(plans: Iterable[PlanChoice]) -> list[PlanChoice]:
+    """The highest level first (province, city, county), then by region and plan."""
+    return sorted(plans, key=lambda p: (LEVEL_ORDER.get(p.level or "", 3), p.region, p.plan_id))
+
+
 def visible_plans(db: Database, scope: Scope, *, include_archived: bool = False) -> list[PlanChoice]:
     """The current plans the scope reads, the highest level first (province, city, county)."""
-    order = {"province": 0, "city": 1, "county": 2}
-    # columns only: this runs on every page, and a version row carries the whole plan document
-    query = (select(PlanRecord.id, PlanRecord.title, Region.id, Region.name, Region.level, PlanVersion.number,
-                    PlanVersion.status)
-             .join(PlanVersion, PlanVersion.id == PlanRecord.current_version_id)
-             .join(Region, Region.id == PlanRecord.region_id))
+    query = PLAN_COLUMNS
     if not include_archived:
         query = query.where(PlanRecord.archived_at.is_(None))
     if scope.read is not None:
         query = query.where(PlanRecord.region_id.in_(list(scope.read)))
     with db.transaction() as session:
-        out = [PlanChoice(*row) for row in session.execute(query)]
-    return sorted(out, key=lambda p: (order.get(p.level or "", 3), p.region, p.plan_id))
+        return _ordered(PlanChoice(*row) for row in session.execute(query))
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every current plan and the region tree, read at once: what scoping a request needs, for a cache that
+    is read again whenever the data stamp (``services.overview.data_stamp``) moves (an import, a new version,
+    archiving, a deleted plan: each adds a plan version or a change-log row; regions come only with imports)."""
+
+    plans: tuple[PlanChoice, ...]  # ordered as ``visible_plans`` orders them
+    archived: frozenset[int]  # ids of the archived plans among them
+    children: Mapping[int, tuple[int, ...]]  # region id → the ids of the regions right below it
+
+    def descendants(self, region_id: int) -> frozenset[int]:
+        """The region and every region below it (as ``regions.descendant_ids``)."""
+        out, frontier = {region_id}, [region_id]
+        while frontier:
+            below = {c for r in frontier for c in self.children.get(r, ())} - out
+            out |= below
+            frontier = list(below)
+        return frozenset(out)
+
+    def visible(self, scope: Scope, *, include_archived: bool = False) -> list[PlanChoice]:
+        """The same plans as ``visible_plans(db, scope)``, from what was read."""
+        return [p for p in self.plans if (include_archived or p.plan_id not in self.archived)
+                and (scope.read is None or p.region_id in scope.read)]
+
+
+def load_catalog(db: Database) -> Catalog:
+    children: dict[int, list[int]] = {}
+    with db.transaction() as session:
+        rows = session.execute(PLAN_COLUMNS.add_columns(PlanRecord.archived_at.is_not(None))).all()
+        for region_id, parent_id in session.execute(select(Region.id, Region.parent_id)):
+            if parent_id is not None:
+                children.setdefault(parent_id, []).append(region_id)
+    plans = _ordered(PlanChoice(*row[:-1]) for row in rows)
+    archived = frozenset(int(row[0]) for row in rows if row[-1])
+    return Catalog(tuple(plans), archived, {k: tuple(v) for k, v in children.items()})
 
 
 def default_plan(plans: list[PlanChoice], own_region_id: int | None) -> PlanChoice | None:

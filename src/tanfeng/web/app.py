@@ -29,6 +29,7 @@ from tanfeng.services.login_throttle import DatabaseThrottle, Policy, RedisThrot
 from tanfeng.services.overview import is_demo
 from tanfeng.web.deps import AuthRequired, Forbidden, RateLimited
 from tanfeng.web.limits import BodyLimit
+from tanfeng.web.page_cache import PageCache
 from tanfeng.web.rendering import Renderer
 from tanfeng.web.routes import (
     api,
@@ -194,7 +195,7 @@ def create_app(settings: WebSettings | None = None, db: Database | None = None) 
                   redoc_url=None)
     app.state.settings, app.state.db = settings, db
     app.state.throttle = make_throttle(settings, db)
-    app.state.overview_cache = {}
+    app.state.overview_cache = PageCache()
     app.state.renderer = Renderer(HERE / "templates", settings)
     app.state.attachments = AttachmentStore(settings.attachments_dir or default_attachments_dir(db.url))
     app.state.demo = settings.mode == "demo" or _safe_is_demo(db)

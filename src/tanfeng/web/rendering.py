@@ -186,7 +186,7 @@ class Renderer:
         base = {
             "request": request, "user": user, "csrf_field": CSRF_FIELD,
             "csrf": csrf_token(request.session) if csrf else "",
-            "messages": messages, "plan_q": "", "plans": [], "chosen": None, "export_url": export,
+            "messages": messages, "plan_q": "", "plans": [], "chosen": None, "plan_options": Markup, "export_url": export,
             "menu": lambda account: menu_for(account.role, account.enterprise_id, request.url.path, lang),
         }
         return language_context(lang, request.app.state.demo) | base | context

@@ -6,34 +6,85 @@ session, else the first plan of the account's own region. Nothing asks the user 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 from fastapi import Request
+from markupsafe import Markup, escape
 
 from tanfeng.db.session import Database
 from tanfeng.services.accounts import Account
 from tanfeng.services.errors import StoreError
 from tanfeng.services.library import plan_region_id
-from tanfeng.services.scope import PlanChoice, Scope, account_scope, default_plan, region_ids_by_name, visible_plans
+from tanfeng.services.overview import data_stamp
+from tanfeng.services.scope import (
+    Catalog,
+    PlanChoice,
+    Scope,
+    account_scope,
+    default_plan,
+    load_catalog,
+    region_ids_by_name,
+)
+from tanfeng.web import page_cache
 from tanfeng.web.deps import Forbidden
+from tanfeng.web.page_cache import PageCache
 
 SESSION_KEY = "plan"
+CATALOG_KEY = "catalog"
+
+
+@dataclass(frozen=True)
+class CachedCatalog:
+    key: tuple[int, ...]  # the data stamp it was read at
+    checked: float
+    catalog: Catalog
+    options: dict[int, tuple[str, str]] = field(default_factory=dict)  # plan id → its <option>, unselected/selected
+
+
+def catalog(request: Request) -> CachedCatalog:
+    """The plans and the region tree, read again only when the data stamp moved (see ``web.page_cache``);
+    one per request."""
+    mine = getattr(request.state, "catalog", None)
+    if isinstance(mine, CachedCatalog):
+        return mine
+    request.state.catalog = entry = _shared_catalog(request)
+    return entry
+
+
+def _shared_catalog(request: Request) -> CachedCatalog:
+    cache: PageCache = request.app.state.overview_cache
+    entry, now, generation = cache.get(CATALOG_KEY), time.monotonic(), cache.generation
+    if entry is not None and now - entry.checked < page_cache.CHECK_INTERVAL:
+        return entry
+    db = request.app.state.db
+    key = data_stamp(db)
+    entry = CachedCatalog(key, now, entry.catalog, entry.options) if entry is not None and entry.key == key else \
+        CachedCatalog(key, now, load_catalog(db))
+    cache.put(CATALOG_KEY, entry, generation)
+    return entry
 
 
 def scope_of(request: Request, user: Account) -> Scope:
-    """The account's scope, computed once per request."""
+    """The account's scope, computed once per request (the region tree from the cached catalog)."""
     cached = getattr(request.state, "scope", None)
     if isinstance(cached, Scope):
         return cached
-    scope = account_scope(request.app.state.db, user)
+    scope = account_scope(request.app.state.db, user, catalog(request).catalog)
     request.state.scope = scope
     return scope
+
+
+def _option(p: PlanChoice, selected: bool) -> str:
+    return (f'<option value="{p.plan_id}"{" selected" if selected else ""}>'
+            f"{escape(p.region)} · {escape(p.title)}</option>")
 
 
 @dataclass(frozen=True)
 class PlanContext:
     plans: list[PlanChoice]  # every plan the account sees (the selector)
     chosen: PlanChoice | None
+    options: dict[int, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def plan_ids(self) -> list[int]:
@@ -44,22 +95,35 @@ class PlanContext:
         """``?plan=ID`` for links that keep the plan."""
         return f"?plan={self.chosen.plan_id}" if self.chosen else ""
 
+    def plan_options(self) -> Markup:
+        """The selector's options (the chosen plan selected), each made once per catalog: a province's office
+        sees every county's plan, on every page."""
+        chosen = self.chosen.plan_id if self.chosen else None
+        parts = []
+        for p in self.plans:
+            both = self.options.get(p.plan_id)
+            if both is None:
+                both = self.options[p.plan_id] = (_option(p, False), _option(p, True))
+            parts.append(both[p.plan_id == chosen])
+        return Markup("".join(parts))
+
     def template_vars(self) -> dict[str, object]:
-        return {"plans": self.plans, "chosen": self.chosen, "plan_q": self.query}
+        return {"plans": self.plans, "chosen": self.chosen, "plan_q": self.query, "plan_options": self.plan_options}
 
 
 def plan_context(request: Request, user: Account, plan: int | None) -> PlanContext:
     """The visible plans and the one this page shows (``plan`` from the URL must be visible: else 403)."""
-    plans = visible_plans(request.app.state.db, scope_of(request, user))
+    cached = catalog(request)
+    plans = cached.catalog.visible(scope_of(request, user))
     if plan is not None:
         chosen = next((p for p in plans if p.plan_id == plan), None)
         if chosen is None:
             raise Forbidden(f"无权查看方案{plan}，或方案不存在 / plan {plan} is not visible to you")
         request.session[SESSION_KEY] = plan
-        return PlanContext(plans, chosen)
+        return PlanContext(plans, chosen, cached.options)
     remembered = request.session.get(SESSION_KEY)
     chosen = next((p for p in plans if p.plan_id == remembered), None)
-    return PlanContext(plans, chosen or default_plan(plans, user.region_id))
+    return PlanContext(plans, chosen or default_plan(plans, user.region_id), cached.options)
 
 
 def require_read(request: Request, user: Account, region_id: int | None) -> None:

@@ -20,22 +20,17 @@ from tanfeng.services.scope import indicator_plan_id, indicator_region
 from tanfeng.services.status import compute_status
 from tanfeng.services.upload_guard import check_inventory
 from tanfeng.services.workspace import plan_trees, responsibility_matrix, target_versions
-from tanfeng.web import actions
+from tanfeng.web import actions, page_cache
 from tanfeng.web.audit_view import audit_rows
 from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, DbId, read_upload_bytes, reader, writer
 from tanfeng.web.export import MAX_ROWS, wants_export
 from tanfeng.web.inventory_view import inventory_summary
+from tanfeng.web.page_cache import PageCache
 from tanfeng.web.scoping import plan_context, require_read
 from tanfeng.web.uploads import saved_upload, shown_name
 
 router = APIRouter(include_in_schema=False)
 REPORT_READERS = (*OFFICE, "viewer")  # leaders download the annual report too
-
-
-# How long the overview may be served without asking the database whether anything changed. Writes
-# through this process clear the cache at once; other processes' writes (CLI, other workers) show
-# within this time.
-CHECK_INTERVAL = 1.0
 
 
 @dataclass(frozen=True)
@@ -50,10 +45,10 @@ class CachedOverview:
 def cached_overview(request: Request, plan_ids: list[int]) -> CachedOverview:
     """The overview of a plan, recomputed only when the stored data changed (called from a worker thread)."""
     db = request.app.state.db
-    cache: dict[str, CachedOverview] = request.app.state.overview_cache
+    cache: PageCache = request.app.state.overview_cache
     cache_key = "overview:" + ",".join(map(str, plan_ids))
-    entry, now = cache.get(cache_key), time.monotonic()
-    if entry is not None and now - entry.checked < CHECK_INTERVAL:
+    entry, now, generation = cache.get(cache_key), time.monotonic(), cache.generation
+    if entry is not None and now - entry.checked < page_cache.CHECK_INTERVAL:
         return entry
     key = (*data_stamp(db), date.today().isoformat())
     if entry is not None and entry.key == key:
@@ -61,7 +56,7 @@ def cached_overview(request: Request, plan_ids: list[int]) -> CachedOverview:
     else:
         data, fragments = build_overview(db, plan_ids=plan_ids), {}
     entry = CachedOverview(key, now, data, audit.recent(db, limit=10), fragments)
-    cache[cache_key] = entry
+    cache.put(cache_key, entry, generation)
     return entry
 
 
@@ -79,9 +74,8 @@ def overview(request: Request, user: CurrentUser, plan: int | None = None) -> Re
         body = cached.fragments[lang] = renderer.fragment("_overview_body.html", lang, request.app.state.demo,
                                                           {"o": cached.overview})
     return renderer.page(request, "overview.html", {"user": user, "o": cached.overview, "body_html": body,
-                                                    "activity": activity,
-                                                                      "report_year": date.today().year - 1,
-                                                                      **ctx.template_vars()})
+                                                    "activity": activity, "report_year": date.today().year - 1,
+                                                    **ctx.template_vars()})
 
 
 @router.get("/plan", response_class=HTMLResponse)

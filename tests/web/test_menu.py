@@ -28,10 +28,9 @@ ELSEWHERE = {"/account": "the user's name at the top right", "/attachments": "a 
              "/consult": "the public consultation page"}
 # pages a role's account gets (200) but that are left off its menu, as before the menu was grouped:
 # a unit reports, the regional and enterprise-wide views are the office's (they show a unit its own region);
-# an enterprise reads no plan (these pages show it nothing but an empty plan or region choice)
+# an enterprise reads no plan, unit or region (403, below); the energy-data list shows it its own enterprise only
 OFF_THE_MENU = {"unit": {"/rollup", "/alignment", "/energy-data", "/headroom", "/measures"},
-                "ent": {"/", "/plan", "/matrix", "/workspace", "/inventory", "/rollup", "/alignment", "/energy-data",
-                        "/headroom", "/enterprises"}}
+                "ent": {"/energy-data"}}
 NOT_PAGES = re.compile(r"\.(xlsx|docx|csv|js)$|^/lang/|^/static|^/api/|\{")
 
 
@@ -88,6 +87,14 @@ def test_every_page_the_role_can_reach_is_in_its_menu(enterprise_app: FastAPI, u
     assert reachable <= links, (username, sorted(reachable - links))
     if username == "ent":
         assert f"/enterprises/{enterprise_app.state.test_enterprise}" in links
+
+
+def test_an_enterprise_account_is_refused_plan_pages(enterprise_app: FastAPI) -> None:
+    client = login(enterprise_app, "ent")
+    for page in ("/plan", "/matrix", "/inventory", "/workspace", "/rollup", "/alignment"):
+        response = client.get(page)
+        assert response.status_code == 403, (page, response.status_code)
+    assert "企业账号只能查看本企业的数据" in client.get("/plan").text
 
 
 def test_the_menus_of_the_roles(enterprise_app: FastAPI) -> None:

@@ -113,6 +113,7 @@ class PlanContext:
 
 def plan_context(request: Request, user: Account, plan: int | None) -> PlanContext:
     """The visible plans and the one this page shows (``plan`` from the URL must be visible: else 403)."""
+    refuse_enterprise(user)
     cached = catalog(request)
     plans = cached.catalog.visible(scope_of(request, user))
     if plan is not None:
@@ -124,6 +125,12 @@ def plan_context(request: Request, user: Account, plan: int | None) -> PlanConte
     remembered = request.session.get(SESSION_KEY)
     chosen = next((p for p in plans if p.plan_id == remembered), None)
     return PlanContext(plans, chosen or default_plan(plans, user.region_id), cached.options)
+
+
+def refuse_enterprise(user: Account) -> None:
+    """An enterprise account reads its own enterprise only, never a plan, a unit's work or a region (403)."""
+    if user.role == "enterprise":
+        raise Forbidden("企业账号只能查看本企业的数据 / an enterprise account reads only its own enterprise's data")
 
 
 def require_read(request: Request, user: Account, region_id: int | None) -> None:

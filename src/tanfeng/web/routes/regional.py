@@ -19,7 +19,7 @@ from tanfeng.services.regions import region_tree
 from tanfeng.services.rollup import rollup
 from tanfeng.services.scope import visible_plans
 from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, DbId, audit_in, read_upload_bytes, reader, writer, written
-from tanfeng.web.scoping import plan_context, require_read, require_write, scope_of
+from tanfeng.web.scoping import plan_context, refuse_enterprise, require_read, require_write, scope_of
 from tanfeng.web.uploads import saved_upload, shown_name
 
 router = APIRouter(include_in_schema=False)
@@ -47,6 +47,7 @@ def _upper_regions(request: Request, user: Account) -> list[tuple[int, str]]:
 
 
 def _region_choice(request: Request, user: Account, region: str | None) -> tuple[list[tuple[int, str]], str | None]:
+    refuse_enterprise(user)
     choices = _upper_regions(request, user)
     if region is not None:
         match = next((rid for rid, name in choices if name == region), None)

@@ -27,7 +27,7 @@ from tanfeng.tracking.periods import parse_period
 from tanfeng.web import actions
 from tanfeng.web.deps import WRITERS, CurrentUser, DbDep, read_upload_bytes, writer
 from tanfeng.web.notices import reminder_context
-from tanfeng.web.scoping import require_read, scope_of
+from tanfeng.web.scoping import refuse_enterprise, require_read, scope_of
 from tanfeng.web.uploads import saved_upload, shown_name
 
 router = APIRouter(include_in_schema=False)
@@ -40,6 +40,7 @@ def open_period(today: date | None = None) -> str:
 
 
 def _unit_for_view(request: Request, user: Account, unit_id: int | None) -> int | None:
+    refuse_enterprise(user)
     if user.role == "unit":
         return user.unit_id
     if unit_id is not None:  # the office looks at a unit of a region it reads

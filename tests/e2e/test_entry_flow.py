@@ -6,15 +6,8 @@ from typing import Any
 
 from tanfeng.services.demo import DemoResult
 
+from .browser import log_in as _login
 from .conftest import ARTIFACTS
-
-
-def _login(page: Any, server: str, demo: DemoResult, username: str) -> None:
-    page.goto(f"{server}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", next(a.password for a in demo.accounts if a.username == username))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
 
 
 def _open_rows(page: Any, kind: str) -> list[Any]:

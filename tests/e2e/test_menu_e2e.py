@@ -9,17 +9,12 @@ import pytest
 
 from tanfeng.services.demo import DemoResult
 
+from .browser import log_in as _login
+
 OFFICE_PAGES = {"/", "/plan", "/matrix", "/setup", "/library", "/plans/upload", "/workspace", "/review", "/reminders",
                 "/inventory", "/rollup", "/alignment", "/quotas", "/enterprises", "/projects", "/energy-data",
                 "/headroom", "/measures", "/consultation", "/admin", "/audit"}
 
-
-def _login(page: Any, server: str, demo: DemoResult, username: str) -> None:
-    page.goto(f"{server}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", next(a.password for a in demo.accounts if a.username == username))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
 
 
 def _one_line(page: Any) -> None:

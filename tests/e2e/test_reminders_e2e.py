@@ -16,6 +16,7 @@ from aiosmtpd.controller import Controller
 
 from tanfeng.services.demo import DemoResult
 
+from .browser import log_in as _login
 from .conftest import ARTIFACTS
 
 
@@ -52,13 +53,6 @@ def inbox() -> Iterator[Inbox]:
             else:
                 os.environ[key] = value
 
-
-def _login(page: Any, server: str, demo: DemoResult, username: str) -> None:
-    page.goto(f"{server}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", next(a.password for a in demo.accounts if a.username == username))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
 
 
 def test_office_sends_reminders_unit_sees_overdue(browser: Any, server: str, demo: DemoResult, inbox: Inbox) -> None:

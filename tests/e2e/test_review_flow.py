@@ -7,19 +7,13 @@ from typing import Any
 
 from tanfeng.services.demo import DemoResult
 
+from .browser import log_in as _login
 from .conftest import ARTIFACTS
 
 
 def _password(demo: DemoResult, username: str) -> str:
     return next(a.password for a in demo.accounts if a.username == username)
 
-
-def _login(page: Any, server: str, demo: DemoResult, username: str) -> None:
-    page.goto(f"{server}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", _password(demo, username))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
 
 
 def _overview_state(page: Any, server: str) -> tuple[dict[str, str], dict[str, int]]:

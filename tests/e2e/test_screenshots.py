@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from live_server import running
+from route_walk import get_paths
 from tanfeng.db.enterprise_models import Enterprise, Project
 from tanfeng.db.models import PlanVersion
 from tanfeng.db.session import Database
@@ -23,6 +24,7 @@ from tanfeng.services.demo import DemoResult, build_demo
 from tanfeng.services.status import compute_status
 from tanfeng.web import WebSettings, create_app
 
+from .browser import log_in as _login
 from .conftest import ARTIFACTS
 
 WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
@@ -33,17 +35,7 @@ NOT_PAGES = re.compile(r"\.(xlsx|docx|csv|js|\{fmt\})$|^/lang/|^/static|/file$")
 
 def page_routes(app: FastAPI) -> list[str]:
     """The GET paths of the app's HTML pages (path parameters still in braces)."""
-
-    def walk(routes: Any, prefix: str = "") -> Iterator[tuple[set[str], str]]:
-        for route in routes:
-            inner = getattr(route, "original_router", None)
-            if inner is not None:
-                yield from walk(inner.routes, prefix + (inner.prefix or ""))
-            elif getattr(route, "methods", None):
-                yield route.methods, prefix + route.path
-
-    return [p for methods, p in walk(app.routes) if "GET" in methods and not p.startswith("/api/")
-            and not NOT_PAGES.search(p)]
+    return [p for p in get_paths(app) if not p.startswith("/api/") and not NOT_PAGES.search(p)]
 
 
 @pytest.fixture(scope="module")
@@ -80,13 +72,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, DemoRe
         yield f"http://127.0.0.1:{port}", demo, paths
     db.dispose()
 
-
-def _login(page: Any, server: str, demo: DemoResult, username: str) -> None:
-    page.goto(f"{server}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", next(a.password for a in demo.accounts if a.username == username))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
 
 
 def _slug(path: str) -> str:

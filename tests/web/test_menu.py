@@ -5,9 +5,7 @@ script, and the words are in the page's language."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -16,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from integration.enterprise_helpers import USCC_A, enterprise_rows, write_enterprises
+from route_walk import get_paths
 from tanfeng.db.enterprise_models import Enterprise
 from tanfeng.services import accounts
 from tanfeng.services.enterprises import import_enterprises
@@ -35,15 +34,7 @@ NOT_PAGES = re.compile(r"\.(xlsx|docx|csv|js)$|^/lang/|^/static|^/api/|\{")
 
 
 def _pages(app: FastAPI) -> list[str]:
-    def walk(routes: Any, prefix: str = "") -> Iterator[tuple[set[str], str]]:
-        for route in routes:
-            inner = getattr(route, "original_router", None)
-            if inner is not None:
-                yield from walk(inner.routes, prefix + (inner.prefix or ""))
-            elif getattr(route, "methods", None):
-                yield route.methods, prefix + route.path
-
-    return sorted({p for methods, p in walk(app.routes) if "GET" in methods and not NOT_PAGES.search(p)})
+    return sorted({p for p in get_paths(app) if not NOT_PAGES.search(p)})
 
 
 def _menu(html: str) -> BeautifulSoup:

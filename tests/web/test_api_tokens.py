@@ -24,7 +24,7 @@ from tanfeng.db.session import Database
 from tanfeng.services import accounts, api_tokens
 from tanfeng.web import create_app
 
-from .conftest import settings
+from .conftest import login, settings
 from .multiplan_fixtures import COUNTY_A, COUNTY_B, PASSWORD
 
 PUSH = {"records": [{"period": "2024-03", "fuel": "diesel", "quantity": 12.5, "unit": "吨"}]}
@@ -40,14 +40,6 @@ def app(ef: EnterpriseFixture) -> Iterator[FastAPI]:
     yield create_app(settings(), ef.db)
 
 
-def _session(app: FastAPI, name: str) -> TestClient:
-    client = TestClient(app, follow_redirects=False)
-    r = client.post("/api/v1/session", json={"username": name, "password": PASSWORD})
-    assert r.status_code == 200, r.text
-    client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
-    return client
-
-
 def _bearer(app: FastAPI, token: str) -> TestClient:
     return TestClient(app, follow_redirects=False, headers={"Authorization": f"Bearer {token}"})
 
@@ -55,7 +47,7 @@ def _bearer(app: FastAPI, token: str) -> TestClient:
 def test_monitoring_platform_pushes_with_a_token_to_its_own_enterprise_only(app: FastAPI,
                                                                            ef: EnterpriseFixture) -> None:
     a, b = ef.enterprise[COUNTY_A], ef.enterprise[COUNTY_B]
-    enta = _session(app, "enta")
+    enta = login(app, "enta")
     made = enta.post("/api/v1/me/tokens", json={"name": "能耗在线监测平台", "days": 90})
     assert made.status_code == 201, made.text
     token, token_id = made.json()["token"], made.json()["id"]
@@ -69,7 +61,7 @@ def test_monitoring_platform_pushes_with_a_token_to_its_own_enterprise_only(app:
     assert platform.get(f"/enterprises/{a}/energy").status_code in (303, 401)  # pages need a person's login
     assert platform.post("/api/v1/me/tokens", json={"name": "再来一个"}).status_code == 403  # no token mints tokens
     # the same token with a session cookie of another account: the token alone decides
-    mixed = _session(app, "entb")
+    mixed = login(app, "entb")
     mixed.headers["Authorization"] = f"Bearer {token}"
     assert mixed.get(f"/api/v1/enterprises/{b}/energy").status_code == 403
     with ef.db.transaction() as session:
@@ -92,7 +84,7 @@ def test_tokens_end_with_expiry_deactivation_and_foreign_revocation(app: FastAPI
     platform = _bearer(app, token)
     assert platform.get(f"/api/v1/enterprises/{a}/energy").status_code == 200
     assert _bearer(app, token[:-2] + "xx").get(f"/api/v1/enterprises/{a}/energy").status_code == 401
-    other = _session(app, "entb")
+    other = login(app, "entb")
     assert other.delete(f"/api/v1/me/tokens/{info.id}").status_code == 403  # not its token
     with ef.db.transaction() as session:
         session.execute(update(ApiToken).where(ApiToken.id == info.id).values(expires_at=utcnow() - timedelta(1)))

@@ -8,7 +8,6 @@ import re
 
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
 from integration.conftest import db  # noqa: F401  (SQLite and PostgreSQL)
 from tanfeng.db.session import Database
@@ -19,8 +18,8 @@ from tanfeng.services.scope import account_scope, load_catalog, visible_plans
 from tanfeng.web import create_app, page_cache
 from tanfeng.web.page_cache import PageCache
 
-from .conftest import settings
-from .multiplan_fixtures import CITY, COUNTY_A, COUNTY_B, PASSWORD, Regions, county_plan, populate_regions
+from .conftest import login, settings
+from .multiplan_fixtures import CITY, COUNTY_A, COUNTY_B, Regions, county_plan, populate_regions
 
 NEW_COUNTY = "石城县"  # a third county of 赣州市, not stored before this test imports its plan
 
@@ -34,14 +33,6 @@ def rg(db: Database) -> Regions:  # noqa: F811
 def app(rg: Regions, monkeypatch: pytest.MonkeyPatch) -> FastAPI:
     monkeypatch.setattr(page_cache, "CHECK_INTERVAL", 3600.0)  # nothing is re-read unless a write clears the cache
     return create_app(settings(), rg.db)
-
-
-def login(app: FastAPI, username: str) -> TestClient:
-    client = TestClient(app, follow_redirects=False)
-    response = client.post("/api/v1/session", json={"username": username, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
-    return client
 
 
 def selector(page: str) -> list[tuple[int, bool]]:

@@ -148,7 +148,8 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def _fsync_directory(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """fsync a file or a directory by its path (a directory: so that a rename in it survives a crash)."""
     directory = os.open(path, os.O_RDONLY)
     try:
         os.fsync(directory)
@@ -184,7 +185,7 @@ class AttachmentStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        _fsync_directory(target.parent)  # the rename itself survives a crash
+        fsync_path(target.parent)  # the rename itself survives a crash
         return sha
 
     def place(self, staged: Path, sha256: str, *, sync: bool = True) -> Path:
@@ -197,7 +198,7 @@ class AttachmentStore:
         os.chmod(staged, 0o640)
         os.replace(staged, target)
         if sync:
-            _fsync_directory(target.parent)
+            fsync_path(target.parent)
         return target.parent
 
     def holds(self, sha256: str) -> bool:

@@ -41,7 +41,7 @@ from tanfeng.db import backup as db_backup
 from tanfeng.db.attachment_models import Attachment
 from tanfeng.db.backup import BackupError, BackupInfo
 from tanfeng.db.session import Database
-from tanfeng.services.attachments import AttachmentStore
+from tanfeng.services.attachments import AttachmentStore, fsync_path
 
 MANIFEST = "tanfeng-backup.json"
 FORMAT = "tanfeng-backup"
@@ -83,14 +83,6 @@ def referenced_files(db: Database) -> list[str]:
         if not inspect(session.connection()).has_table(Attachment.__tablename__):
             return []  # a database of a schema before documents
         return sorted(session.scalars(select(Attachment.sha256).distinct()))
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def backup(db: Database, dest: Path, store: AttachmentStore) -> ArchiveInfo:
@@ -137,9 +129,9 @@ def _backup(db: Database, dest: Path, store: AttachmentStore) -> ArchiveInfo:
                     archive.write(store.path(sha), attachment_member(sha), compress_type=zipfile.ZIP_STORED)
                 archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1),
                                  compress_type=zipfile.ZIP_DEFLATED)
-            _fsync(partial)
+            fsync_path(partial)
         os.replace(partial, dest)
-        _fsync(dest.parent)
+        fsync_path(dest.parent)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -322,7 +314,7 @@ def restore(db: Database, source: Path, store: AttachmentStore) -> RestoreResult
                         directories.add(store.place(stage / sha, sha, sync=False))
                         written += 1
                 for directory in directories:  # the renames survive a crash
-                    _fsync(directory)
+                    fsync_path(directory)
             except OSError as err:
                 raise BackupError(f"数据库已恢复，但佐证材料未能全部放回{store.root}（{err.strerror}）：请修正后再恢复一次 / "
                                   f"the database was restored but not every document could be put back into "

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from tanfeng.db.account_models import AuditEntry, User
@@ -54,12 +54,18 @@ def record(
             detail=detail, client=client)
 
 
-def recent(db: Database, *, limit: int = 50, offset: int = 0, username: str | None = None) -> list[AuditInfo]:
-    """Newest first."""
+def recent(db: Database, *, limit: int = 50, offset: int = 0, username: str | None = None,
+           regions: frozenset[int] | None = None) -> list[AuditInfo]:
+    """Newest first. ``regions``: only what accounts of those regions (or of their units) did; None: everything,
+    including the command line's and failed logins' entries, which belong to no account."""
     with db.transaction() as session:
         query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
         if username:
             query = query.where(AuditEntry.username == username)
+        if regions is not None:
+            members = (select(User.id).outerjoin(Unit, Unit.id == User.unit_id)
+                       .where(or_(User.region_id.in_(regions), Unit.region_id.in_(regions))))
+            query = query.where(AuditEntry.user_id.in_(members))
         return [AuditInfo(e.id, e.at, e.username, e.action, e.entity, e.entity_id, e.detail, e.client)
                 for e in session.scalars(query)]
 
@@ -206,8 +212,9 @@ def _versions(session: Session, ids: set[int]) -> dict[int, tuple[str, int]]:
     return found
 
 
-def recent_named(db: Database, *, limit: int = 50, offset: int = 0) -> tuple[list[AuditInfo], AuditNames]:
+def recent_named(db: Database, *, limit: int = 50, offset: int = 0, regions: frozenset[int] | None = None
+                 ) -> tuple[list[AuditInfo], AuditNames]:
     """``recent`` with the names its entries refer to (for the audit page and its export)."""
-    entries = recent(db, limit=limit, offset=offset)
+    entries = recent(db, limit=limit, offset=offset, regions=regions)
     with db.transaction() as session:
         return entries, names_in(session, entries)

@@ -356,5 +356,8 @@ def annual_report(request: Request, user: Annotated[Account, Depends(writer(*OFF
 
 
 @router.get("/audit")
-def audit_log(db: DbDep, _user: OfficeReader, limit: Limit = 100, offset: Offset = 0) -> list[dict[str, Any]]:
-    return [asdict(e) for e in audit.recent(db, limit=min(limit, 500), offset=offset)]
+def audit_log(request: Request, db: DbDep, user: OfficeReader, limit: Limit = 100, offset: Offset = 0
+              ) -> list[dict[str, Any]]:
+    """The audit log, newest first; a regional office's: what accounts of its regions did."""
+    regions = scope_of(request, user).read
+    return [asdict(e) for e in audit.recent(db, limit=min(limit, 500), offset=offset, regions=regions)]

@@ -26,7 +26,7 @@ from tanfeng.web.deps import OFFICE, CurrentUser, DbDep, DbId, read_upload_bytes
 from tanfeng.web.export import MAX_ROWS, wants_export
 from tanfeng.web.inventory_view import inventory_summary
 from tanfeng.web.page_cache import PageCache
-from tanfeng.web.scoping import plan_context, require_read
+from tanfeng.web.scoping import plan_context, require_read, scope_of
 from tanfeng.web.uploads import saved_upload, shown_name
 
 router = APIRouter(include_in_schema=False)
@@ -38,7 +38,6 @@ class CachedOverview:
     key: tuple[object, ...]
     checked: float
     overview: Overview
-    activity: list[AuditInfo]
     fragments: dict[str, Markup]  # the rendered targets and charts by language, for as long as the data is the same
 
 
@@ -55,9 +54,23 @@ def cached_overview(request: Request, plan_ids: list[int]) -> CachedOverview:
         data, fragments = entry.overview, entry.fragments
     else:
         data, fragments = build_overview(db, plan_ids=plan_ids), {}
-    entry = CachedOverview(key, now, data, audit.recent(db, limit=10), fragments)
+    entry = CachedOverview(key, now, data, fragments)
     cache.put(cache_key, entry, generation)
     return entry
+
+
+def cached_activity(request: Request, user: Account) -> list[AuditInfo]:
+    """The latest entries of the audit log that the account's office may see: what accounts of the regions it
+    reads did (an office of every region: everything). Cached like the overview."""
+    regions = scope_of(request, user).read
+    cache: PageCache = request.app.state.overview_cache
+    key = "activity:" + ("all" if regions is None else ",".join(map(str, sorted(regions))))
+    entry, now, generation = cache.get(key), time.monotonic(), cache.generation
+    if entry is not None and now - entry[0] < page_cache.CHECK_INTERVAL:
+        return list(entry[1])
+    activity = audit.recent(request.app.state.db, limit=10, regions=regions)
+    cache.put(key, (now, activity), generation)
+    return activity
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -66,7 +79,7 @@ def overview(request: Request, user: CurrentUser, plan: int | None = None) -> Re
         return RedirectResponse(f"/enterprises/{user.enterprise_id}", 303)
     ctx = plan_context(request, user, plan)
     cached = cached_overview(request, ctx.plan_ids)
-    activity = cached.activity if user.role in OFFICE else []
+    activity = cached_activity(request, user) if user.role in OFFICE else []
     renderer = request.app.state.renderer
     lang = renderer.language(request)
     body = cached.fragments.get(lang)
@@ -144,10 +157,11 @@ def inventory_record(request: Request, user: Annotated[Account, Depends(writer(*
 def audit_page(request: Request, user: Annotated[Account, Depends(reader(*OFFICE))], db: DbDep,
                page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
     page = max(page, 1)
+    regions = scope_of(request, user).read  # a regional office sees what its regions' accounts did
     if wants_export(request.query_params):  # the export is the whole log, not one screen of it
-        entries, names = audit.recent_named(db, limit=MAX_ROWS + 1)
+        entries, names = audit.recent_named(db, limit=MAX_ROWS + 1, regions=regions)
     else:
-        entries, names = audit.recent_named(db, limit=100, offset=(page - 1) * 100)
+        entries, names = audit.recent_named(db, limit=100, offset=(page - 1) * 100, regions=regions)
     rows = audit_rows(entries, names, request.app.state.renderer.language(request))
     return request.app.state.renderer.page(request, "audit.html", {"user": user, "entries": rows, "page": page})
 

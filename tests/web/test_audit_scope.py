@@ -49,3 +49,17 @@ def test_audit_log_is_scoped_by_region(db: Database) -> None:  # noqa: F811
     overview = _activity(clients["countya"].get("/").text)
     assert "countya" in overview and "countyb" not in overview and "unitb" not in overview
     assert "countyb" in _activity(clients["city"].get("/").text)
+
+
+def test_account_lists_are_scoped_by_region(db: Database) -> None:  # noqa: F811
+    populate_regions(db)
+    app: FastAPI = create_app(settings(), db)
+    names = {who: {a["username"] for a in login(app, who).get("/api/v1/users").json()}
+             for who in ("office", "city", "countya")}
+    assert names["countya"] == COUNTY_A_ACCOUNTS
+    assert names["city"] == {"city"} | COUNTY_A_ACCOUNTS | COUNTY_B_ACCOUNTS
+    assert names["office"] == {"office", "city", "viewer"} | COUNTY_A_ACCOUNTS | COUNTY_B_ACCOUNTS
+    admin_page = login(app, "countya").get("/admin").text
+    assert "unita" in admin_page and "unitb" not in admin_page and "countyb" not in admin_page
+    reminders = login(app, "countyb").get("/reminders").text
+    assert "unitb" in reminders and "unita" not in reminders

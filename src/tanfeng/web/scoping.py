@@ -133,6 +133,14 @@ def refuse_enterprise(user: Account) -> None:
         raise Forbidden("企业账号只能查看本企业的数据 / an enterprise account reads only its own enterprise's data")
 
 
+def readable_accounts(request: Request, user: Account, accounts: list[Account]) -> list[Account]:
+    """The accounts a regional office may see: those of the regions it reads (an office of every region: all)."""
+    regions = scope_of(request, user).read
+    if regions is None:
+        return accounts
+    return [a for a in accounts if a.region_id is not None and a.region_id in regions]
+
+
 def require_read(request: Request, user: Account, region_id: int | None) -> None:
     if region_id is None or not scope_of(request, user).reads(region_id):
         raise Forbidden("无权查看其他地区的数据 / not allowed to read another region's data")

@@ -42,7 +42,7 @@ from tanfeng.web.deps import (
 )
 from tanfeng.web.plan_upload import read_upload_limited
 from tanfeng.web.routes.auth import login_account
-from tanfeng.web.scoping import plan_context, require_read, scope_of
+from tanfeng.web.scoping import plan_context, readable_accounts, require_read, scope_of
 from tanfeng.web.security import csrf_token
 from tanfeng.web.uploads import saved_upload, shown_name
 
@@ -308,8 +308,8 @@ def store_plan(request: Request, user: Office, body: dict[str, Any], response: R
 
 
 @router.get("/users")
-def users(db: DbDep, _user: OfficeReader) -> list[dict[str, Any]]:
-    return [_public(a) for a in list_accounts(db)]
+def users(request: Request, db: DbDep, user: OfficeReader) -> list[dict[str, Any]]:
+    return [_public(a) for a in readable_accounts(request, user, list_accounts(db))]
 
 
 @router.post("/users", status_code=201)

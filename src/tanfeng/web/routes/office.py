@@ -20,7 +20,7 @@ from tanfeng.web import actions
 from tanfeng.web.deps import OFFICE, DbDep, DbId, read_upload_bytes, reader, writer
 from tanfeng.web.export import wants_export
 from tanfeng.web.plan_upload import apply_corrections, read_upload_limited
-from tanfeng.web.scoping import plan_context
+from tanfeng.web.scoping import plan_context, readable_accounts
 from tanfeng.web.uploads import shown_name
 
 router = APIRouter(include_in_schema=False)
@@ -124,7 +124,8 @@ def quota(request: Request, user: Office, indicator_id: DbId, plan_id: Annotated
 @router.get("/admin", response_class=HTMLResponse)
 def admin_page(request: Request, user: OfficeReader, db: DbDep) -> Response:
     return request.app.state.renderer.page(request, "admin.html", {
-        "user": user, "accounts": list_accounts(db), "units": units_with_aliases(db), "roles": ROLE_LABELS})
+        "user": user, "accounts": readable_accounts(request, user, list_accounts(db)), "units": units_with_aliases(db),
+        "roles": ROLE_LABELS})
 
 
 @router.post("/admin/users")

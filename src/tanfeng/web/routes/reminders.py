@@ -24,6 +24,7 @@ from tanfeng.services.reminders import (
     set_deadline,
 )
 from tanfeng.web.deps import OFFICE, DbDep, reader, record, writer
+from tanfeng.web.scoping import readable_accounts
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1/reminders", tags=["reminders"])
@@ -56,7 +57,7 @@ def reminders_page(request: Request, user: OfficeReader, db: DbDep) -> Response:
     return request.app.state.renderer.page(request, "reminders.html", {
         "user": user, "deadlines": sorted(deadlines.values(), key=lambda d: (d["plan"], d["due_on"])), "sent": list_messages(db, limit=200),
         "mail_configured": SmtpSettings.from_env() is not None, "settings": ReminderSettings.from_env(),
-        "period_words": period_words, "accounts": [a for a in list_accounts(db) if a.role == "unit"],
+        "period_words": period_words, "accounts": [a for a in readable_accounts(request, user, list_accounts(db)) if a.role == "unit"],
         "emails": accounts.account_emails(db)})
 
 

@@ -83,9 +83,10 @@ def demo(
                f"开放填报期 / open period {result.open_period}）")
     typer.echo(f"\n碳峰工作台 / tanfeng workspace: http://{host}:{port}\n")
     typer.echo("示例账号（密码每次随机生成）/ demo accounts (new random passwords each run):")
+    width = max(len(a.username) for a in result.accounts)
     for account in result.accounts:
         label = accounts.ROLE_LABELS[account.role] + (f" · {account.unit}" if account.unit else "")
-        typer.echo(f"  {account.username:<8} {account.password:<14} {label}")
+        typer.echo(f"  {account.username:<{width}} {account.password:<14} {label}")
     typer.echo("\n所有数值均为示例数据，不是真实统计 / all figures are illustrative (示例数据).")
     if not serve_it:
         return

@@ -8,7 +8,6 @@ stored only as its SHA-256. It ends when it is revoked, when it expires or when 
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +22,7 @@ from tanfeng.db.session import Database
 from tanfeng.services import audit
 from tanfeng.services.accounts import Account, account_from_row, account_region, region_join
 from tanfeng.services.errors import NotAllowed, StoreError
+from tanfeng.services.sessions import token_digest
 
 PREFIX = "tfk_"
 MAX_DAYS = 3650
@@ -52,10 +52,6 @@ class TokenInfo:
         return "active"
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def _info(row: ApiToken, username: str) -> TokenInfo:
     return TokenInfo(row.id, username, row.name, row.hint, row.created_at, row.created_by, row.expires_at,
                      row.last_used_at, row.revoked_at)
@@ -76,7 +72,7 @@ def create_in(session: Session, *, username: str, name: str, days: int | None, c
     if not user.active:
         raise StoreError(f"账号“{username}”已停用，不能签发令牌", f"account '{username}' is inactive: no token")
     token = PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, name=name, digest=_digest(token), hint=token[:10], created_by=created_by,
+    row = ApiToken(user_id=user.id, name=name, digest=token_digest(token), hint=token[:10], created_by=created_by,
                    expires_at=utcnow() + timedelta(days=days) if days else None)
     session.add(row)
     session.flush()
@@ -134,7 +130,7 @@ def resolve(db: Database, token: str) -> Account | None:
         row = session.execute(region_join(
             select(User, Unit.name, *account_region(), ApiToken.id, ApiToken.last_used_at)
             .join(ApiToken, ApiToken.user_id == User.id).outerjoin(Unit, Unit.id == User.unit_id))
-            .where(ApiToken.digest == _digest(token), ApiToken.revoked_at.is_(None))
+            .where(ApiToken.digest == token_digest(token), ApiToken.revoked_at.is_(None))
             .where((ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now))).first()
     if row is None or not row[0].active:
         return None

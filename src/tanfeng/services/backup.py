@@ -41,7 +41,7 @@ from tanfeng.db import backup as db_backup
 from tanfeng.db.attachment_models import Attachment
 from tanfeng.db.backup import BackupError, BackupInfo
 from tanfeng.db.session import Database
-from tanfeng.services.attachments import AttachmentStore, fsync_path
+from tanfeng.services.attachments import AttachmentStore, file_sha256, fsync_path
 
 MANIFEST = "tanfeng-backup.json"
 FORMAT = "tanfeng-backup"
@@ -117,7 +117,7 @@ def _backup(db: Database, dest: Path, store: AttachmentStore) -> ArchiveInfo:
             manifest = {
                 "format": FORMAT, "version": VERSION, "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "backend": database.backend, "revision": database.revision,
-                "database": {"name": member, "size": database.size, "sha256": _sha_of(database.path)},
+                "database": {"name": member, "size": database.size, "sha256": file_sha256(database.path)},
                 "attachments": [{"sha256": sha, "size": size} for sha, size in files],
                 "missing": missing,
             }
@@ -137,11 +137,6 @@ def _backup(db: Database, dest: Path, store: AttachmentStore) -> ArchiveInfo:
         raise
     return ArchiveInfo(dest, database.backend, database.revision, dest.stat().st_size, len(files),
                        sum(size for _, size in files), len(missing), str(manifest["created_at"]))
-
-
-def _sha_of(path: Path) -> str:
-    with path.open("rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _damaged(path: Path, zh: str, en: str) -> BackupError:

@@ -19,7 +19,8 @@ from tanfeng.db.session import Database
 from tanfeng.services.accounts import Account, account_from_row, account_region, region_join
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What is stored of a credential (a session or API token): its SHA-256."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -30,7 +31,7 @@ def start(db: Database, user_id: int, max_age: float, client: str | None = None)
     with db.transaction() as session:
         # Expired rows of this user go on every login, so the table stays as small as the live sessions.
         session.execute(delete(WebSession).where(WebSession.user_id == user_id, WebSession.expires_at <= now))
-        session.add(WebSession(id=_digest(token), user_id=user_id, expires_at=now + max_age,
+        session.add(WebSession(id=token_digest(token), user_id=user_id, expires_at=now + max_age,
                                client=(client or "")[:64] or None))
     return token
 
@@ -43,7 +44,7 @@ def resolve(db: Database, token: object) -> Account | None:
         row = session.execute(region_join(
             select(User, Unit.name, *account_region()).join(WebSession, WebSession.user_id == User.id)
             .outerjoin(Unit, Unit.id == User.unit_id))
-            .where(WebSession.id == _digest(token), WebSession.expires_at > time.time())).first()
+            .where(WebSession.id == token_digest(token), WebSession.expires_at > time.time())).first()
     if row is None or not row[0].active:
         return None
     return account_from_row(*row)
@@ -53,7 +54,7 @@ def end(db: Database, token: object) -> None:
     """Logout: the token stops working (and every copy of the cookie with it)."""
     if isinstance(token, str):
         with db.transaction() as session:
-            session.execute(delete(WebSession).where(WebSession.id == _digest(token)))
+            session.execute(delete(WebSession).where(WebSession.id == token_digest(token)))
 
 
 
@@ -61,7 +62,7 @@ def end_others_in(session: Session, user_id: int, keep: object) -> int:
     """End every session of ``user_id`` except the one of token ``keep`` (after a password change); how many."""
     others = select(WebSession).where(WebSession.user_id == user_id)
     if isinstance(keep, str):
-        others = others.where(WebSession.id != _digest(keep))
+        others = others.where(WebSession.id != token_digest(keep))
     rows = session.scalars(others.with_for_update()).all()
     for row in rows:
         session.delete(row)

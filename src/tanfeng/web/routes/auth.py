@@ -96,7 +96,7 @@ def set_language(request: Request, lang: str, next: str | None = None) -> Respon
 def _account_page(request: Request, user: Account, **extra: object) -> Response:
     tokens = api_tokens.list_tokens(request.app.state.db, user.username)
     return request.app.state.renderer.page(request, "account.html", {
-        "user": user, "min_password": MIN_PASSWORD, "tokens": tokens, "max_days": api_tokens.MAX_DAYS, **extra})
+        "user": user, "min_password": MIN_PASSWORD, "tokens": tokens, **extra})
 
 
 @router.get("/account", response_class=HTMLResponse)
@@ -111,8 +111,8 @@ def create_token(request: Request, user: Annotated[Account, Depends(writer(*ROLE
     """A new API token, shown on this answer only (never put in the session cookie or a redirect)."""
     days = days.strip()
     validity = int(days) if days.isdigit() else None if days == "" else -1  # "": no expiry
-    info, token = actions.create_own_token(request, user, name, validity)
-    response = _account_page(request, user, new_token=token, new_token_info=info)
+    _, token = actions.create_own_token(request, user, name, validity)
+    response = _account_page(request, user, new_token=token)
     response.headers["Cache-Control"] = "no-store"
     return response
 

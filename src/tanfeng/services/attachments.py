@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import filetype
 from platformdirs import user_data_dir
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from tanfeng.db.attachment_models import Attachment
@@ -238,6 +238,8 @@ def missing_files(db: Database, store: AttachmentStore) -> int:
     """How many stored documents (distinct files named by rows) are absent from ``store`` or of another size
     (a quick check by size; a backup verifies every file's SHA-256)."""
     with db.transaction() as session:
+        if not inspect(session.connection()).has_table(Attachment.__tablename__):
+            return 0  # a database of a schema before documents
         files = session.execute(select(Attachment.sha256, Attachment.size).distinct()).all()
     missing = 0
     for sha256, size in files:

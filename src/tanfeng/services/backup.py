@@ -41,7 +41,7 @@ from tanfeng.db import backup as db_backup
 from tanfeng.db.attachment_models import Attachment
 from tanfeng.db.backup import BackupError, BackupInfo
 from tanfeng.db.session import Database
-from tanfeng.services.attachments import AttachmentStore, file_sha256, fsync_path
+from tanfeng.services.attachments import AttachmentStore, file_sha256, fsync_path, missing_files
 
 MANIFEST = "tanfeng-backup.json"
 FORMAT = "tanfeng-backup"
@@ -287,7 +287,7 @@ def restore(db: Database, source: Path, store: AttachmentStore) -> RestoreResult
     source = source.expanduser()
     if db_backup.database_kind(source) is not None:  # a database-only backup, restored as always
         done = db_backup.restore(db, source)
-        return RestoreResult(done, None, 0, 0, _still_missing(db, store), store.root)
+        return RestoreResult(done, None, 0, 0, missing_files(db, store), store.root)
     with _opened(source) as archive, tempfile.TemporaryDirectory(prefix="tanfeng-restore-") as work:
         database = archive.extract_database(Path(work))
         checked = db_backup.check_restore(db, database, source)
@@ -317,7 +317,7 @@ def restore(db: Database, source: Path, store: AttachmentStore) -> RestoreResult
         finally:
             if stage is not None:
                 shutil.rmtree(stage, ignore_errors=True)
-    return RestoreResult(done, len(archive.files), written, present, _still_missing(db, store), store.root)
+    return RestoreResult(done, len(archive.files), written, present, missing_files(db, store), store.root)
 
 
 def _stage(store: AttachmentStore) -> Path:
@@ -328,7 +328,3 @@ def _stage(store: AttachmentStore) -> Path:
     except OSError as err:
         raise BackupError(f"无法写入佐证材料目录{store.root}（{err.strerror}），未作任何更改 / cannot write to the "
                           f"attachments directory {store.root} ({err.strerror}); nothing was changed") from err
-
-
-def _still_missing(db: Database, store: AttachmentStore) -> int:
-    return sum(not store.path(sha).is_file() for sha in referenced_files(db))
